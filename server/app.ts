@@ -1,0 +1,52 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { appLinksRouter } from '../app-links/routes';
+import { errorHandler, notFound } from './http/error-handler';
+import { healthRouter } from './http/health';
+import { requestContext } from './http/request-context';
+import { oauthRouter } from './oauth/routes';
+import type { Services } from './services';
+import { skillRouter } from './skill/routes';
+
+/**
+ * The express application: three faces (authorization server, skill endpoint, app-to-app companion)
+ * over one domain. There is no global body parser: each face parses its own bodies, because the skill
+ * endpoint must see the raw bytes to check Alexa's signature.
+ */
+export function createApp(services: Services): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  if (services.settings.trustProxy !== undefined) app.set('trust proxy', parseTrustProxy(services.settings.trustProxy));
+  app.use(requestContext(services.log));
+  app.use(
+    helmet({
+      // Pages are server-rendered without scripts; forms may post only to us. Pages that redirect to
+      // a client after a POST widen form-action themselves (browsers apply it to the redirect too).
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'none'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+        },
+      },
+      hsts: services.settings.publicUrl.startsWith('https://'),
+    }),
+  );
+  app.use(healthRouter(services.store));
+  app.use(oauthRouter(services));
+  app.use(skillRouter(services));
+  app.use(appLinksRouter(services));
+  app.use(notFound());
+  app.use(errorHandler());
+  return app;
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}

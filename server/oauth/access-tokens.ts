@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import type { Clock } from '../clock';
+import { epochSeconds } from '../clock';
+import type { KeyRing } from './keys';
+
+/** The claims of our access tokens (RFC 9068 shape). `sid` names the refresh family they came from. */
+export interface AccessTokenClaims {
+  iss: string;
+  aud: string;
+  sub: string;
+  client_id: string;
+  scope: string;
+  sid: string;
+  jti: string;
+  iat: number;
+  exp: number;
+}
+
+export interface AccessTokenGrant {
+  userId: string;
+  clientId: string;
+  scope: string;
+  familyId: string;
+}
+
+/** Signs and verifies the service's access tokens. */
+export class AccessTokens {
+  constructor(
+    private readonly keys: KeyRing,
+    private readonly issuer: string,
+    readonly ttlSec: number,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The audience our tokens carry: the service itself is the resource server. */
+  get audience(): string {
+    return this.issuer;
+  }
+
+  /** Signs a new access token for a grant. */
+  sign(grant: AccessTokenGrant): { token: string; expiresIn: number } {
+    const key = this.keys.active;
+    const iat = epochSeconds(this.clock);
+    const claims: AccessTokenClaims = {
+      iss: this.issuer,
+      aud: this.audience,
+      sub: grant.userId,
+      client_id: grant.clientId,
+      scope: grant.scope,
+      sid: grant.familyId,
+      jti: randomBytes(12).toString('base64url'),
+      iat,
+      exp: iat + this.ttlSec,
+    };
+    const token = jwt.sign(claims, key.privateKey, { algorithm: key.alg, keyid: key.kid, header: { alg: key.alg, typ: 'at+jwt', kid: key.kid } });
+    return { token, expiresIn: this.ttlSec };
+  }
+
+  /**
+   * Verifies signature, issuer, audience and lifetime. The algorithm is pinned to the one of the key
+   * named by `kid`, so a token cannot choose `none`, HS256 with our public key, or another curve.
+   * Throws InvalidAccessTokenError with the reason.
+   */
+  verify(token: string): AccessTokenClaims {
+    const decoded = jwt.decode(token, { complete: true });
+    if (!decoded || typeof decoded.payload === 'string') throw new InvalidAccessTokenError('not a JWT');
+    const kid = decoded.header.kid;
+    const key = kid ? this.keys.find(kid) : undefined;
+    if (!key) throw new InvalidAccessTokenError(`unknown signing key ${kid ?? '(none)'}`);
+    try {
+      const claims = jwt.verify(token, key.publicKey, {
+        algorithms: [key.alg],
+        issuer: this.issuer,
+        audience: this.audience,
+        clockTimestamp: epochSeconds(this.clock),
+      }) as jwt.JwtPayload;
+      if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.client_id !== 'string') {
+        throw new InvalidAccessTokenError('required claims missing');
+      }
+      return claims as unknown as AccessTokenClaims;
+    } catch (error) {
+      if (error instanceof InvalidAccessTokenError) throw error;
+      throw new InvalidAccessTokenError((error as Error).message);
+    }
+  }
+}
+
+export class InvalidAccessTokenError extends Error {
+  constructor(readonly reason: string) {
+    super(`invalid access token: ${reason}`);
+    this.name = 'InvalidAccessTokenError';
+  }
+}

@@ -1,0 +1,49 @@
+import type { Logger } from '../log';
+import type { Store } from '../store';
+import type { AccessTokenClaims } from './access-tokens';
+import type { RefreshTokens } from './refresh-tokens';
+
+/**
+ * Revocation of what the authorization server issued. Refresh families are marked revoked in place;
+ * access tokens (self-contained JWTs) are refused through a marker keyed by their family id that lives
+ * as long as an access token can.
+ */
+export class Revocations {
+  constructor(
+    private readonly store: Store,
+    private readonly refreshTokens: RefreshTokens,
+    private readonly accessTokenTtlSec: number,
+    private readonly log: Logger,
+  ) {}
+
+  /** Revokes a family: its refresh tokens and every access token minted from it. */
+  async revokeFamily(familyId: string, reason: string): Promise<void> {
+    await this.store.set(markerKey(familyId), reason, this.accessTokenTtlSec * 1000 + 60_000);
+    await this.refreshTokens.revokeFamilyRecord(familyId, reason);
+  }
+
+  /** Revokes everything a user granted (used when the skill is disabled or the user unlinks); returns how many grants were live. */
+  async revokeUser(userId: string, reason: string): Promise<number> {
+    let live = 0;
+    for (const familyId of await this.refreshTokens.familiesOf(userId)) {
+      const family = await this.refreshTokens.get(familyId);
+      if (!family) {
+        await this.store.removeFromSet(`user-families:${userId}`, familyId);
+        continue;
+      }
+      if (family.revokedAt === undefined) live += 1;
+      await this.revokeFamily(familyId, reason);
+    }
+    this.log.info({ event: 'grants.user_revoked', userId, grants: live, reason }, 'revoked every grant of a user');
+    return live;
+  }
+
+  /** True when the access token's family was revoked. */
+  async isRevoked(claims: Pick<AccessTokenClaims, 'sid'>): Promise<boolean> {
+    return (await this.store.get(markerKey(claims.sid))) !== null;
+  }
+}
+
+function markerKey(familyId: string): string {
+  return `revoked-sid:${familyId}`;
+}

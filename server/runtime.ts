@@ -1,0 +1,49 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app';
+import { type Clock, systemClock } from './clock';
+import type { Settings } from './config/settings';
+import type { Logger } from './log';
+import type { KeyRing } from './oauth/keys';
+import { createServices, type Services } from './services';
+import { openStore, type Store } from './store';
+
+export interface RunningService {
+  services: Services;
+  server: Server;
+  /** The loopback URL the server listens on (not PUBLIC_URL, which may be a proxy's). */
+  url: string;
+  /** Stops accepting connections, lets requests in flight finish, then closes the store. */
+  close(): Promise<void>;
+}
+
+/** Starts the whole service: store, domain, express, HTTP listener. */
+export async function startService(
+  settings: Settings,
+  deps: { log: Logger; store?: Store; clock?: Clock; keys?: KeyRing },
+): Promise<RunningService> {
+  const clock = deps.clock ?? systemClock;
+  const store = deps.store ?? openStore(settings.redis, clock, deps.log);
+  const services = createServices(settings, { store, clock, log: deps.log, ...(deps.keys ? { keys: deps.keys } : {}) });
+  const app = createApp(services);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(settings.port, settings.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  // Alexa's token budget is 4.5 s; a client that holds a connection open must not hold a worker forever.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 15_000;
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address === '::' ? '::1' : address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
+  return {
+    services,
+    server,
+    url: `http://${host}:${address.port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await store.close();
+    },
+  };
+}

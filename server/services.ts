@@ -1,0 +1,52 @@
+import { AccountDirectory } from './accounts/directory';
+import type { Clock } from './clock';
+import type { Settings } from './config/settings';
+import type { Logger } from './log';
+import { AccessTokens } from './oauth/access-tokens';
+import { ClientRegistry } from './oauth/clients';
+import { AuthorizationCodes } from './oauth/codes';
+import { Grants } from './oauth/grants';
+import { KeyRing } from './oauth/keys';
+import { RefreshTokens } from './oauth/refresh-tokens';
+import { Revocations } from './oauth/revocations';
+import type { Store } from './store';
+
+/** The domain objects every face works with, built once per process. */
+export interface Services {
+  settings: Settings;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  keys: KeyRing;
+  clients: ClientRegistry;
+  accounts: AccountDirectory;
+  codes: AuthorizationCodes;
+  refreshTokens: RefreshTokens;
+  accessTokens: AccessTokens;
+  revocations: Revocations;
+  grants: Grants;
+}
+
+/** Wires the domain from settings; `keys` may be passed in (tests, or keys generated once at start). */
+export function createServices(settings: Settings, deps: { store: Store; clock: Clock; log: Logger; keys?: KeyRing }): Services {
+  const { store, clock, log } = deps;
+  const oauth = settings.oauth;
+  const keys = deps.keys ?? (oauth.signingKeyPems.length > 0 ? KeyRing.fromPems(oauth.signingKeyPems) : KeyRing.generate());
+
+  const clients = new ClientRegistry();
+  clients.register({ id: oauth.clientId, secret: oauth.clientSecret, redirectUris: oauth.redirectUris, scopes: oauth.scopes });
+
+  const refreshTokens = new RefreshTokens(
+    store,
+    clock,
+    { lifetimeSec: oauth.refreshLifetimeSec, idleTtlSec: oauth.refreshIdleTtlSec, graceSec: oauth.refreshGraceSec },
+    log,
+  );
+  const revocations = new Revocations(store, refreshTokens, oauth.accessTokenTtlSec, log);
+  const codes = new AuthorizationCodes(store, clock, oauth.authCodeTtlSec, (familyId, reason) => revocations.revokeFamily(familyId, reason));
+  const accessTokens = new AccessTokens(keys, settings.publicUrl, oauth.accessTokenTtlSec, clock);
+  const grants = new Grants(codes, refreshTokens, accessTokens);
+  const accounts = new AccountDirectory(store, clock);
+
+  return { settings, store, clock, log, keys, clients, accounts, codes, refreshTokens, accessTokens, revocations, grants };
+}
