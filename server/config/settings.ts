@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Env, EnvReader, SettingsError } from './env';
+import { parseAmazonUrls, type AmazonUrls } from './amazon';
 import { parseSkillSettings, type SkillSettings } from '../skill/settings';
 import { parseAppLinksSettings, type AppLinksSettings } from '../../app-links/settings';
 
@@ -48,6 +49,7 @@ export interface Settings {
   trustProxy: string | undefined;
   redis: { url: string | undefined; keyPrefix: string; commandTimeoutMs: number };
   oauth: OAuthSettings;
+  amazon: AmazonUrls;
   demo: { username: string; password: string; passwordGenerated: boolean } | undefined;
   skill: SkillSettings;
   appLinks: AppLinksSettings;
@@ -84,6 +86,7 @@ export function loadSettings(env: Env = process.env): Settings {
       commandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS', 2000, 50, 60_000),
     },
     oauth,
+    amazon: parseAmazonUrls(read, production),
     demo,
     skill: parseSkillSettings(read, production),
     appLinks: parseAppLinksSettings(read, production, publicUrl),
