@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { ManualClock } from '../../../server/clock';
+import { StoreUnavailableError } from '../../../server/errors';
+import type { Store } from '../../../server/store';
+import { MemoryStore } from '../../../server/store/memory';
+import { RedisStore } from '../../../server/store/redis';
+import { RedisServer, testRedisUrl } from '../../support/redis-server';
+
+interface StoreFixture {
+  store: Store;
+  /** Moves time forward as the store sees it (the memory store's clock; real time for Redis TTLs). */
+  expire(ms: number): Promise<void>;
+}
+
+/** The one contract both stores keep; Redis runs it against a real redis-server. */
+function contract(name: string, open: () => Promise<StoreFixture>): void {
+  describe(`Store contract: ${name}`, () => {
+    let fixture: StoreFixture;
+    let store: Store;
+    beforeEach(async () => {
+      fixture = await open();
+      store = fixture.store;
+    });
+    afterEach(async () => store.close());
+
+    it('reads back what it wrote and null for what it never had', async () => {
+      await store.set('a', 'one');
+      expect(await store.get('a')).to.equal('one');
+      expect(await store.get('missing')).to.equal(null);
+      await store.set('a', 'two');
+      expect(await store.get('a')).to.equal('two');
+    });
+
+    it('expires records after their TTL', async () => {
+      await store.set('short', 'x', 40);
+      await store.set('long', 'y', 60_000);
+      await fixture.expire(80);
+      expect(await store.get('short')).to.equal(null);
+      expect(await store.get('long')).to.equal('y');
+    });
+
+    it('setIfAbsent writes only once', async () => {
+      expect(await store.setIfAbsent('k', '1', 60_000)).to.equal(true);
+      expect(await store.setIfAbsent('k', '2', 60_000)).to.equal(false);
+      expect(await store.get('k')).to.equal('1');
+    });
+
+    it('getAndSet returns the previous value in one step', async () => {
+      expect(await store.getAndSet('g', 'first', 60_000)).to.equal(null);
+      expect(await store.getAndSet('g', 'second', 60_000)).to.equal('first');
+      expect(await store.get('g')).to.equal('second');
+    });
+
+    it('compareAndSet changes the value only from the expected one', async () => {
+      expect(await store.compareAndSet('c', null, 'v1', 60_000)).to.equal(true);
+      expect(await store.compareAndSet('c', null, 'v2', 60_000)).to.equal(false);
+      expect(await store.compareAndSet('c', 'wrong', 'v2', 60_000)).to.equal(false);
+      expect(await store.get('c')).to.equal('v1');
+      expect(await store.compareAndSet('c', 'v1', 'v2')).to.equal(true);
+      expect(await store.get('c')).to.equal('v2');
+      expect(await store.compareAndSet('c', 'v2', null)).to.equal(true);
+      expect(await store.get('c')).to.equal(null);
+    });
+
+    it('compareAndSet lets exactly one of many racing writers win', async () => {
+      await store.set('race', 'start');
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.compareAndSet('race', 'start', `writer-${i}`, 60_000)));
+      expect(results.filter(Boolean)).to.have.length(1);
+      const winner = results.indexOf(true);
+      expect(await store.get('race')).to.equal(`writer-${winner}`);
+    });
+
+    it('take gives the value to exactly one of many racing callers and deletes it', async () => {
+      await store.set('once', 'prize', 60_000);
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.take('once')));
+      expect(results.filter((r) => r === 'prize')).to.have.length(1);
+      expect(results.filter((r) => r === null)).to.have.length(19);
+      expect(await store.get('once')).to.equal(null);
+    });
+
+    it('delete removes keys and counts those that existed', async () => {
+      await store.set('d1', 'x');
+      await store.set('d2', 'y');
+      expect(await store.delete('d1', 'd2', 'd3')).to.equal(2);
+      expect(await store.get('d1')).to.equal(null);
+      expect(await store.delete()).to.equal(0);
+    });
+
+    it('increment counts within a window that starts at the first increment', async () => {
+      expect(await store.increment('n', 60)).to.equal(1);
+      expect(await store.increment('n', 60)).to.equal(2);
+      expect(await store.increment('n', 60)).to.equal(3);
+      await fixture.expire(100);
+      expect(await store.increment('n', 60)).to.equal(1);
+    });
+
+    it('keeps sets of members, with removal and an optional TTL', async () => {
+      await store.addToSet('s', 'a');
+      await store.addToSet('s', 'b');
+      await store.addToSet('s', 'a');
+      expect((await store.members('s')).sort()).to.deep.equal(['a', 'b']);
+      await store.removeFromSet('s', 'a');
+      expect(await store.members('s')).to.deep.equal(['b']);
+      expect(await store.members('none')).to.deep.equal([]);
+      await store.addToSet('t', 'x', 40);
+      await fixture.expire(80);
+      expect(await store.members('t')).to.deep.equal([]);
+    });
+
+    it('stores arbitrary text, including JSON and Unicode, unchanged', async () => {
+      const value = JSON.stringify({ name: 'Zoë 🚕', nested: { quote: '"\\' } });
+      await store.set('json', value);
+      expect(await store.get('json')).to.equal(value);
+    });
+
+    it('answers ping', async () => {
+      await store.ping();
+    });
+  });
+}
+
+contract('memory', async () => {
+  const clock = new ManualClock();
+  return {
+    store: new MemoryStore(clock),
+    expire: async (ms) => clock.advance(ms),
+  };
+});
+
+contract('redis', async () => ({
+  store: new RedisStore({ url: await testRedisUrl(), keyPrefix: `contract:${randomUUID()}:` }),
+  // Redis expires on its own clock: wait out the (short) TTL for real.
+  expire: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+}));
+
+describe('RedisStore when Redis is unreachable', () => {
+  it('fails fast with StoreUnavailableError and recovers when Redis returns, keeping its data', async () => {
+    const server = await RedisServer.start({ persist: true });
+    const store = new RedisStore({ url: server.url, keyPrefix: 'outage:', commandTimeoutMs: 500 });
+    try {
+      await store.set('kept', 'value');
+      await server.stop();
+      const started = Date.now();
+      let failure: unknown;
+      try {
+        await store.get('kept');
+      } catch (error) {
+        failure = error;
+      }
+      expect(failure).to.be.instanceOf(StoreUnavailableError);
+      expect(Date.now() - started).to.be.below(2000);
+      await server.restart();
+      let value: string | null = null;
+      for (let attempt = 0; attempt < 100 && value === null; attempt += 1) {
+        value = await store.get('kept').catch(() => null);
+        if (value === null) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(value).to.equal('value');
+    } finally {
+      await store.close();
+      await server.destroy();
+    }
+  });
+
+  it('keeps each key under the configured prefix', async () => {
+    const url = await testRedisUrl();
+    const prefix = `prefix-${randomUUID()}:`;
+    const store = new RedisStore({ url, keyPrefix: prefix });
+    const raw = new RedisStore({ url, keyPrefix: '' });
+    try {
+      await store.set('thing', 'v');
+      expect(await raw.get(`${prefix}thing`)).to.equal('v');
+      expect(await raw.get('thing')).to.equal(null);
+    } finally {
+      await store.close();
+      await raw.close();
+    }
+  });
+});
