@@ -1,5 +1,7 @@
-import Redis, { type RedisOptions } from 'ioredis';
+import type { Cluster, RedisOptions } from 'ioredis';
+import type Redis from 'ioredis';
 import { StoreUnavailableError } from '../errors';
+import { connectRedis, parseRedisUrl } from './redis-connection';
 import type { Store } from './store';
 
 // Lua keeps each read-modify-write a single step on the server, so two service processes racing on
@@ -35,13 +37,15 @@ if wanted > 0 then
 end
 return 1`;
 
-interface ScriptedRedis extends Redis {
+/** The commands we define with Lua; the same on a single node and on a Cluster. */
+type ScriptedRedis = (Redis | Cluster) & {
   lwCompareAndSet(key: string, expectPresent: string, expected: string, writeNext: string, next: string, ttl: string): Promise<number>;
   lwIncrement(key: string, ttl: string): Promise<number>;
   lwAddToSet(key: string, member: string, ttl: string): Promise<number>;
-}
+};
 
 export interface RedisStoreOptions {
+  /** redis://, rediss://, redis-cluster://h1:p1,h2:p2 or redis-sentinel://h1:p1/master. */
   url: string;
   keyPrefix: string;
   /** A command that gets no answer in this time fails, so a hung Redis cannot hang a request. */
@@ -62,7 +66,10 @@ export function redisOptions(options: RedisStoreOptions): RedisOptions {
   };
 }
 
-/** The production store: Redis through ioredis, every multi-step operation done server-side. */
+/**
+ * The production store: Redis through ioredis (single node, Sentinel or Cluster), every multi-step
+ * operation done server-side in one command on one key, so it is Cluster-safe without hash tags.
+ */
 export class RedisStore implements Store {
   private readonly redis: ScriptedRedis;
   private readonly prefix: string;
@@ -72,7 +79,7 @@ export class RedisStore implements Store {
 
   constructor(options: RedisStoreOptions) {
     this.prefix = options.keyPrefix;
-    const client = new Redis(options.url, redisOptions(options));
+    const client = connectRedis(parseRedisUrl(options.url), redisOptions(options));
     client.defineCommand('lwCompareAndSet', { numberOfKeys: 1, lua: COMPARE_AND_SET });
     client.defineCommand('lwIncrement', { numberOfKeys: 1, lua: INCREMENT_WITH_TTL });
     client.defineCommand('lwAddToSet', { numberOfKeys: 1, lua: ADD_TO_SET });

@@ -13,13 +13,14 @@ export class RedisServer {
   private constructor(
     readonly port: number,
     private readonly persist: boolean,
+    private readonly extraArgs: string[] = [],
   ) {
     this.dir = mkdtempSync(join(tmpdir(), 'lw-redis-'));
   }
 
   /** Starts a server; with `persist` it writes an RDB file on shutdown so a restart keeps the data. */
-  static async start(options: { persist?: boolean } = {}): Promise<RedisServer> {
-    const server = new RedisServer(await freePort(), options.persist ?? false);
+  static async start(options: { persist?: boolean; args?: string[] } = {}): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), options.persist ?? false, options.args);
     await server.launch();
     return server;
   }
@@ -52,7 +53,7 @@ export class RedisServer {
 
   private async launch(): Promise<void> {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'];
-    args.push('--save', this.persist ? '3600 1' : '');
+    args.push('--save', this.persist ? '3600 1' : '', ...this.extraArgs);
     const child = spawn('redis-server', args, { stdio: 'ignore' });
     this.child = child;
     const failed = new Promise<never>((_, reject) => {

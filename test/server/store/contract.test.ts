@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { ManualClock } from '../../../server/clock';
 import { StoreUnavailableError } from '../../../server/errors';
 import type { Store } from '../../../server/store';
 import { MemoryStore } from '../../../server/store/memory';
 import { RedisStore } from '../../../server/store/redis';
+import { RedisCluster } from '../../support/redis-cluster';
 import { RedisServer, testRedisUrl } from '../../support/redis-server';
+
+const runCommand = promisify(execFile);
 
 interface StoreFixture {
   store: Store;
@@ -133,6 +138,38 @@ contract('redis', async () => ({
   // Redis expires on its own clock: wait out the (short) TTL for real.
   expire: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 }));
+
+describe('on a three-master Redis Cluster', () => {
+  let cluster: RedisCluster;
+  before(async () => {
+    cluster = await RedisCluster.start();
+  });
+  after(async () => cluster?.destroy());
+
+  contract('redis cluster', async () => ({
+    store: new RedisStore({ url: cluster.url, keyPrefix: `cluster:${randomUUID()}:` }),
+    expire: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  }));
+
+  it('spreads keys over all three masters, so the contract above ran across slots', async () => {
+    const prefix = `spread:${randomUUID()}:`;
+    const store = new RedisStore({ url: cluster.url, keyPrefix: prefix });
+    try {
+      await Promise.all(Array.from({ length: 60 }, (_, i) => store.set(`key-${i}`, String(i))));
+      const perNode = await Promise.all(
+        cluster.nodes.map(async (node) => {
+          const { stdout } = await runCommand('redis-cli', ['-p', String(node.port), '--scan', '--pattern', `${prefix}*`]);
+          return stdout.split('\n').filter(Boolean).length;
+        }),
+      );
+      expect(perNode.reduce((a, b) => a + b, 0)).to.equal(60);
+      for (const count of perNode) expect(count).to.be.greaterThan(0);
+      for (let i = 0; i < 60; i += 1) expect(await store.get(`key-${i}`)).to.equal(String(i));
+    } finally {
+      await store.close();
+    }
+  });
+});
 
 describe('RedisStore when Redis is unreachable', () => {
   it('fails fast with StoreUnavailableError and recovers when Redis returns, keeping its data', async () => {
