@@ -1,0 +1,59 @@
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import { freePort } from '../support/ports';
+
+const run = promisify(execFile);
+
+describe('server/main (the npm start process)', () => {
+  it('refuses to start in production with one clear line per missing or unsafe setting', async () => {
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', PUBLIC_URL: 'http://insecure.example', OAUTH_CLIENT_SECRET: 'secret' };
+    let failure: { code?: number; stderr?: string } | undefined;
+    try {
+      await run(process.execPath, ['--require', 'tsx/cjs', 'server/main.ts'], { env, timeout: 20_000 });
+    } catch (error) {
+      failure = error as { code?: number; stderr?: string };
+    }
+    expect(failure, 'the process should have exited non-zero').to.not.equal(undefined);
+    expect(failure?.code).to.equal(78);
+    const lines = (failure?.stderr ?? '').split('\n');
+    expect(lines[0]).to.equal('Linkwright cannot start:');
+    for (const expected of ['PUBLIC_URL must be https', 'REDIS_URL is required', 'OAUTH_CLIENT_ID is required', 'OAUTH_CLIENT_SECRET is a default or too short', 'SIGNING_KEYS or SIGNING_KEY_FILES is required']) {
+      expect(lines.some((line) => line.startsWith(`  - ${expected}`)), `missing line: ${expected}`).to.equal(true);
+    }
+  });
+
+  it('starts on defaults, prints what to paste into the Alexa console, serves, and drains on SIGTERM', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'server/main.ts'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: '127.0.0.1', ALEXA_VENDOR_ID: 'M2TESTVENDOR1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no start line in: ${output}`)), 20_000);
+        child.stdout.on('data', () => {
+          if (output.includes('"event":"service.started"')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      expect(output).to.include(`Authorization URI:        http://localhost:${port}/oauth/authorize`);
+      expect(output).to.include(`Access Token URI:         http://localhost:${port}/oauth/token`);
+      expect(output).to.include('https://pitangui.amazon.com/api/skill/link/M2TESTVENDOR1');
+      expect(output).to.match(/username: rider@example\.com/);
+      expect(output).to.match(/password: \S{8,}/);
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).to.equal(200);
+      child.kill('SIGTERM');
+      expect(await exited).to.equal(0);
+      expect(output).to.include('"event":"service.stopping"');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
