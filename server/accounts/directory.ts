@@ -56,7 +56,7 @@ export class AccountDirectory {
   async setPassword(username: string, password: string): Promise<void> {
     const account = await this.findStoredByName(username);
     if (!account) throw new ServiceError('account_unknown', 404, `No account named ${normaliseUsername(username)}.`);
-    if (password.length < 8) throw new ServiceError('invalid_password', 400, 'Passwords are at least 8 characters long.');
+    if (password.length < 8 || password.length > 1024) throw new ServiceError('invalid_password', 400, 'Passwords are 8 to 1024 characters long.');
     await this.store.set(idKey(account.id), JSON.stringify({ ...account, passwordHash: await hashPassword(password) }));
   }
 

@@ -14,6 +14,9 @@ export function alexaRedirectUris(vendorId: string): string[] {
   ];
 }
 
+/** Where the development callback page lives (see OAuthSettings.devCallbackUri). */
+export const DEV_CALLBACK_PATH = '/oauth/dev/callback';
+
 export const MIN_ACCESS_TOKEN_TTL = 360; // Alexa rejects shorter-lived access tokens.
 const DAY = 86_400;
 
@@ -38,6 +41,18 @@ export interface OAuthSettings {
   loginMaxPerAccount: number;
   loginMaxPerAddress: number;
   loginWindowSec: number;
+  /** How long a visitor has between opening the sign-in page and answering the consent page. */
+  interactionTtlSec: number;
+  /** Refuse authorization requests without PKCE (Alexa sends it only when enabled in the console). */
+  requirePkce: boolean;
+  /** Send `iss` with authorization responses (RFC 9207 mix-up defence) and advertise it in the metadata. */
+  issParameter: boolean;
+  /** The client's name on the consent page ("Alexa wants to…"). */
+  clientName: string;
+  /** The company's or product's name on the sign-in and consent pages. */
+  serviceName: string;
+  /** Set in development when no redirect URI is configured: the local page that shows the code. */
+  devCallbackUri: string | undefined;
 }
 
 export interface Settings {
@@ -70,7 +85,7 @@ export function loadSettings(env: Env = process.env): Settings {
   const redisUrl = read.string('REDIS_URL');
   if (production && !redisUrl) read.problem('REDIS_URL is required in production (the in-memory store loses every link on restart)');
 
-  const oauth = readOAuth(read, production);
+  const oauth = readOAuth(read, production, publicUrl);
   const demo = readDemo(read, production);
 
   const settings: Settings = {
@@ -95,7 +110,7 @@ export function loadSettings(env: Env = process.env): Settings {
   return settings;
 }
 
-function readOAuth(read: EnvReader, production: boolean): OAuthSettings {
+function readOAuth(read: EnvReader, production: boolean, publicUrl: string): OAuthSettings {
   const clientId = read.string('OAUTH_CLIENT_ID') ?? (production ? '' : 'alexa-skill');
   if (production && !clientId) read.problem('OAUTH_CLIENT_ID is required in production');
 
@@ -126,6 +141,13 @@ function readOAuth(read: EnvReader, production: boolean): OAuthSettings {
   if (production && redirectUris.length === 0) {
     read.problem('ALEXA_VENDOR_ID (or OAUTH_REDIRECT_URIS) is required in production: no redirect URI would be accepted');
   }
+  // With nothing configured in development, a local page stands in for Alexa's redirect, so
+  // `npm start` alone can walk the whole flow. It is never registered in production.
+  let devCallbackUri: string | undefined;
+  if (!production && redirectUris.length === 0) {
+    devCallbackUri = `${publicUrl}${DEV_CALLBACK_PATH}`;
+    redirectUris.push(devCallbackUri);
+  }
 
   const scopes = read.string('OAUTH_SCOPES')?.split(/[\s,]+/).filter(Boolean) ?? ['profile'];
   if (scopes.length > 15) read.problem(`OAUTH_SCOPES lists ${scopes.length} scopes; Alexa accepts at most 15`);
@@ -151,6 +173,12 @@ function readOAuth(read: EnvReader, production: boolean): OAuthSettings {
     loginMaxPerAccount: read.integer('LOGIN_MAX_ATTEMPTS_PER_ACCOUNT', 5, 1),
     loginMaxPerAddress: read.integer('LOGIN_MAX_ATTEMPTS_PER_ADDRESS', 30, 1),
     loginWindowSec: read.integer('LOGIN_WINDOW', 900, 10, DAY),
+    interactionTtlSec: read.integer('LOGIN_INTERACTION_TTL', 600, 60, 3600),
+    requirePkce: read.boolean('OAUTH_REQUIRE_PKCE', false),
+    issParameter: read.boolean('OAUTH_ISS_PARAMETER', true),
+    clientName: read.string('OAUTH_CLIENT_NAME') ?? 'Alexa',
+    serviceName: read.string('SERVICE_NAME') ?? 'Linkwright',
+    devCallbackUri,
   };
 }
 

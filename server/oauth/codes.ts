@@ -86,14 +86,16 @@ export class AuthorizationCodes {
 
   /**
    * Records which refresh family a redeemed code produced. If a replay slipped in between redemption
-   * and this call, the new family is revoked at once and the caller is told to fail the request.
+   * and this call, the new family is revoked at once, exactly as a replay arriving a moment later
+   * would revoke it. The redeeming request itself still completes: of two requests racing on one code
+   * exactly one succeeds (the other was already refused), whichever order their steps interleave in.
    */
   async recordIssued(code: string, familyId: string): Promise<void> {
     const k = key(code);
     const fresh = JSON.stringify({ kind: 'spent' } satisfies SpentCode);
     if (await this.store.compareAndSet(k, fresh, JSON.stringify({ kind: 'spent', familyId } satisfies SpentCode), SPENT_TTL_MS)) return;
+    await this.store.set(k, JSON.stringify({ kind: 'spent', familyId, replayed: true } satisfies SpentCode), SPENT_TTL_MS);
     await this.revokeFamily(familyId, 'authorization code replayed during redemption');
-    throw new OAuthError('invalid_grant', 'The authorization code was used twice; the tokens issued with it have been revoked.', 400, 'code replayed during redemption');
   }
 
   private async onReplay(k: string, raw: string, spent: SpentCode): Promise<void> {

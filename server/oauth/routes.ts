@@ -1,7 +1,57 @@
-import { Router } from 'express';
+import cookieParser from 'cookie-parser';
+import { Router, type Request, type Response } from 'express';
 import type { Services } from '../services';
+import { STYLESHEET_PATH, serveStylesheet } from '../views/stylesheet';
+import { createAuthorizationContext } from './authorization-context';
+import { authorizeHandler } from './authorize';
+import { consentAnswerHandler, consentPageHandler } from './consent';
+import { DEV_START_PATH, devCallbackHandler, devStartHandler } from './dev-callback';
+import { DEV_CALLBACK_PATH } from '../config/settings';
+import { formBody } from './form-body';
+import { loginHandler } from './login';
+import { jwksHandler, metadataHandler, OAUTH_PATHS } from './metadata';
+import { pageErrors } from './page-errors';
+import { revocationEndpoint } from './revocation-endpoint';
+import { tokenEndpoint } from './token-endpoint';
 
-/** The authorization server's endpoints (to be filled in: metadata, jwks, authorize, token, revoke). */
-export function oauthRouter(_services: Services): Router {
-  return Router();
+/** Sign-in and consent forms are tiny; the limit only stops abuse. */
+const PAGE_FORM_LIMIT = '16kb';
+
+/**
+ * The authorization server's HTTP faces: metadata and JWKS, the authorization pages (authorize,
+ * login, consent), the token and revocation endpoints, the pages' stylesheet, and in development
+ * the callback page that stands in for Alexa.
+ */
+export function oauthRouter(services: Services): Router {
+  const router = Router();
+  const ctx = createAuthorizationContext(services);
+  const errorsAsPages = pageErrors(ctx.pages);
+  const cookies = cookieParser();
+
+  router.get(STYLESHEET_PATH, serveStylesheet);
+  router.get(OAUTH_PATHS.metadata, metadataHandler(services.settings));
+  router.get(OAUTH_PATHS.jwks, jwksHandler(services.keys));
+
+  router.get(OAUTH_PATHS.authorize, cookies, authorizeHandler(ctx), errorsAsPages);
+  router.post(OAUTH_PATHS.login, cookies, ...formBody(PAGE_FORM_LIMIT), loginHandler(ctx), errorsAsPages);
+  router.get(OAUTH_PATHS.consent, cookies, consentPageHandler(ctx), errorsAsPages);
+  router.post(OAUTH_PATHS.consent, cookies, ...formBody(PAGE_FORM_LIMIT), consentAnswerHandler(ctx), errorsAsPages);
+
+  router.post(OAUTH_PATHS.token, ...tokenEndpoint(services));
+  router.post(OAUTH_PATHS.revoke, ...revocationEndpoint(services));
+  router.all([OAUTH_PATHS.token, OAUTH_PATHS.revoke], methodNotAllowed('POST'));
+  router.all([OAUTH_PATHS.login], methodNotAllowed('POST'));
+
+  if (services.settings.oauth.devCallbackUri !== undefined) {
+    router.get(DEV_CALLBACK_PATH, devCallbackHandler(services.settings));
+    router.get(DEV_START_PATH, devStartHandler(services.settings));
+  }
+  return router;
+}
+
+function methodNotAllowed(allowed: string) {
+  return (req: Request, res: Response): void => {
+    res.setHeader('Allow', allowed);
+    res.status(405).json({ error: 'invalid_request', error_description: `${req.path} accepts ${allowed} only.` });
+  };
 }

@@ -1,0 +1,73 @@
+import type { Request, Response } from 'express';
+import { html } from '../views/html';
+import type { AuthorizationContext } from './authorization-context';
+import type { UntrustedRedirect } from './authorization-request';
+import { validateAuthorizationRequest } from './authorization-request';
+import { authorizationResponseUrl } from './authorization-response';
+import { ParamSet } from './params';
+
+/**
+ * GET /oauth/authorize: validates the request as Alexa sends it, then starts an interaction bound to
+ * this browser and shows the sign-in page. A bad client or redirect URI gets our own error page;
+ * other errors go back to the redirect URI with RFC 6749 §4.1.2.1 parameters.
+ */
+export function authorizeHandler(ctx: AuthorizationContext) {
+  const { services, interactions, binding, pages } = ctx;
+  const settings = services.settings;
+  return async (req: Request, res: Response): Promise<void> => {
+    const outcome = validateAuthorizationRequest(ParamSet.fromUrl(req.originalUrl), services.clients, { requirePkce: settings.oauth.requirePkce });
+    if (outcome.kind === 'page') {
+      const registered = outcome.parameter === 'redirect_uri' ? registeredRedirectUris(ctx, req) : undefined;
+      req.log.info(
+        { event: 'authorize.refused', parameter: outcome.parameter, reason: outcome.reason, received: outcome.received?.slice(0, 300), registered },
+        'authorization request refused (not redirected)',
+      );
+      untrustedRedirectPage(ctx, res, outcome, registered);
+      return;
+    }
+    if (outcome.kind === 'redirect') {
+      req.log.info({ event: 'authorize.refused', error: outcome.error, reason: outcome.reason }, 'authorization request refused (redirected)');
+      res.redirect(
+        303,
+        authorizationResponseUrl(outcome.redirectUri, {
+          error: outcome.error,
+          error_description: outcome.description,
+          state: outcome.state,
+          iss: settings.oauth.issParameter ? settings.publicUrl : undefined,
+        }),
+      );
+      return;
+    }
+    const loaded = await interactions.create(outcome.request, binding.ensure(req, res));
+    req.log.info({ event: 'authorize.started', client_id: outcome.request.clientId, scope: outcome.request.scope, pkce: outcome.request.codeChallenge !== undefined }, 'authorization started');
+    pages.login(res, 200, loaded);
+  };
+}
+
+/** The registered URIs of the client named in the request, for the log and (outside production) the page. */
+function registeredRedirectUris(ctx: AuthorizationContext, req: Request): string[] | undefined {
+  const clientId = ParamSet.fromUrl(req.originalUrl).read({ client_id: 256 }).values.client_id;
+  const client = clientId === undefined ? undefined : ctx.services.clients.find(clientId);
+  return client ? [...client.redirectUris] : undefined;
+}
+
+function untrustedRedirectPage(ctx: AuthorizationContext, res: Response, outcome: UntrustedRedirect, registered: string[] | undefined): void {
+  const settings = ctx.services.settings;
+  const details: Array<{ label: string; value: string | string[] }> = [];
+  details.push({ label: `Received ${outcome.parameter}`, value: outcome.received ?? '(none)' });
+  // Outside production the page lists what would have matched; in production that list is only logged.
+  if (!settings.production) {
+    if (outcome.parameter === 'redirect_uri' && registered) details.push({ label: 'Registered redirect URIs', value: registered.length > 0 ? registered : ['(none)'] });
+    if (outcome.parameter === 'client_id') details.push({ label: 'Registered client_id', value: settings.oauth.clientId });
+  }
+  const hint =
+    outcome.parameter === 'redirect_uri'
+      ? html`The redirect URI must match a registered one exactly (scheme, host, path, trailing slash and case). Alexa's are set from ALEXA_VENDOR_ID; others come from OAUTH_REDIRECT_URIS.${settings.production ? ' The registered URIs are in the server log (event authorize.refused).' : ''}`
+      : html`The client_id must be the "Your Client ID" value of the skill's account-linking settings (OAUTH_CLIENT_ID).`;
+  ctx.pages.error(res, 400, {
+    title: 'Account linking could not start',
+    message: `${outcome.message} For your safety you have not been sent back to the app.`,
+    details,
+    hint,
+  });
+}

@@ -1,0 +1,66 @@
+import type { Request, Response } from 'express';
+import type { AuthorizationContext } from './authorization-context';
+import { consentUrl, verifiedInteraction } from './form-checks';
+import { formParams } from './form-body';
+import { Interactions } from './interactions';
+
+const LOGIN_FIELDS = { interaction: 64, csrf: 64, username: 1024, password: 4096 } as const;
+const MAX_USERNAME = 254;
+const MAX_PASSWORD = 1024;
+
+/**
+ * POST /oauth/login: checks the interaction, the CSRF token and the rate limits, then the password.
+ * Failures re-render the form with an inline error; success records the user on the interaction
+ * (with a new CSRF token, as the privilege changed) and continues to consent with a 303.
+ */
+export function loginHandler(ctx: AuthorizationContext) {
+  const { services, interactions, limiter, pages } = ctx;
+  const oauth = services.settings.oauth;
+  return async (req: Request, res: Response): Promise<void> => {
+    const { values, problems } = formParams(req).read(LOGIN_FIELDS);
+    if (problems.length > 0) {
+      pages.error(res, 400, { title: 'The form could not be read', message: 'The sign-in form arrived incomplete or altered. Go back and try again.' });
+      return;
+    }
+    const loaded = await verifiedInteraction(ctx, req, res, values);
+    if (!loaded) return;
+    if (loaded.interaction.userId !== undefined || loaded.interaction.completedRedirect !== undefined) {
+      res.redirect(303, consentUrl(loaded)); // signed in already during this interaction
+      return;
+    }
+    const username = values.username?.trim();
+    const password = values.password;
+    if (!username || password === undefined) {
+      pages.login(res, 400, loaded, { username: username ?? '', error: 'Enter your username and your password.' });
+      return;
+    }
+
+    const limit = await limiter.attempt(username, req.ip ?? 'unknown');
+    if (limit) {
+      req.log.warn({ event: 'login.rate_limited', limit }, 'sign-in attempt over the limit');
+      const minutes = Math.ceil(oauth.loginWindowSec / 60);
+      res.setHeader('Retry-After', String(oauth.loginWindowSec));
+      pages.login(res, 429, loaded, { username, error: `Too many sign-in attempts. Wait ${minutes} minute${minutes === 1 ? '' : 's'}, then try again.` });
+      return;
+    }
+    // Oversized input is refused without hashing it: scrypt cost should not be the attacker's choice.
+    const account = username.length <= MAX_USERNAME && password.length <= MAX_PASSWORD ? await services.accounts.authenticate(username, password) : undefined;
+    if (!account) {
+      req.log.info({ event: 'login.failed', reason: 'wrong username or password' }, 'sign-in failed');
+      pages.login(res, 400, loaded, { username, error: 'The username or password is incorrect.' });
+      return;
+    }
+    await limiter.succeeded(username);
+    const updated = await interactions.update(loaded, { ...loaded.interaction, userId: account.id, csrf: Interactions.newCsrf() });
+    if (!updated) {
+      // Another post changed the interaction first; continue only if it is now signed in.
+      const again = await interactions.load(loaded.id);
+      if (!again || again.interaction.userId === undefined) {
+        pages.expired(res);
+        return;
+      }
+    }
+    req.log.info({ event: 'login.succeeded', userId: account.id }, 'signed in');
+    res.redirect(303, consentUrl(loaded));
+  };
+}

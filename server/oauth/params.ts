@@ -1,0 +1,100 @@
+/**
+ * Strict reading of OAuth parameters from a query string or a form body. RFC 6749 §3.1: parameters
+ * sent without a value count as omitted, and no parameter may appear twice. Values must be valid
+ * percent-encoded UTF-8, so what we echo back (state) is exactly what the client sent.
+ */
+export type ParamProblemKind = 'duplicated' | 'too_long' | 'malformed';
+
+export interface ParamProblem {
+  name: string;
+  kind: ParamProblemKind;
+  /** For too_long: the limit. */
+  limit?: number;
+}
+
+/** A parsed query or form body: every value of every name, plus names whose encoding was broken. */
+export class ParamSet {
+  private constructor(
+    private readonly values: ReadonlyMap<string, string[]>,
+    private readonly malformed: ReadonlySet<string>,
+  ) {}
+
+  /** Parses `a=1&b=2` (no leading `?`), `+` meaning space, as application/x-www-form-urlencoded does. */
+  static parse(encoded: string): ParamSet {
+    const values = new Map<string, string[]>();
+    const malformed = new Set<string>();
+    for (const pair of encoded.split('&')) {
+      if (pair === '') continue;
+      const eq = pair.indexOf('=');
+      const rawName = eq === -1 ? pair : pair.slice(0, eq);
+      const rawValue = eq === -1 ? '' : pair.slice(eq + 1);
+      const name = decode(rawName);
+      if (name === undefined) continue; // a name we cannot read is not one of ours
+      const value = decode(rawValue);
+      if (value === undefined) {
+        malformed.add(name);
+        continue;
+      }
+      values.set(name, [...(values.get(name) ?? []), value]);
+    }
+    return new ParamSet(values, malformed);
+  }
+
+  /** The query string of a request URL (`req.originalUrl`), parsed. */
+  static fromUrl(originalUrl: string): ParamSet {
+    const question = originalUrl.indexOf('?');
+    return ParamSet.parse(question === -1 ? '' : originalUrl.slice(question + 1));
+  }
+
+  /** True when the name appears at all (even empty or malformed). */
+  has(name: string): boolean {
+    return this.values.has(name) || this.malformed.has(name);
+  }
+
+  /**
+   * The one value of each named parameter (empty values count as absent), and the problems found,
+   * in the order the names were given.
+   */
+  read<N extends string>(limits: Readonly<Record<N, number>>): { values: Partial<Record<N, string>>; problems: ParamProblem[] } {
+    const values: Partial<Record<N, string>> = {};
+    const problems: ParamProblem[] = [];
+    for (const name of Object.keys(limits) as N[]) {
+      const problem = this.problemWith(name, limits[name]);
+      if (problem) {
+        problems.push(problem);
+        continue;
+      }
+      const value = this.values.get(name)?.find((v) => v !== '');
+      if (value !== undefined) values[name] = value;
+    }
+    return { values, problems };
+  }
+
+  private problemWith(name: string, limit: number): ParamProblem | undefined {
+    if (this.malformed.has(name)) return { name, kind: 'malformed' };
+    const present = (this.values.get(name) ?? []).filter((v) => v !== '');
+    if (present.length > 1) return { name, kind: 'duplicated' };
+    if (present[0] !== undefined && present[0].length > limit) return { name, kind: 'too_long', limit };
+    return undefined;
+  }
+}
+
+/** A sentence describing a parameter problem, for error_description. */
+export function describeProblem(problem: ParamProblem): string {
+  switch (problem.kind) {
+    case 'duplicated':
+      return `The ${problem.name} parameter was sent more than once.`;
+    case 'too_long':
+      return `The ${problem.name} parameter is longer than ${problem.limit} characters.`;
+    case 'malformed':
+      return `The ${problem.name} parameter is not valid percent-encoded UTF-8.`;
+  }
+}
+
+function decode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}

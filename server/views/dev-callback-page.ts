@@ -1,0 +1,35 @@
+import { html } from './html';
+import { renderPage } from './layout';
+
+export interface DevCallbackPageModel {
+  serviceName: string;
+  code?: string | undefined;
+  state?: string | undefined;
+  error?: string | undefined;
+  errorDescription?: string | undefined;
+  /** A shell command that redeems the code at the token endpoint. */
+  curl?: string | undefined;
+  /** Where to start the flow again. */
+  startUrl: string;
+}
+
+/** The development stand-in for Alexa's redirect page: shows the code and how to redeem it. */
+export function devCallbackPage(model: DevCallbackPageModel): string {
+  const body = model.error
+    ? html`<p class="error" role="alert">The authorization server answered with <code>${model.error}</code>${model.errorDescription ? html`: ${model.errorDescription}` : ''}</p>
+${model.state !== undefined ? html`<p>state: <code>${model.state}</code></p>` : ''}`
+    : html`<p>This page stands in for Alexa's redirect URL in development. Alexa would now redeem the code at the token endpoint.</p>
+<dl class="details">
+<dt>code</dt><dd><code>${model.code ?? ''}</code></dd>
+<dt>state</dt><dd><code>${model.state ?? '(none)'}</code></dd>
+</dl>
+<p>Redeem it within the code's lifetime (it works once):</p>
+<pre>${model.curl ?? ''}</pre>`;
+  return renderPage({
+    title: model.error ? 'Authorization refused' : 'Authorization code received',
+    serviceName: model.serviceName,
+    body: html`${body}
+<p><a href="${model.startUrl}">Start the flow again</a></p>
+<p class="muted">Development only: this page is not registered when NODE_ENV=production.</p>`,
+  });
+}
