@@ -24,8 +24,8 @@ function keyPair(): forge.pki.rsa.KeyPair {
 function certificate(options: {
   subject: string;
   issuer: string;
-  publicKey: forge.pki.PublicKey;
-  signingKey: forge.pki.PrivateKey;
+  publicKey: forge.pki.rsa.PublicKey;
+  signingKey: forge.pki.rsa.PrivateKey;
   ca: boolean;
   san?: string;
   notBefore: Date;
