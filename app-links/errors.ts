@@ -20,6 +20,7 @@ export const APP_LINK_ERRORS = {
     description: 'This Amazon account may not enable the skill at this stage (development skills need the developer account or a beta tester).',
   },
   amazon_unavailable: { status: 503, description: 'Amazon could not be reached. Try again in a moment.' },
+  provider_unavailable: { status: 503, description: 'The account provider could not be reached. Try again in a moment.' },
   app_links_not_configured: { status: 503, description: 'App-to-app linking is not configured on this service.' },
   not_linked: { status: 404, description: 'No Alexa link started from the app is known for this account.' },
 } as const satisfies Record<string, { status: number; description: string }>;
@@ -32,7 +33,7 @@ export class AppLinkError extends ServiceError {
     readonly appCode: AppLinkErrorCode,
     reason: string,
     /** True when the failure may pass by itself (Amazon overloaded or unreachable), so another endpoint or a retry may help. */
-    readonly transient = appCode === 'amazon_unavailable',
+    readonly transient = appCode === 'amazon_unavailable' || appCode === 'provider_unavailable',
   ) {
     const known = APP_LINK_ERRORS[appCode];
     super(appCode, known.status, known.description, reason);

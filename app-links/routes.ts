@@ -1,7 +1,33 @@
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import type { Services } from '../server/services';
+import { appLinksApi } from './api-routes';
+import { ANDROID_FILE, APPLE_FILE } from './association-files';
+import { createAppLinksContext } from './context';
+import { appLinksPages } from './page-routes';
 
-/** The app-to-app companion endpoints and association files (to be filled in). */
-export function appLinksRouter(_services: Services): Router {
-  return Router();
+/**
+ * The app-to-app companion: the association files, the JSON API for the company's app, and the browser
+ * fallback pages. Nothing is mounted when APP_LINKS_ENABLED is false.
+ */
+export function appLinksRouter(services: Services): Router {
+  const router = Router();
+  const settings = services.settings.appLinks;
+  if (!settings.enabled) return router;
+
+  // Apple and Google fetch these without following redirects and want JSON with a 200: the exact bytes
+  // checked at start are sent as they are, cacheable (Apple's CDN refreshes them about once a week).
+  const serveFile = (bytes: Buffer | undefined) => (_req: unknown, res: Response, next: () => void) => {
+    if (!bytes) {
+      next();
+      return;
+    }
+    res.status(200).set({ 'Content-Type': 'application/json', 'Cache-Control': 'public, max-age=3600' }).send(bytes);
+  };
+  router.get(`/.well-known/${APPLE_FILE}`, serveFile(settings.files.apple));
+  router.get(`/.well-known/${ANDROID_FILE}`, serveFile(settings.files.android));
+
+  const ctx = createAppLinksContext(services);
+  router.use(appLinksApi(ctx));
+  router.use(appLinksPages(ctx));
+  return router;
 }

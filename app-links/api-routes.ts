@@ -1,0 +1,113 @@
+import express, { type Request, type Response, Router } from 'express';
+import { OAuthError } from '../server/errors';
+import { AUTHORIZATION_PARAMS, AuthorizationRefused, errorRedirect, issueAuthorizationCode, redirectWith, validateAuthorization } from './authorize';
+import { currentUser, requireUser } from './bearer';
+import { completeLinking } from './complete';
+import type { AppLinksContext } from './context';
+import { startLinking } from './start';
+import { linkStatus, unlink } from './status';
+
+/** Codes and similar values: visible ASCII, bounded, so nothing odd reaches Amazon or the store. */
+const OPAQUE = /^[\x21-\x7e]{1,2048}$/;
+
+/**
+ * The JSON API the company's app calls with the user's bearer token:
+ *   POST   /app-links/start      → { alexaAppUrl, lwaFallbackUrl, state, expiresAt, expiresIn }
+ *   POST   /app-links/complete   { code, state [, providerCode, providerRedirectUri] } → the new link's status
+ *   GET    /app-links/status     → { linked, enablementStatus, accountLinkStatus, stage, linkedAt [, reason] }
+ *   DELETE /app-links/link       → { linked: false, amazonDisabled, revokedGrants }
+ *   POST   /app-links/authorize  { response_type, client_id, redirect_uri, scope, state, code_challenge,
+ *                                  code_challenge_method [, decision: "allow" | "deny"] } → { redirectTo, outcome }
+ * Errors are { error, error_description } with the stable codes of app-links/errors.ts.
+ */
+export function appLinksApi(ctx: AppLinksContext): Router {
+  const router = Router();
+  const json = express.json({ limit: '16kb', strict: true });
+  const user = requireUser(ctx.users);
+  const noStore = (_req: Request, res: Response, next: () => void) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  };
+  router.use('/app-links', noStore);
+
+  router.post('/app-links/start', user, async (_req, res) => {
+    res.json(await startLinking(ctx, currentUser(res)));
+  });
+
+  router.post('/app-links/complete', json, user, async (req, res) => {
+    const body = objectBody(req);
+    const code = opaque(body, 'code', true) as string;
+    const state = opaque(body, 'state', true) as string;
+    const providerCode = opaque(body, 'providerCode', false);
+    const providerRedirectUri = opaque(body, 'providerRedirectUri', false);
+    if ((providerCode === undefined) !== (providerRedirectUri === undefined)) throw new OAuthError('invalid_request', 'providerCode and providerRedirectUri go together.');
+    const result = await completeLinking(ctx, {
+      code,
+      state,
+      user: currentUser(res),
+      provider: providerCode !== undefined ? { code: providerCode, redirectUri: providerRedirectUri as string } : undefined,
+    });
+    res.json({
+      linked: result.enablementStatus === 'ENABLED' && result.accountLinkStatus !== 'NOT_LINKED',
+      enablementStatus: result.enablementStatus,
+      accountLinkStatus: result.accountLinkStatus ?? null,
+      stage: result.stage ?? ctx.settings.skillStage,
+    });
+  });
+
+  router.get('/app-links/status', user, async (_req, res) => {
+    res.json(await linkStatus(ctx, currentUser(res)));
+  });
+
+  router.delete('/app-links/link', user, async (_req, res) => {
+    res.json(await unlink(ctx, currentUser(res)));
+  });
+
+  router.post('/app-links/authorize', json, user, async (req, res) => {
+    if (ctx.settings.accountProvider !== 'ours') {
+      throw new OAuthError('invalid_request', `Accounts live in ${ctx.settings.accountProvider}: the Alexa app's request goes to that provider, not here.`);
+    }
+    const body = objectBody(req);
+    const decision = body.decision ?? 'allow';
+    if (decision !== 'allow' && decision !== 'deny') throw new OAuthError('invalid_request', 'decision must be "allow" or "deny".');
+    const params = Object.fromEntries(AUTHORIZATION_PARAMS.map((name) => [name, body[name]]));
+    const account = currentUser(res);
+    try {
+      const request = validateAuthorization(ctx.services, params);
+      if (decision === 'deny') {
+        req.log.info({ event: 'app_links.authorize_denied', userId: account.userId, clientId: request.clientId }, 'user denied linking from the Alexa app');
+        res.json({ outcome: 'denied', redirectTo: redirectWith(request.redirectUri, { error: 'access_denied', state: request.state, source: 'app' }) });
+        return;
+      }
+      const code = await issueAuthorizationCode(ctx.services, request, account.userId);
+      req.log.info({ event: 'app_links.authorize_granted', userId: account.userId, clientId: request.clientId, pkce: request.codeChallenge !== undefined }, 'code issued for linking from the Alexa app');
+      res.json({ outcome: 'code', redirectTo: redirectWith(request.redirectUri, { code, state: request.state, source: 'app' }) });
+    } catch (error) {
+      if (!(error instanceof AuthorizationRefused)) throw error;
+      const redirectTo = errorRedirect(error, { source: 'app' });
+      if (!redirectTo) throw error;
+      req.log.info({ event: 'app_links.authorize_refused', code: error.code, reason: error.reason }, 'authorization request refused');
+      res.json({ outcome: 'error', error: error.code, error_description: error.description, redirectTo });
+    }
+  });
+
+  return router;
+}
+
+function objectBody(req: Request): Record<string, unknown> {
+  const body: unknown = req.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new OAuthError('invalid_request', 'Send a JSON object with Content-Type: application/json.');
+  }
+  return body as Record<string, unknown>;
+}
+
+function opaque(body: Record<string, unknown>, name: string, required: boolean): string | undefined {
+  const value = body[name];
+  if (value === undefined || value === null || value === '') {
+    if (required) throw new OAuthError('invalid_request', `${name} is required.`);
+    return undefined;
+  }
+  if (typeof value !== 'string' || !OPAQUE.test(value)) throw new OAuthError('invalid_request', `${name} must be a string of visible ASCII characters (at most 2048).`);
+  return value;
+}

@@ -1,0 +1,33 @@
+import type { NextFunction, Request, Response } from 'express';
+import { ServiceError } from '../server/errors';
+import type { UserTokenVerifier, AppUser } from './users/user-tokens';
+import { invalidToken } from './users/user-tokens';
+
+/** RFC 6750 §2.1: `Bearer` (any case) and a b64token. */
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+
+/**
+ * Requires the user's bearer token (Authorization header only: tokens in URLs end up in logs and
+ * histories) and puts the user in res.locals.user. Refusals carry WWW-Authenticate as RFC 6750 §3 asks.
+ */
+export function requireUser(verifier: UserTokenVerifier) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const header = req.get('authorization');
+    const match = header ? BEARER.exec(header.trim()) : null;
+    try {
+      if (!match) throw invalidToken(header ? 'malformed Authorization header' : 'no bearer token');
+      res.locals.user = await verifier.verify(match[1] as string);
+      next();
+    } catch (error) {
+      if (error instanceof ServiceError && error.code === 'invalid_token') {
+        res.setHeader('WWW-Authenticate', header ? 'Bearer realm="app-links", error="invalid_token"' : 'Bearer realm="app-links"');
+      }
+      next(error);
+    }
+  };
+}
+
+/** The user `requireUser` verified. */
+export function currentUser(res: Response): AppUser {
+  return res.locals.user as AppUser;
+}

@@ -1,0 +1,72 @@
+import type { Services } from '../server/services';
+import { AlexaApiClient } from './amazon/alexa-api-client';
+import { AmazonHttp, type AmazonHttpOptions } from './amazon/http';
+import { LwaClient } from './amazon/lwa-client';
+import { CryptoBox } from './crypto-box';
+import { AppLinkError } from './errors';
+import { AmazonLinks } from './link-records';
+import type { AppLinksSettings } from './settings';
+import { LinkStates } from './state';
+import { LwaTokenVerifier } from './users/lwa-tokens';
+import { OidcTokenVerifier } from './users/oidc-tokens';
+import { OurTokenVerifier } from './users/our-tokens';
+import type { UserTokenVerifier } from './users/user-tokens';
+
+/** Everything the app-links endpoints work with, built once when the router is created. */
+export interface AppLinksContext {
+  services: Services;
+  settings: AppLinksSettings;
+  http: AmazonHttp;
+  states: LinkStates;
+  links: AmazonLinks;
+  users: UserTokenVerifier;
+  /** The LWA client; throws app_links_not_configured while LWA_CLIENT_ID/SECRET are unset (development). */
+  lwa(): LwaClient;
+  /** The Alexa API client; throws app_links_not_configured while SKILL_ID is unset (development). */
+  alexa(): AlexaApiClient;
+}
+
+/** Builds the context from the service's domain; `http` options let tests replace the backoff timer. */
+export function createAppLinksContext(services: Services, overrides: Partial<Pick<AmazonHttpOptions, 'sleep' | 'random'>> = {}): AppLinksContext {
+  const settings = services.settings.appLinks;
+  const http = new AmazonHttp({ timeoutMs: services.settings.amazon.timeoutMs, policy: settings.retry, log: services.log, clock: services.clock, ...overrides });
+  const box = new CryptoBox(settings.encryptionKeys);
+  const notConfigured = () =>
+    new AppLinkError('app_links_not_configured', `app-to-app linking needs ${settings.missing.join(', ')} (development: set them to try the flow)`);
+
+  let lwa: LwaClient | undefined;
+  if (settings.lwaClientId && settings.lwaClientSecret) {
+    lwa = new LwaClient(http, services.settings.amazon.lwaTokenUrl, { clientId: settings.lwaClientId, clientSecret: settings.lwaClientSecret });
+  }
+  const alexa = settings.skillId ? new AlexaApiClient(http, services.settings.amazon, settings.skillId) : undefined;
+  const lwaOrFail = (): LwaClient => {
+    if (!lwa) throw notConfigured();
+    return lwa;
+  };
+
+  return {
+    services,
+    settings,
+    http,
+    states: new LinkStates(services.store, services.clock, box, settings.stateTtlSec),
+    links: new AmazonLinks(services.store, services.clock, box, lwaOrFail, services.log),
+    users: userVerifier(services, settings, http),
+    lwa: lwaOrFail,
+    alexa: () => {
+      if (!alexa) throw notConfigured();
+      return alexa;
+    },
+  };
+}
+
+function userVerifier(services: Services, settings: AppLinksSettings, http: AmazonHttp): UserTokenVerifier {
+  switch (settings.accountProvider) {
+    case 'lwa':
+      return new LwaTokenVerifier(http, services.settings.amazon.lwaProfileUrl, services.accounts);
+    case 'oidc':
+      if (!settings.oidc) throw new Error('APP_LINKS_ACCOUNT_PROVIDER=oidc without APP_LINKS_OIDC_* settings');
+      return new OidcTokenVerifier(settings.oidc, http, services.accounts, services.clock);
+    default:
+      return new OurTokenVerifier(services.accessTokens, services.revocations, services.accounts);
+  }
+}
