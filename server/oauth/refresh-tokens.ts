@@ -37,14 +37,27 @@ const REVOKED_RETENTION_MS = 7 * 86_400_000;
 /** Re-issues allowed inside one grace window before the retries are treated as abuse. */
 const MAX_CURRENT = 5;
 
+/** Called after a family was revoked here, whichever path revoked it. */
+export type FamilyRevokedListener = (familyId: string, reason: string) => Promise<void>;
+
 /** Issues, rotates and revokes refresh tokens. */
 export class RefreshTokens {
+  private readonly revokedListeners: FamilyRevokedListener[] = [];
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly policy: RefreshPolicy,
     private readonly log: Logger,
   ) {}
+
+  /**
+   * Registers a callback run after every family revocation, including the one reuse detection does
+   * inside `rotate`; Revocations uses it so a stolen refresh token also ends the family's access tokens.
+   */
+  onFamilyRevoked(listener: FamilyRevokedListener): void {
+    this.revokedListeners.push(listener);
+  }
 
   /** Starts a new family for a grant and returns its first token. */
   async issue(grant: { userId: string; clientId: string; scope: string }): Promise<{ token: string; family: RefreshFamily }> {
@@ -142,6 +155,7 @@ export class RefreshTokens {
       const revoked: RefreshFamily = { ...family, current: [], previous: null, revokedAt: this.clock.now(), revokedReason: reason };
       if (await this.store.compareAndSet(familyKey(familyId), raw, JSON.stringify(revoked), REVOKED_RETENTION_MS)) {
         this.log.info({ event: 'refresh.family_revoked', familyId, userId: family.userId, reason }, 'refresh family revoked');
+        for (const listener of this.revokedListeners) await listener(familyId, reason);
         return true;
       }
     }

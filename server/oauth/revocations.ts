@@ -14,12 +14,20 @@ export class Revocations {
     private readonly refreshTokens: RefreshTokens,
     private readonly accessTokenTtlSec: number,
     private readonly log: Logger,
-  ) {}
+  ) {
+    // Families revoked inside RefreshTokens (reuse of an old refresh token) lose their access tokens too.
+    refreshTokens.onFamilyRevoked((familyId, reason) => this.refuseAccessTokens(familyId, reason));
+  }
 
   /** Revokes a family: its refresh tokens and every access token minted from it. */
   async revokeFamily(familyId: string, reason: string): Promise<void> {
-    await this.store.set(markerKey(familyId), reason, this.accessTokenTtlSec * 1000 + 60_000);
+    await this.refuseAccessTokens(familyId, reason);
     await this.refreshTokens.revokeFamilyRecord(familyId, reason);
+  }
+
+  /** Marks the family's access tokens revoked, for as long as one of them could still be valid. */
+  private async refuseAccessTokens(familyId: string, reason: string): Promise<void> {
+    await this.store.set(markerKey(familyId), reason, this.accessTokenTtlSec * 1000 + 60_000);
   }
 
   /** Revokes everything a user granted (used when the skill is disabled or the user unlinks); returns how many grants were live. */
