@@ -1,0 +1,34 @@
+import { expressEcho, nodeHttpEcho } from './ceiling-cases';
+import { askSdkLaunch, ourSkillCard, ourSkillSigned, ourSkillToken } from './skill-cases';
+import { oidcCode, oidcRefreshJwt, oidcRefreshOpaque, ourCode, ourRefresh } from './token-cases';
+import type { BenchCase } from './types';
+
+/** Every case, in the order they run and print: ours next to the peer it is compared with. */
+export const ALL_CASES: BenchCase[] = [
+  ourRefresh,
+  oidcRefreshJwt,
+  oidcRefreshOpaque,
+  ourCode,
+  oidcCode,
+  ourSkillToken,
+  ourSkillSigned,
+  ourSkillCard,
+  askSdkLaunch,
+  nodeHttpEcho,
+  expressEcho,
+];
+
+/** Cases whose 60 s RSS soak `--soak` adds (caches that must stay bounded live behind these). */
+export const SOAK_CASES = new Set(['ours.refresh', 'ours.skill-signed']);
+
+/**
+ * The cases a --case filter selects: exact ids, or prefixes ending at a dot (`ours`, `oidc`) or a
+ * kind (`peer`, `ceiling`). No filter: the default set. Throws on a filter that matches nothing.
+ */
+export function selectCases(filters: string[]): BenchCase[] {
+  if (filters.length === 0) return ALL_CASES.filter((c) => c.byDefault);
+  const selected = ALL_CASES.filter((c) => filters.some((f) => c.id === f || c.id.startsWith(`${f}.`) || c.kind === f));
+  const unknown = filters.filter((f) => !ALL_CASES.some((c) => c.id === f || c.id.startsWith(`${f}.`) || c.kind === f));
+  if (unknown.length > 0) throw new Error(`no case matches ${unknown.join(', ')}; cases: ${ALL_CASES.map((c) => c.id).join(', ')}`);
+  return selected;
+}

@@ -1,0 +1,74 @@
+import jwt from 'jsonwebtoken';
+import { signatureHeaders } from '../lib/alexa-request';
+import { ENTRIES } from '../lib/compile';
+import { BENCH_CLIENT_ID, BENCH_REDIRECT_URI, BENCH_SCOPE } from '../lib/constants';
+import { startOurService, type OurService } from './our-service';
+import { startPeer } from './peer-service';
+import { isLinkCardAnswer, isSpokenAnswer, launchPlan } from './skill-requests';
+import type { BenchCase } from './types';
+
+/** Our skill endpoint (helper B's route). */
+export const OUR_SKILL_PATH = '/alexa';
+const PEER_SKILL_PATH = '/alexa';
+const PEER_ISSUER = 'https://auth.example';
+
+/**
+ * An access token exactly as production issues one: a real account, a code redeemed through the
+ * grants, so the token has a live refresh family behind it (revocation checks find it).
+ */
+async function linkedAccessToken(ours: OurService): Promise<string> {
+  const { domain } = ours;
+  const account = await domain.accounts.create({ username: `bench-rider-${Date.now()}@example.com`, password: 'bench-password-0123456789', displayName: 'Bench Rider' });
+  const code = await domain.codes.issue({ clientId: BENCH_CLIENT_ID, redirectUri: BENCH_REDIRECT_URI, userId: account.id, scope: BENCH_SCOPE });
+  const tokens = await domain.grants.exchangeCode(code, { clientId: BENCH_CLIENT_ID, redirectUri: BENCH_REDIRECT_URI, codeVerifier: undefined });
+  return tokens.access_token;
+}
+
+function ourLaunch(variant: 'token' | 'signed' | 'card'): BenchCase {
+  const titles = {
+    token: 'Linkwright skill LaunchRequest, valid token, signature off',
+    signed: 'Linkwright skill LaunchRequest, valid token, signature on',
+    card: 'Linkwright skill LaunchRequest, no token (LinkAccount card)',
+  };
+  return {
+    id: `ours.skill-${variant}`,
+    title: titles[variant],
+    kind: 'ours',
+    byDefault: true,
+    start: async (context) => {
+      const signed = variant === 'signed';
+      const ours = await startOurService(context, { verifySignature: signed });
+      try {
+        const token = variant === 'card' ? undefined : await linkedAccessToken(ours);
+        const chain = signed ? await context.fixtures.signingChain() : undefined;
+        const sign = chain ? (body: string) => signatureHeaders(body, chain.leafKeyPem, chain.certUrl) : undefined;
+        const check = variant === 'card' ? isLinkCardAnswer : isSpokenAnswer;
+        return { server: ours.server, url: ours.url, close: ours.close, plan: async () => launchPlan(OUR_SKILL_PATH, token, check, sign) };
+      } catch (error) {
+        await ours.close();
+        throw error;
+      }
+    },
+  };
+}
+
+/** Case 3: valid token, signature checking off (compared with the ASK SDK adapter). */
+export const ourSkillToken = ourLaunch('token');
+/** Case 3: valid token, signature checking on with the test chain (certificate cached after the first request). */
+export const ourSkillSigned = ourLaunch('signed');
+/** Case 3: no token: the LinkAccount card. */
+export const ourSkillCard = ourLaunch('card');
+
+/** Case 4 (peer): ExpressAdapter(skill, false, false) with a jsonwebtoken RS256 check in the handler. */
+export const askSdkLaunch: BenchCase = {
+  id: 'ask.launch',
+  title: 'ASK SDK express adapter LaunchRequest, RS256 jsonwebtoken, checks off',
+  kind: 'peer',
+  byDefault: true,
+  start: async (context) => {
+    const keys = context.fixtures.peerTokenKeys();
+    const { server, url } = await startPeer(context, 'ask-sdk-express-adapter', ENTRIES.askSdk, { PEER_TOKEN_PUBLIC_KEY: keys.publicPem, PEER_TOKEN_ISSUER: PEER_ISSUER });
+    const token = jwt.sign({ sub: 'bench-user', scope: BENCH_SCOPE }, keys.privatePem, { algorithm: 'RS256', issuer: PEER_ISSUER, expiresIn: 3600 });
+    return { server, url, close: () => server.stop(), plan: async () => launchPlan(PEER_SKILL_PATH, token, isSpokenAnswer) };
+  },
+};

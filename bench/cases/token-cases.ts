@@ -1,0 +1,99 @@
+import { BENCH_CLIENT_ID, BENCH_REDIRECT_URI, BENCH_SCOPE } from '../lib/constants';
+import { ENTRIES } from '../lib/compile';
+import { mintMany, startOurService } from './our-service';
+import { startPeer } from './peer-service';
+import { codeExchangePlan, refreshChainPlan } from './token-requests';
+import type { BenchCase, CaseContext, StartedCase } from './types';
+
+/** Our token endpoint (helper A's route). */
+export const OUR_TOKEN_PATH = '/oauth/token';
+const PEER_TOKEN_PATH = '/token';
+/** Minting over IPC in slices keeps each message a few MB at most. */
+const PEER_MINT_SLICE = 20_000;
+
+/** Case 1: our refresh_token grant with rotation on Redis, JWT (ES256) access tokens. */
+export const ourRefresh: BenchCase = {
+  id: 'ours.refresh',
+  title: 'Linkwright refresh (rotation, Redis, ES256 JWT)',
+  kind: 'ours',
+  byDefault: true,
+  start: async (context) => {
+    const ours = await startOurService(context, { verifySignature: false });
+    let user = 0;
+    return {
+      server: ours.server,
+      url: ours.url,
+      close: ours.close,
+      plan: async (connections) => {
+        const pool = await mintMany(connections, async () => {
+          const { token } = await ours.domain.refreshTokens.issue({ userId: `bench-user-${(user += 1)}`, clientId: BENCH_CLIENT_ID, scope: BENCH_SCOPE });
+          return token;
+        });
+        return refreshChainPlan(OUR_TOKEN_PATH, pool);
+      },
+    };
+  },
+};
+
+/** Case 2: our authorization_code grant, each request redeeming a pre-minted code. */
+export const ourCode: BenchCase = {
+  id: 'ours.code',
+  title: 'Linkwright code exchange (Redis, ES256 JWT)',
+  kind: 'ours',
+  byDefault: true,
+  start: async (context) => {
+    const ours = await startOurService(context, { verifySignature: false });
+    let user = 0;
+    return {
+      server: ours.server,
+      url: ours.url,
+      close: ours.close,
+      plan: async (_connections, expectedRequests) => {
+        const codes = await mintMany(expectedRequests, () =>
+          ours.domain.codes.issue({ clientId: BENCH_CLIENT_ID, redirectUri: BENCH_REDIRECT_URI, userId: `bench-user-${(user += 1)}`, scope: BENCH_SCOPE }),
+        );
+        return codeExchangePlan(OUR_TOKEN_PATH, codes);
+      },
+    };
+  },
+};
+
+async function startOidcProvider(context: CaseContext, format: 'jwt' | 'opaque'): Promise<StartedCase & { mint(method: string, count: number): Promise<string[]> }> {
+  const { server, url } = await startPeer(context, `oidc-provider (${format})`, ENTRIES.oidcProvider, { PEER_ACCESS_TOKEN_FORMAT: format });
+  const mint = async (method: string, count: number): Promise<string[]> => {
+    const out: string[] = [];
+    for (let done = 0; done < count; done += PEER_MINT_SLICE) out.push(...(await server.call<string[]>(method, Math.min(PEER_MINT_SLICE, count - done))));
+    return out;
+  };
+  return { server, url, close: () => server.stop(), mint, plan: () => Promise.reject(new Error('no plan')) };
+}
+
+function oidcRefresh(format: 'jwt' | 'opaque', byDefault: boolean): BenchCase {
+  return {
+    id: `oidc.refresh-${format}`,
+    title: `oidc-provider 9 refresh (rotation, in-memory, ${format === 'jwt' ? 'ES256 JWT' : 'opaque'})`,
+    kind: 'peer',
+    byDefault,
+    start: async (context) => {
+      const peer = await startOidcProvider(context, format);
+      return { ...peer, plan: async (connections) => refreshChainPlan(PEER_TOKEN_PATH, await peer.mint('mintRefreshTokens', connections)) };
+    },
+  };
+}
+
+/** Case 4 (peer): node-oidc-provider's refresh with rotation and JWT access tokens — the target's yardstick. */
+export const oidcRefreshJwt = oidcRefresh('jwt', true);
+/** Reference: the same with opaque access tokens (no signature, one more store write). */
+export const oidcRefreshOpaque = oidcRefresh('opaque', true);
+
+/** Case 4 (peer): node-oidc-provider's code exchange with JWT access tokens. */
+export const oidcCode: BenchCase = {
+  id: 'oidc.code',
+  title: 'oidc-provider 9 code exchange (in-memory, ES256 JWT)',
+  kind: 'peer',
+  byDefault: true,
+  start: async (context) => {
+    const peer = await startOidcProvider(context, 'jwt');
+    return { ...peer, plan: async (_connections, expectedRequests) => codeExchangePlan(PEER_TOKEN_PATH, await peer.mint('mintCodes', expectedRequests)) };
+  },
+};

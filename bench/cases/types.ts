@@ -1,0 +1,36 @@
+import type { LoadPlan } from '../lib/load';
+import type { BenchOptions } from '../lib/options';
+import type { ServerProcess } from '../lib/server-process';
+import type { Fixtures } from './fixtures';
+
+/** Who a case measures: our service, a peer users would pick instead, or a ceiling/reference. */
+export type CaseKind = 'ours' | 'peer' | 'ceiling';
+
+/** What every case gets from the harness. */
+export interface CaseContext {
+  options: BenchOptions;
+  fixtures: Fixtures;
+  /** Node flags for the server under test (e.g. --cpu-prof), already decided by the harness. */
+  nodeFlags: string[];
+}
+
+/** A case whose server is running: it plans each run, then is closed. */
+export interface StartedCase {
+  server: ServerProcess;
+  url: string;
+  /**
+   * The requests for one run at `connections` connections; pools (codes, refresh tokens, signed
+   * bodies) are minted here, before the run, sized for `expectedRequests`.
+   */
+  plan(connections: number, expectedRequests: number): Promise<LoadPlan>;
+  close(): Promise<void>;
+}
+
+export interface BenchCase {
+  id: string;
+  title: string;
+  kind: CaseKind;
+  /** Run without being named in --case. */
+  byDefault: boolean;
+  start(context: CaseContext): Promise<StartedCase>;
+}

@@ -1,0 +1,85 @@
+import type { CaseResult } from './results';
+import type { Verdict } from './targets';
+
+/** Lays out rows as a fixed-width text table; numeric-looking cells are right-aligned. */
+export function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const numeric = (cell: string) => /^[-+]?[\d.,]+( ?[%×x]| MB)?$|^[-–]$/.test(cell);
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (numeric(cell) && i > 0 ? cell.padStart(widths[i] as number) : cell.padEnd(widths[i] as number)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const CEILING = 'ceiling.node-http';
+
+/** The main table: one row per case and connection count. */
+export function renderResults(results: CaseResult[]): string {
+  const ceiling = results.find((r) => r.id === CEILING);
+  const rows: string[][] = [];
+  for (const result of results) {
+    if (result.error) {
+      rows.push([result.id, '', '', '', '', '', '', '', '', `FAILED: ${firstLine(result.error)}`]);
+      continue;
+    }
+    for (const row of result.rows) {
+      const top = ceiling?.rows.find((c) => c.connections === row.connections);
+      const notes = [row.poolExhausted ? 'pool ran dry' : ''].filter(Boolean).join(', ');
+      rows.push([
+        result.id,
+        String(row.connections),
+        String(Math.round(row.rps)),
+        row.repeats > 1 ? `${Math.round(row.rpsMin)}–${Math.round(row.rpsMax)}` : '–',
+        row.p50Ms.toFixed(2),
+        row.p99Ms.toFixed(2),
+        String(row.errors),
+        `${(row.rssMaxKb / 1024).toFixed(0)} MB`,
+        top && result.id !== CEILING ? `${((row.rps / top.rps) * 100).toFixed(0)} %` : '–',
+        notes,
+      ]);
+    }
+  }
+  return textTable(['case', 'conns', 'req/s', 'range', 'p50 ms', 'p99 ms', 'errors', 'RSS max', 'of ceiling', 'notes'], rows);
+}
+
+/** Which of our cases is compared with which peer, beyond the targets (references included). */
+export const COMPARISONS: Array<{ ours: string; peer: string }> = [
+  { ours: 'ours.refresh', peer: 'oidc.refresh-jwt' },
+  { ours: 'ours.refresh', peer: 'oidc.refresh-opaque' },
+  { ours: 'ours.code', peer: 'oidc.code' },
+  { ours: 'ours.skill-token', peer: 'ask.launch' },
+  { ours: 'ours.skill-signed', peer: 'ask.launch' },
+  { ours: 'ours.skill-card', peer: 'ask.launch' },
+];
+
+/** Same-run ratios ours/peer for throughput and p99, per connection count. */
+export function renderRatios(results: CaseResult[]): string {
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const rows: string[][] = [];
+  for (const { ours, peer } of COMPARISONS) {
+    const a = byId.get(ours);
+    const b = byId.get(peer);
+    if (!a || !b || a.error || b.error) continue;
+    for (const row of a.rows) {
+      const other = b.rows.find((r) => r.connections === row.connections);
+      if (!other) continue;
+      rows.push([`${ours} / ${peer}`, String(row.connections), `${(row.rps / other.rps).toFixed(2)}×`, `${(row.p99Ms / other.p99Ms).toFixed(2)}×`]);
+    }
+  }
+  return rows.length === 0 ? '(no pairs measured in this run)' : textTable(['ours / peer', 'conns', 'req/s ratio', 'p99 ratio'], rows);
+}
+
+/** One line per target and connection count: PASS, MISS or n/a, with the figures behind it. */
+export function renderVerdicts(verdicts: Verdict[]): string {
+  if (verdicts.length === 0) return '(no target had both sides measured in this run)';
+  return textTable(
+    ['verdict', 'target', 'conns', 'figures'],
+    verdicts.map((v) => [v.verdict, v.text, v.connections === undefined ? '–' : String(v.connections), v.detail]),
+  );
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n')[0] ?? '').slice(0, 160);
+}

@@ -1,0 +1,92 @@
+import type { CaseResult } from './results';
+
+/** A target of issue 6, checked on figures of the same run. */
+export type Target =
+  | { kind: 'throughput'; text: string; ours: string; peer: string; minRatio: number }
+  | { kind: 'p99'; text: string; ours: string; peer: string }
+  | { kind: 'rss'; text: string; ours: string; maxGrowth: number };
+
+export const TARGETS: Target[] = [
+  { kind: 'throughput', text: 'refresh ≥ 2× oidc-provider refresh (JWT)', ours: 'ours.refresh', peer: 'oidc.refresh-jwt', minRatio: 2 },
+  { kind: 'p99', text: 'refresh p99 < oidc-provider refresh (JWT) p99', ours: 'ours.refresh', peer: 'oidc.refresh-jwt' },
+  { kind: 'throughput', text: 'code exchange ≥ 2× oidc-provider code exchange', ours: 'ours.code', peer: 'oidc.code', minRatio: 2 },
+  { kind: 'throughput', text: 'skill (token, signature off) ≥ ASK SDK adapter', ours: 'ours.skill-token', peer: 'ask.launch', minRatio: 1 },
+  { kind: 'throughput', text: 'skill (token, signature on) ≥ 80 % of ASK SDK adapter', ours: 'ours.skill-signed', peer: 'ask.launch', minRatio: 0.8 },
+  { kind: 'rss', text: 'refresh soak: RSS within 10 %', ours: 'ours.refresh', maxGrowth: 0.1 },
+  { kind: 'rss', text: 'signed skill soak: RSS within 10 %', ours: 'ours.skill-signed', maxGrowth: 0.1 },
+];
+
+export interface Verdict {
+  text: string;
+  connections?: number;
+  /** ours/peer for throughput, ours−peer (ms) for p99, growth for RSS. */
+  value?: number;
+  detail: string;
+  verdict: 'PASS' | 'MISS' | 'n/a';
+}
+
+/**
+ * Checks every target whose cases ran. A side with errors cannot pass: our errors make a MISS, a
+ * peer's errors make the comparison n/a (its figure would flatter us).
+ */
+export function evaluateTargets(results: CaseResult[], targets: Target[] = TARGETS): Verdict[] {
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const verdicts: Verdict[] = [];
+  for (const target of targets) {
+    const ours = byId.get(target.ours);
+    if (target.kind === 'rss') {
+      const drift = ours?.soak?.drift;
+      if (!ours?.soak) continue; // Soaks run only with --soak.
+      if (!drift) {
+        verdicts.push({ text: target.text, detail: 'too few RSS readings', verdict: 'n/a' });
+        continue;
+      }
+      const detail = `${mb(drift.startKb)} → ${mb(drift.endKb)} MB (${signedPercent(drift.growth)}) over ${ours.soak.durationSec.toFixed(0)} s at ${ours.soak.connections} conns${ours.soak.errors ? `, ${ours.soak.errors} errors` : ''}`;
+      const pass = drift.growth <= target.maxGrowth && ours.soak.errors === 0;
+      verdicts.push({ text: target.text, connections: ours.soak.connections, value: drift.growth, detail, verdict: pass ? 'PASS' : 'MISS' });
+      continue;
+    }
+    const peer = byId.get(target.peer);
+    if (!ours || !peer) continue; // Not selected in this run.
+    if (ours.error || peer.error) {
+      verdicts.push({ text: target.text, detail: `not measured: ${ours.error ? `${ours.id} failed` : `${peer.id} failed`}`, verdict: ours.error ? 'MISS' : 'n/a' });
+      continue;
+    }
+    for (const row of ours.rows) {
+      const peerRow = peer.rows.find((p) => p.connections === row.connections);
+      if (!peerRow) continue;
+      let verdict: Verdict;
+      if (target.kind === 'throughput') {
+        const ratio = peerRow.rps > 0 ? row.rps / peerRow.rps : Number.POSITIVE_INFINITY;
+        verdict = {
+          text: target.text,
+          connections: row.connections,
+          value: ratio,
+          detail: `${ratio.toFixed(2)}× (${Math.round(row.rps)} vs ${Math.round(peerRow.rps)} req/s, need ${target.minRatio}×)`,
+          verdict: ratio >= target.minRatio ? 'PASS' : 'MISS',
+        };
+      } else {
+        verdict = {
+          text: target.text,
+          connections: row.connections,
+          value: row.p99Ms - peerRow.p99Ms,
+          detail: `${row.p99Ms.toFixed(2)} vs ${peerRow.p99Ms.toFixed(2)} ms`,
+          verdict: row.p99Ms < peerRow.p99Ms ? 'PASS' : 'MISS',
+        };
+      }
+      if (row.errors > 0) verdict = { ...verdict, verdict: 'MISS', detail: `${verdict.detail}; ${row.errors} errors in ours` };
+      else if (peerRow.errors > 0) verdict = { ...verdict, verdict: 'n/a', detail: `${verdict.detail}; ${peerRow.errors} errors in the peer` };
+      verdicts.push(verdict);
+    }
+  }
+  return verdicts;
+}
+
+function mb(kb: number): string {
+  return (kb / 1024).toFixed(1);
+}
+
+function signedPercent(fraction: number): string {
+  const percent = fraction * 100;
+  return `${percent >= 0 ? '+' : ''}${percent.toFixed(1)} %`;
+}
