@@ -54,8 +54,9 @@ export function createTestCertificateChain(options: ChainOptions = {}): TestCert
   const now = Date.now();
   const notBefore = options.notBefore ?? new Date(now - 86_400_000);
   const notAfter = options.notAfter ?? new Date(now + 365 * 86_400_000);
-  const caBefore = new Date(now - 10 * 86_400_000);
-  const caAfter = new Date(now + 10 * 365 * 86_400_000);
+  // The CAs cover the leaf's whole window, so a chain made for a clock far from today still verifies.
+  const caBefore = new Date(Math.min(now - 10 * 86_400_000, notBefore.getTime()));
+  const caAfter = new Date(Math.max(now + 10 * 365 * 86_400_000, notAfter.getTime()));
   const root = keyPair();
   const intermediate = keyPair();
   const leaf = keyPair();
