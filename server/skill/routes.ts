@@ -1,7 +1,86 @@
-import { Router } from 'express';
+import express, { type Request, type Response, Router } from 'express';
+import type { RequestEnvelope } from 'ask-sdk-model';
 import type { Services } from '../services';
+import type { InvocationContext } from './handlers/deps';
+import { AccountLinking } from './linking/account-linking';
+import { createTokenResolver } from './linking/create-resolver';
+import { SkillUserLinks } from './linking/skill-user-links';
+import { RideCatalogue } from './rides';
+import { createRideHailerSkill } from './skill';
+import { apologyEnvelope } from './speech';
+import { VerificationError } from './verification/errors';
+import { RequestVerifier } from './verification/request-verifier';
+import { SigningCertificates } from './verification/signing-certificates';
+import { TrustStore } from './verification/trust-store';
 
-/** The Alexa skill endpoint (to be filled in: POST /alexa). */
-export function skillRouter(_services: Services): Router {
-  return Router();
+/** Alexa request bodies are a few kilobytes; anything near this limit is not Alexa. */
+const MAX_BODY = '256kb';
+/** The only thing a refused caller learns: Amazon's certification expects a 400, the reason is logged. */
+const REFUSED = { error: 'invalid_request', error_description: 'The request could not be verified.' };
+
+/**
+ * The Alexa skill endpoint, POST /alexa. The raw body is read here (no other parser runs before it),
+ * verified (signature, certificate, timestamp, application id), then handed to the ask-sdk skill.
+ */
+export function skillRouter(services: Services): Router {
+  const settings = services.settings.skill;
+  const certificates = settings.verifySignature
+    ? new SigningCertificates({
+        trust: new TrustStore(settings.trustedRootPems),
+        clock: services.clock,
+        timeoutMs: services.settings.amazon.timeoutMs,
+        fetchBase: settings.certFetchBase,
+      })
+    : undefined;
+  const verifier = new RequestVerifier(settings, certificates, services.clock);
+  const skill = createRideHailerSkill({
+    skillName: settings.skillName,
+    voiceForward: settings.voiceForward,
+    linkAtLaunch: settings.linkAtLaunch,
+    linking: new AccountLinking(createTokenResolver(services, settings), new SkillUserLinks(services.store, services.clock), services.accounts),
+    revocations: services.revocations,
+    rides: new RideCatalogue(),
+    log: services.log,
+  });
+  if (!settings.verifySignature) services.log.warn({ event: 'skill.signature_check_off' }, 'SKILL_VERIFY_SIGNATURE=false: Alexa request signatures are NOT checked');
+
+  const readRawBody = express.raw({ type: () => true, limit: MAX_BODY });
+  const router = Router();
+  router.post('/alexa', (req: Request, res: Response) => {
+    readRawBody(req, res, (parseError?: unknown) => {
+      if (parseError) {
+        refuse(req, res, `body unreadable (${(parseError as { type?: string }).type ?? 'error'})`);
+        return;
+      }
+      void answer(req, res);
+    });
+  });
+
+  async function answer(req: Request, res: Response): Promise<void> {
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    let envelope: RequestEnvelope;
+    try {
+      envelope = await verifier.verify((name) => req.get(name), body);
+    } catch (error) {
+      if (error instanceof VerificationError) return refuse(req, res, error.reason);
+      req.log.error({ event: 'skill.verification_error', reason: (error as Error).message }, 'verification failed unexpectedly');
+      return refuse(req, res, 'verification failed unexpectedly');
+    }
+    const context: InvocationContext = { log: req.log.child({ alexaRequestId: envelope.request.requestId }) };
+    try {
+      const response = await skill.invoke(envelope, context);
+      res.status(200).json(response);
+    } catch (error) {
+      // The skill's own error handler apologises; this catches what escapes it (e.g. a handler lookup failure).
+      context.log.error({ event: 'skill.invoke_failed', reason: (error as Error).message }, 'skill invocation failed; apologised');
+      res.status(200).json(apologyEnvelope(envelope.request.locale, settings.skillName));
+    }
+  }
+
+  return router;
+}
+
+function refuse(req: Request, res: Response, reason: string): void {
+  req.log.warn({ event: 'skill.request_refused', reason }, 'Alexa request refused');
+  res.status(400).setHeader('Cache-Control', 'no-store').json(REFUSED);
 }

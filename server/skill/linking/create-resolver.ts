@@ -1,0 +1,43 @@
+import type { Services } from '../../services';
+import type { SkillSettings } from '../settings';
+import { BuiltinTokenResolver } from './builtin-resolver';
+import { JwksKeySet } from './jwks';
+import { LwaTokenResolver } from './lwa-resolver';
+import { OidcTokenResolver } from './oidc-resolver';
+import { RevocationCache } from './revocation-cache';
+import type { TokenResolver } from './token-resolver';
+
+/** Builds the token resolver SKILL_LINKING_PROVIDER chooses. */
+export function createTokenResolver(services: Services, skill: SkillSettings): TokenResolver {
+  switch (skill.linkingProvider) {
+    case 'lwa':
+      return new LwaTokenResolver({
+        profileUrl: services.settings.amazon.lwaProfileUrl,
+        timeoutMs: services.settings.amazon.timeoutMs,
+        cacheSec: skill.lwaProfileCacheSec,
+        accounts: services.accounts,
+        clock: services.clock,
+      });
+    case 'oidc': {
+      const oidc = skill.oidc;
+      // parseSkillSettings refuses provider=oidc without these, so this only guards hand-built settings.
+      if (!oidc) throw new Error('SKILL_LINKING_PROVIDER=oidc needs OIDC_ISSUER, OIDC_JWKS_URL and OIDC_AUDIENCE');
+      const keys = new JwksKeySet({
+        url: oidc.jwksUrl,
+        timeoutMs: oidc.timeoutMs,
+        clock: services.clock,
+        allowedAlgorithms: oidc.algorithms,
+        minRefreshMs: oidc.jwksMinRefreshSec * 1000,
+        maxAgeMs: oidc.jwksMaxAgeSec * 1000,
+        onEvent: (event, detail) => services.log.info({ event, ...detail }, 'OIDC key set'),
+      });
+      return new OidcTokenResolver(oidc, keys, services.accounts, services.clock);
+    }
+    case 'builtin':
+      return new BuiltinTokenResolver(
+        services.accessTokens,
+        new RevocationCache(services.revocations, services.clock, skill.revocationCacheMs),
+        services.settings.oauth.clientId,
+      );
+  }
+}

@@ -1,0 +1,48 @@
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../../clock';
+import type { AccessTokenClaims } from '../../oauth/access-tokens';
+import type { Revocations } from '../../oauth/revocations';
+
+/**
+ * Remembers revocation answers for built-in access tokens so a busy skill does not ask the store on
+ * every request. Staleness bound: a family revoked by ANOTHER process is still accepted here for at
+ * most `ttlMs` (default 5 s) after this process last asked; revocations made by this process clear the
+ * cache at once. "Revoked" answers are kept until the token would expire anyway (they never change).
+ */
+export class RevocationCache {
+  private readonly answers: LRUCache<string, boolean>;
+  private readonly inFlight = new Map<string, Promise<boolean>>();
+
+  constructor(
+    private readonly revocations: Pick<Revocations, 'isRevoked'>,
+    private readonly clock: Clock,
+    private readonly ttlMs: number,
+    max = 10_000,
+  ) {
+    this.answers = new LRUCache<string, boolean>({ max, ttlResolution: 0, perf: { now: () => clock.now() } });
+  }
+
+  /** True when the token's refresh family is revoked (at most `ttlMs` stale, see the class comment). */
+  async isRevoked(claims: Pick<AccessTokenClaims, 'sid' | 'exp'>): Promise<boolean> {
+    const cached = this.answers.get(claims.sid);
+    if (cached !== undefined) return cached;
+    let pending = this.inFlight.get(claims.sid);
+    if (!pending) {
+      pending = this.ask(claims).finally(() => this.inFlight.delete(claims.sid));
+      this.inFlight.set(claims.sid, pending);
+    }
+    return pending;
+  }
+
+  /** Forgets every cached answer (this process just revoked something). */
+  clear(): void {
+    this.answers.clear();
+  }
+
+  private async ask(claims: Pick<AccessTokenClaims, 'sid' | 'exp'>): Promise<boolean> {
+    const revoked = await this.revocations.isRevoked(claims);
+    const ttl = revoked ? Math.max(1, claims.exp * 1000 - this.clock.now()) : this.ttlMs;
+    if (ttl > 0) this.answers.set(claims.sid, revoked, { ttl });
+    return revoked;
+  }
+}

@@ -1,0 +1,11 @@
+import { enUS } from './en-US';
+import type { PromptSet } from './types';
+
+/** Australian English: Sydney as the example city. */
+export const enAU: PromptSet = {
+  ...enUS,
+  reprompt: () => 'You can say: order a ride, or: are rides available in Sydney? What would you like to do?',
+  help: ({ skill }) =>
+    `${skill} can tell you whether rides are available in a city. Just ask, for example: are rides available in Sydney? Once your account is linked, you can also say: order a ride. What would you like to do?`,
+  goodbye: ({ skill }) => `Bye for now, and thanks for using ${skill}.`,
+};

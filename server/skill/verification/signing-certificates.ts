@@ -1,0 +1,90 @@
+import type { X509Certificate } from 'node:crypto';
+import axios from 'axios';
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../../clock';
+import { validateSigningChain, type ValidatedChain } from './certificate-chain';
+import { VerificationError } from './errors';
+import type { TrustStore } from './trust-store';
+
+const MAX_CHAIN_BYTES = 64 * 1024;
+/** Even a valid chain is fetched again after a day, so a certificate Amazon replaced is picked up. */
+const MAX_CACHE_MS = 86_400_000;
+
+export interface SigningCertificatesOptions {
+  trust: TrustStore;
+  clock: Clock;
+  timeoutMs: number;
+  /** Development/test only: fetch `${fetchBase}${path}` instead of the checked Amazon URL. */
+  fetchBase?: string | undefined;
+  /** How many distinct chain URLs are kept (Amazon uses one or two at a time). */
+  maxEntries?: number;
+}
+
+/**
+ * Downloads, validates and caches Alexa's signing chains. A chain is cached by its (already checked)
+ * URL, for at most a day and never beyond the earliest notAfter in its path; the cache is bounded.
+ * Concurrent requests for the same URL share one download.
+ */
+export class SigningCertificates {
+  private readonly cache: LRUCache<string, ValidatedChain>;
+  private readonly inFlight = new Map<string, Promise<ValidatedChain>>();
+
+  constructor(private readonly options: SigningCertificatesOptions) {
+    this.cache = new LRUCache<string, ValidatedChain>({
+      max: options.maxEntries ?? 16,
+      ttlAutopurge: false,
+      // The cache's sense of time is the service clock (read on every lookup, not memoised), so expiry
+      // follows the same clock as every other check.
+      ttlResolution: 0,
+      perf: { now: () => options.clock.now() },
+    });
+  }
+
+  /** The validated leaf certificate for a checked chain URL; throws VerificationError when unusable. */
+  async leafFor(url: URL): Promise<X509Certificate> {
+    const key = url.href;
+    const now = this.options.clock.now();
+    const cached = this.cache.get(key);
+    if (cached && now <= cached.validUntil) return cached.leaf;
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = this.load(url).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return (await pending).leaf;
+  }
+
+  /** How many chains are cached now (for tests and metrics). */
+  get size(): number {
+    return this.cache.size;
+  }
+
+  private async load(url: URL): Promise<ValidatedChain> {
+    const pem = await this.download(url);
+    const now = this.options.clock.now();
+    const chain = validateSigningChain(pem, this.options.trust, now);
+    const ttl = Math.min(chain.validUntil - now, MAX_CACHE_MS);
+    if (ttl > 0) this.cache.set(url.href, chain, { ttl });
+    return chain;
+  }
+
+  private async download(url: URL): Promise<string> {
+    const target = this.options.fetchBase ? `${this.options.fetchBase}${url.pathname}${url.search}` : url.href;
+    try {
+      const response = await axios.get<string>(target, {
+        timeout: this.options.timeoutMs,
+        responseType: 'text',
+        transformResponse: (data: unknown) => data,
+        maxContentLength: MAX_CHAIN_BYTES,
+        maxRedirects: 0,
+        validateStatus: (status) => status === 200,
+      });
+      if (typeof response.data !== 'string') throw new VerificationError('certificate chain download is not text');
+      return response.data;
+    } catch (error) {
+      if (error instanceof VerificationError) throw error;
+      const status = axios.isAxiosError(error) ? (error.response?.status ?? error.code) : undefined;
+      throw new VerificationError(`certificate chain download failed (${status ?? (error as Error).message})`);
+    }
+  }
+}
