@@ -17,6 +17,7 @@ export function sendOAuthError(res: Response, error: ServiceError): void {
   if (error.status === 503) res.setHeader('Retry-After', '5');
   res.status(error.status).json({
     error: error.code,
-    error_description: error.expose ? error.description : 'The server could not complete the request.',
+    // temporarily_unavailable descriptions are written for the caller (retry advice), never internals.
+    error_description: error.expose || error.code === 'temporarily_unavailable' ? error.description : 'The server could not complete the request.',
   });
 }

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { KeyRing } from '../../../server/oauth/keys';
+import { RedisStore } from '../../../server/store/redis';
+import { RedisServer, testRedisUrl } from '../../support/redis-server';
+import { startTestService, type TestService } from '../../support/service';
+import { createRider, obtainCode, postToken, redeem } from './flow-helpers';
+
+describe('the token endpoint on Redis', () => {
+  it('keeps tokens working across a service restart (same Redis, key prefix and signing keys)', async () => {
+    const url = await testRedisUrl();
+    const keyPrefix = `restart:${randomUUID()}:`;
+    const keys = KeyRing.generate();
+    // Both instances claim the same public URL, as two deployments of one service would.
+    const env = { PUBLIC_URL: 'http://linkwright.test' };
+    let tokens: Record<string, unknown>;
+    const first = await startTestService({ store: new RedisStore({ url, keyPrefix }), keys, env });
+    try {
+      await createRider(first);
+      const { code, redirectUri } = await obtainCode(first);
+      tokens = await redeem(first, code, redirectUri);
+    } finally {
+      await first.close();
+    }
+    const second = await startTestService({ store: new RedisStore({ url, keyPrefix }), keys, env });
+    try {
+      const claims = second.services.accessTokens.verify(tokens.access_token as string);
+      expect(await second.services.accounts.get(claims.sub)).to.include({ username: 'rider@example.com' });
+      const refreshed = await postToken(second, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string });
+      expect(refreshed.status, refreshed.text).to.equal(200);
+      expect(second.services.accessTokens.verify(refreshed.body.access_token as string).sid).to.equal(claims.sid);
+    } finally {
+      await second.close();
+    }
+  });
+
+  describe('while Redis is down', () => {
+    let redis: RedisServer;
+    let service: TestService;
+    before(async () => {
+      redis = await RedisServer.start({ persist: true });
+      service = await startTestService({ store: new RedisStore({ url: redis.url, keyPrefix: 'outage:', commandTimeoutMs: 500 }) });
+      await createRider(service);
+    });
+    after(async () => {
+      await service?.close();
+      await redis?.destroy();
+    });
+
+    it('answers 503 temporarily_unavailable, loses nothing, and works again once Redis is back', async () => {
+      const { code, redirectUri } = await obtainCode(service);
+      const linked = await obtainCode(service);
+      const tokens = await redeem(service, linked.code, linked.redirectUri);
+      await redis.stop();
+
+      const down = await postToken(service, { grant_type: 'authorization_code', code, redirect_uri: redirectUri });
+      expect(down.status).to.equal(503);
+      expect(down.body).to.deep.equal({ error: 'temporarily_unavailable', error_description: 'The service is temporarily unavailable; try again shortly.' });
+      expect(down.headers.get('retry-after')).to.equal('5');
+      expect(down.headers.get('cache-control')).to.equal('no-store');
+      const refreshDown = await postToken(service, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string });
+      expect(refreshDown.status).to.equal(503);
+      expect(service.logs.events('token.refused').at(-1)).to.include({ status: 503, error: 'temporarily_unavailable' });
+      const page = await fetch(`${service.url}/oauth/authorize?response_type=code&client_id=${service.services.settings.oauth.clientId}&redirect_uri=${encodeURIComponent(redirectUri)}`);
+      expect(page.status).to.equal(503);
+      expect(await page.text()).to.include('briefly unavailable');
+
+      await redis.restart();
+      // The code and the refresh token were untouched by the failed attempts: both still work.
+      let result = await postToken(service, { grant_type: 'authorization_code', code, redirect_uri: redirectUri });
+      for (let attempt = 0; attempt < 100 && result.status === 503; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50)); // waiting for ioredis to reconnect, not for our clock
+        result = await postToken(service, { grant_type: 'authorization_code', code, redirect_uri: redirectUri });
+      }
+      expect(result.status, result.text).to.equal(200);
+      const refreshed = await postToken(service, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string });
+      expect(refreshed.status, refreshed.text).to.equal(200);
+    });
+  });
+});
