@@ -25,7 +25,7 @@ export function sessionResumedHandler(deps: SkillDeps): RequestHandler {
       const pending = decodeConnectionToken(cause?.token);
       const code = typeof cause?.status?.code === 'string' ? cause.status.code : String(cause?.status?.code ?? '');
       const outcome = resultStatus(cause?.result);
-      turn.log.info({ event: 'skill.voice_link_result', causeType: cause?.type, code, outcome, ours: pending !== undefined }, 'voice-forward account linking finished');
+      turn.log.info({ event: 'skill.voice_link_result', causeType: cause?.type, statusCode: code, outcome, ours: pending !== undefined }, 'voice-forward account linking finished');
 
       const fallbackPending: PendingAction = pending ?? { then: 'welcome' };
       if (cause?.type !== 'ConnectionCompleted' || pending === undefined || code !== '200') return linkAccountCard(input, deps, fallbackPending);
