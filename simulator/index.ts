@@ -21,6 +21,24 @@ import { LWA_PATHS, mountLoginWithAmazon } from './lwa/routes';
 
 export const DEFAULT_ENDPOINTS = ['api.amazonalexa.com'];
 
+/** The settings the simulator hands the service (always present), plus the client credentials Alexa uses. */
+export type SimulatorEnv = Record<
+  | 'LWA_AUTHORIZE_URL'
+  | 'LWA_TOKEN_URL'
+  | 'LWA_PROFILE_URL'
+  | 'ALEXA_APP_LINK_URL'
+  | 'ALEXA_API_URL'
+  | 'ALEXA_API_HOSTS'
+  | 'SKILL_CERT_FETCH_BASE'
+  | 'SKILL_TRUSTED_ROOTS_FILE'
+  | 'SKILL_ID'
+  | 'ALEXA_VENDOR_ID'
+  | 'OAUTH_REDIRECT_URIS'
+  | 'LWA_CLIENT_ID'
+  | 'LWA_CLIENT_SECRET',
+  string
+> & { OAUTH_CLIENT_ID?: string; OAUTH_CLIENT_SECRET?: string };
+
 /** Who the skill's account linking points at. */
 export type AccountLinkingProvider =
   /** The service's own OAuth server (authorization and token URIs under service.url). */
@@ -166,9 +184,9 @@ export class AmazonSimulator {
    * signing-chain fetch base and trusted root, the skill and vendor ids, the simulator's Alexa
    * redirect URL, the skill's Alexa client (app-to-app) and the OAuth client Alexa authenticates as.
    */
-  get env(): Record<string, string> {
+  get env(): SimulatorEnv {
     const base = this.baseUrl;
-    const env: Record<string, string> = {
+    const env: SimulatorEnv = {
       LWA_AUTHORIZE_URL: `${base}${LWA_PATHS.authorize}`,
       LWA_TOKEN_URL: `${base}${LWA_PATHS.token}`,
       LWA_PROFILE_URL: `${base}${LWA_PATHS.profile}`,
@@ -191,7 +209,7 @@ export class AmazonSimulator {
   }
 
   /** Same as `env` (the name the design notes used). */
-  get urls(): Record<string, string> {
+  get urls(): SimulatorEnv {
     return this.env;
   }
 

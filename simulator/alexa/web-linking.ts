@@ -11,6 +11,11 @@ import type { AccountLinkingClient } from './token-client';
 
 /** Alexa's redirect path shape: https://pitangui.amazon.com/api/skill/link/{vendorId}. */
 export const WEB_LINK_PATH = '/api/skill/link/:vendorId';
+/**
+ * A convenience for people at a browser: starts web linking for the signed-in customer as the Alexa
+ * app's "Link account" button would, by redirecting to the service's authorization page.
+ */
+export const WEB_LINK_START_PATH = '/_simulator/link-account';
 
 export interface AuthorizeOptions {
   /** The state to send; a fresh random one by default (Alexa's are opaque). */
@@ -97,8 +102,14 @@ export class WebLinking {
     return this.finish({ state: params.get('state') ?? undefined, code: params.get('code') ?? undefined, error: params.get('error') ?? undefined });
   }
 
-  /** Mounts Alexa's redirect path, answering with Alexa's success or failure page. */
+  /** Mounts Alexa's redirect path (answering with Alexa's success or failure page) and the start link. */
   mount(app: Express): void {
+    app.get(WEB_LINK_START_PATH, (_req: Request, res: Response) => {
+      noteExchange(res, { from: 'browser', to: 'alexa.amazon.com', note: 'Link account pressed' });
+      res.setHeader('Cache-Control', 'no-store');
+      res.redirect(302, this.authorizeUrl());
+    });
+
     app.get(WEB_LINK_PATH, async (req: Request, res: Response) => {
       noteExchange(res, { from: 'browser', to: 'pitangui.amazon.com' });
       const skill = this.deps.skill();
