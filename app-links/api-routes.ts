@@ -1,6 +1,6 @@
 import express, { type Request, type Response, Router } from 'express';
 import { OAuthError } from '../server/errors';
-import { AUTHORIZATION_PARAMS, AuthorizationRefused, errorRedirect, issueAuthorizationCode, redirectWith, validateAuthorization } from './authorize';
+import { issueAuthorizationCode, paramsFromJson, responseUrl, validateAuthorization } from './authorize';
 import { currentUser, requireUser } from './bearer';
 import { completeLinking } from './complete';
 import type { AppLinksContext } from './context';
@@ -70,25 +70,28 @@ export function appLinksApi(ctx: AppLinksContext): Router {
     const body = objectBody(req);
     const decision = body.decision ?? 'allow';
     if (decision !== 'allow' && decision !== 'deny') throw new OAuthError('invalid_request', 'decision must be "allow" or "deny".');
-    const params = Object.fromEntries(AUTHORIZATION_PARAMS.map((name) => [name, body[name]]));
+    const outcome = validateAuthorization(ctx.services, paramsFromJson(body));
     const account = currentUser(res);
-    try {
-      const request = validateAuthorization(ctx.services, params);
-      if (decision === 'deny') {
-        req.log.info({ event: 'app_links.authorize_denied', userId: account.userId, clientId: request.clientId }, 'user denied linking from the Alexa app');
-        res.json({ outcome: 'denied', redirectTo: redirectWith(request.redirectUri, { error: 'access_denied', state: request.state, source: 'app' }) });
-        return;
-      }
-      const code = await issueAuthorizationCode(ctx.services, request, account.userId);
-      req.log.info({ event: 'app_links.authorize_granted', userId: account.userId, clientId: request.clientId, pkce: request.codeChallenge !== undefined }, 'code issued for linking from the Alexa app');
-      res.json({ outcome: 'code', redirectTo: redirectWith(request.redirectUri, { code, state: request.state, source: 'app' }) });
-    } catch (error) {
-      if (!(error instanceof AuthorizationRefused)) throw error;
-      const redirectTo = errorRedirect(error, { source: 'app' });
-      if (!redirectTo) throw error;
-      req.log.info({ event: 'app_links.authorize_refused', code: error.code, reason: error.reason }, 'authorization request refused');
-      res.json({ outcome: 'error', error: error.code, error_description: error.description, redirectTo });
+    if (outcome.kind === 'page') {
+      // Unknown client or unregistered redirect URI: answered here, never sent to an unverified address.
+      req.log.info({ event: 'app_links.authorize_refused', parameter: outcome.parameter, reason: outcome.reason }, 'authorization request refused (not redirected)');
+      throw new OAuthError('invalid_request', outcome.message, 400, outcome.reason);
     }
+    if (outcome.kind === 'redirect') {
+      req.log.info({ event: 'app_links.authorize_refused', error: outcome.error, reason: outcome.reason }, 'authorization request refused (redirected)');
+      const redirectTo = responseUrl(ctx.services, outcome.redirectUri, { error: outcome.error, error_description: outcome.description, state: outcome.state, source: 'app' });
+      res.json({ outcome: 'error', error: outcome.error, error_description: outcome.description, redirectTo });
+      return;
+    }
+    const request = outcome.request;
+    if (decision === 'deny') {
+      req.log.info({ event: 'app_links.authorize_denied', userId: account.userId, clientId: request.clientId }, 'user denied linking from the Alexa app');
+      res.json({ outcome: 'denied', redirectTo: responseUrl(ctx.services, request.redirectUri, { error: 'access_denied', state: request.state, source: 'app' }) });
+      return;
+    }
+    const code = await issueAuthorizationCode(ctx.services, request, account.userId);
+    req.log.info({ event: 'app_links.authorize_granted', userId: account.userId, clientId: request.clientId, pkce: request.codeChallenge !== undefined }, 'code issued for linking from the Alexa app');
+    res.json({ outcome: 'code', redirectTo: responseUrl(ctx.services, request.redirectUri, { code, state: request.state, source: 'app' }) });
   });
 
   return router;

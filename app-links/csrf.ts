@@ -18,9 +18,8 @@ export function issueCsrfToken(req: Request, res: Response, secure: boolean): st
 }
 
 /** Throws a 403 unless the form's token matches the cookie (compared in constant time). */
-export function checkCsrfToken(req: Request): void {
+export function checkCsrfToken(req: Request, field: string | undefined): void {
   const cookie = (req.cookies as Record<string, unknown> | undefined)?.[COOKIE];
-  const field = (req.body as Record<string, unknown> | undefined)?.csrf;
   const ok = typeof cookie === 'string' && typeof field === 'string' && TOKEN.test(cookie) && safeEqual(cookie, field);
   if (!ok) throw new ServiceError('csrf_failed', 403, 'This form expired or was not sent from this site. Go back, reload the page and try again.', 'CSRF token missing or mismatched');
 }

@@ -94,7 +94,7 @@ describe('POST /app-links/complete', () => {
     expect(JSON.parse(raw)).to.include({ userId, host: 'api.amazonalexa.com', stage: 'development' });
     expect(raw).to.not.include(AMAZON_TOKENS.refresh_token).and.not.include(AMAZON_TOKENS.access_token);
     expect(service.logs.events('app_links.linked').some((line) => line.userId === userId)).to.equal(true);
-    expectNoSecretsLogged(service, [AMAZON_CODE, state, token, AMAZON_TOKENS.access_token, AMAZON_TOKENS.refresh_token, sent.accountLinkRequest.authCode, LWA_CLIENT_SECRET, form.code_verifier as string]);
+    expectNoSecretsLogged(service, [AMAZON_CODE, state, token, AMAZON_TOKENS.access_token, AMAZON_TOKENS.refresh_token, sent.accountLinkRequest.authCode as string, LWA_CLIENT_SECRET, form.code_verifier as string]);
 
     // The state was consumed before the exchange: a second try never reaches Amazon.
     const again = await callApi(service, 'POST', '/app-links/complete', token, { code: AMAZON_CODE, state });
