@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Request, Response } from 'express';
 
 /** Where the pages' stylesheet is served; the CSP allows styles from our own origin only. */
@@ -15,11 +15,15 @@ let loaded: Stylesheet | undefined;
 
 /**
  * The stylesheet's text and a short content hash. `tsc` does not copy .css files, so a compiled
- * build (dist/server/views) reads the file from the source tree next to it.
+ * build (dist/server/views, or any other outDir inside the checkout) finds server/views/styles.css
+ * in the source tree above it.
  */
 function stylesheet(): Stylesheet {
   if (loaded) return loaded;
-  const candidates = [join(__dirname, 'styles.css'), join(__dirname, '..', '..', '..', 'server', 'views', 'styles.css')];
+  const candidates = [join(__dirname, 'styles.css')];
+  for (let dir = dirname(__dirname), depth = 0; depth < 6 && dirname(dir) !== dir; dir = dirname(dir), depth += 1) {
+    candidates.push(join(dir, 'server', 'views', 'styles.css'));
+  }
   const file = candidates.find((path) => existsSync(path));
   if (!file) throw new Error(`styles.css not found (looked in ${candidates.join(', ')})`);
   const css = readFileSync(file, 'utf8');

@@ -7,14 +7,18 @@ import { ALEXA_REDIRECTS, authorizeQuery, createRider, PASSWORD, pkcePair, USERN
 
 /** Every input that is not hidden has a <label for> pointing at it. */
 async function unlabelledInputs(page: Page): Promise<string[]> {
-  return page.$$eval('input:not([type=hidden])', (inputs) =>
-    inputs.filter((input) => !input.id || !document.querySelector(`label[for="${input.id}"]`)).map((input) => input.outerHTML),
-  );
+  const missing: string[] = [];
+  for (const input of await page.locator('input:not([type=hidden])').all()) {
+    const id = await input.getAttribute('id');
+    if (!id || (await page.locator(`label[for="${id}"]`).count()) !== 1) missing.push((await input.getAttribute('name')) ?? '(unnamed)');
+  }
+  return missing;
 }
 
 /** True when nothing on the page is wider than the viewport (no sideways scrolling on a phone). */
 async function fitsWidth(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  // A string expression runs in the page; this project's TypeScript has no DOM types.
+  return page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
 }
 
 describe('authorization pages in a real browser (chromium, 360 px wide)', function () {
@@ -58,7 +62,10 @@ describe('authorization pages in a real browser (chromium, 360 px wide)', functi
     expect(await unlabelledInputs(page)).to.deep.equal([]);
     expect(await fitsWidth(page)).to.equal(true);
     // The stylesheet loaded under the CSP (no inline styles, no scripts).
-    expect(await page.locator('button[type=submit]').evaluate((el) => getComputedStyle(el).width)).to.equal(await page.locator('form').evaluate((el) => getComputedStyle(el).width));
+    const button = await page.locator('button[type=submit]').boundingBox();
+    const form = await page.locator('form').boundingBox();
+    expect(button?.width).to.equal(form?.width);
+    expect(button?.height).to.be.at.least(44); // a comfortable touch target
     await screenshot(page, 'oauth-login-360');
 
     await page.getByLabel('Email or username').fill(USERNAME);
