@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import nock from 'nock';
+import { ManualClock } from '../../../server/clock';
 import { AlexaSigner, allowOnlyLoopback, restoreNetwork, writeTrustedRoots } from '../../support/alexa-signing';
 import { launchRequest, postToSkill, skillEvent, TEST_SKILL_ID } from '../../support/alexa-requests';
 import type { TestService } from '../../support/service';
@@ -29,7 +30,8 @@ describe('skill endpoint: request verification (certification negative cases)', 
 
   beforeEach(async () => {
     allowOnlyLoopback();
-    service = await startSkillService({ SKILL_VERIFY_SIGNATURE: 'true', SKILL_TRUSTED_ROOTS_FILE: rootsFile });
+    // Alexa stamps whole seconds; a clock on a whole second keeps the skew arithmetic exact.
+    service = await startSkillService({ SKILL_VERIFY_SIGNATURE: 'true', SKILL_TRUSTED_ROOTS_FILE: rootsFile }, { clock: new ManualClock(Math.floor(Date.now() / 1000) * 1000) });
   });
 
   afterEach(async () => {
