@@ -21,16 +21,15 @@ export function mountAppConsent(app: Express, lwa: LoginWithAmazon, customers: C
       sendPage(res, 400, 'Alexa', 'This link was made for another skill (client_id is not the skill’s Alexa client id).');
       return;
     }
+    // An unknown skill_stage is the app's mistake: it goes back to the app as an OAuth error, but only
+    // to a registered redirect URL (lwa.authorize below shows a page for any other).
     const stage = query.skill_stage;
-    if (stage !== undefined && stage !== 'development' && stage !== 'live') {
-      const redirectUri = typeof query.redirect_uri === 'string' ? query.redirect_uri : '';
-      const client = lwa.client(alexaClientId());
-      if (client && client.redirectUris.includes(redirectUri)) {
-        noteExchange(res, { note: 'invalid skill_stage' });
-        const state = typeof query.state === 'string' ? query.state : undefined;
-        res.redirect(302, withParams(redirectUri, { error: 'invalid_request', error_description: 'skill_stage must be development or live.', state }));
-        return;
-      }
+    const redirectUri = typeof query.redirect_uri === 'string' ? query.redirect_uri : '';
+    if (stage !== undefined && stage !== 'development' && stage !== 'live' && lwa.client(alexaClientId())?.redirectUris.includes(redirectUri)) {
+      noteExchange(res, { note: 'invalid skill_stage' });
+      const state = typeof query.state === 'string' ? query.state : undefined;
+      res.redirect(302, withParams(redirectUri, { error: 'invalid_request', error_description: 'skill_stage must be development or live.', state }));
+      return;
     }
     const outcome = lwa.authorize(query, customers.current(), customers.consentDecision(), ACCOUNT_LINKING_SCOPE);
     if (outcome.kind === 'page') {

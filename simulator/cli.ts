@@ -264,9 +264,9 @@ async function main(): Promise<number> {
   const input = createInterface({ input: process.stdin, terminal: false });
   let queue = Promise.resolve();
   input.on('line', (line) => {
-    if (line.trim() === 'quit') return void stop('quit');
     // One command at a time, in order: a voice turn depends on the session the previous one left.
     queue = queue.then(async () => {
+      if (line.trim() === 'quit') return void (await stop('quit'));
       try {
         for (const printed of await runCommand(amazon, line)) out(printed);
       } catch (error) {

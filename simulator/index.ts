@@ -321,11 +321,14 @@ export class AmazonSimulator {
       skill: () => this.skillConfig,
       alexaClientId: () => this.lwaClient.id,
       endpointsFor: (customer) => this.endpointsFor(customer),
-      onDisabled: (customer, enablement) => this.afterDisabled(customer, enablement),
+      disableSkill: (customer) => this.disableWithEvent(customer),
     };
   }
 
-  /** The effects of a customer disabling the skill, wherever it was done. */
+  /**
+   * The effects of a customer disabling the skill, wherever it was done: Alexa forgets the link and
+   * Amazon revokes the tokens that allowed it (the Alexa client's, and with LWA linking the skill's).
+   */
   private disable(customer: Customer): Enablement | undefined {
     const enablement = this.links.disable(customer.id);
     if (!enablement) return undefined;
@@ -334,15 +337,16 @@ export class AmazonSimulator {
     return enablement;
   }
 
-  /** After the Skill Enablement API's DELETE: the same revocations, and the event in the background. */
-  private afterDisabled(customer: Customer, enablement: Enablement): void {
-    if (this.options.accountLinking === 'lwa') this.lwa.revokeCustomer(customer.id, this.skillConfig.clientId);
-    if (!this.skillConfig.skillEvents || !this.skillConfig.skillEndpoint) return;
-    // Alexa delivers skill events asynchronously; tests wait with settled().
+  /** Disabling through the Skill Enablement API: the same effects, and the event in the background. */
+  private disableWithEvent(customer: Customer): Enablement | undefined {
+    const enablement = this.disable(customer);
+    if (!enablement || !this.skillConfig.skillEvents || !this.skillConfig.skillEndpoint) return enablement;
+    // Alexa delivers skill events asynchronously; tests wait for them with settled().
     const delivery = this.voice(customer.id)
       .sendSkillDisabled(customer, enablement)
       .finally(() => this.background.delete(delivery));
     this.background.add(delivery);
+    return enablement;
   }
 
   /** Links the customer through LWA as voice-forward linking does (the customer consented by voice). */

@@ -2,7 +2,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import type { Customer, Customers } from '../customers';
 import { noteExchange } from '../host';
 import { ACCOUNT_LINKING_SCOPE, type LoginWithAmazon } from '../lwa/authority';
-import type { Enablement, SkillLinks, SkillStage } from './links';
+import type { Enablement, SkillLinks } from './links';
 import type { SkillConfig } from './skill-config';
 import type { AccountLinkingClient } from './token-client';
 
@@ -20,8 +20,11 @@ export interface AlexaApiDeps {
   alexaClientId: () => string;
   /** Hostnames endpoint discovery returns for a customer. */
   endpointsFor: (customer: Customer) => string[];
-  /** Called after a customer's enablement is deleted (sends the SkillDisabled event). */
-  onDisabled: (customer: Customer, enablement: Enablement) => void;
+  /**
+   * Disables the skill for the customer with everything that follows (Alexa forgets the link, Amazon
+   * revokes its tokens, the SkillDisabled event goes out); undefined when it was not enabled.
+   */
+  disableSkill: (customer: Customer) => Enablement | undefined;
 }
 
 /** Amazon's error body for the Alexa APIs: `{ "message": … }`. */
@@ -105,8 +108,8 @@ export function mountSkillEnablement(app: Express, deps: AlexaApiDeps): void {
       noteExchange(res, { note: `skill enabled for ${customer.name} without account linking` });
       return void res.status(201).json(enablementBody(enablement, skill.skillId));
     }
-    const request = accountLinkRequest as { redirectUri?: unknown; authCode?: unknown; type?: unknown };
     if (typeof accountLinkRequest !== 'object' || accountLinkRequest === null) return refuse(res, 400, 'accountLinkRequest must be an object.');
+    const request = accountLinkRequest as { redirectUri?: unknown; authCode?: unknown; type?: unknown };
     if (request.type !== 'AUTH_CODE') return refuse(res, 400, 'accountLinkRequest.type must be "AUTH_CODE".');
     if (typeof request.authCode !== 'string' || request.authCode === '') return refuse(res, 400, 'accountLinkRequest.authCode is required.');
     if (typeof request.redirectUri !== 'string' || request.redirectUri === '') return refuse(res, 400, 'accountLinkRequest.redirectUri is required.');
@@ -136,14 +139,9 @@ export function mountSkillEnablement(app: Express, deps: AlexaApiDeps): void {
   app.delete(ENABLEMENT_PATH, (req: Request, res: Response) => {
     const context = resolve(req, res);
     if (!context) return;
-    const enablement = deps.links.disable(context.customer.id);
+    const enablement = deps.disableSkill(context.customer);
     if (!enablement) return refuse(res, 404, 'The skill is not enabled for this customer.');
-    // Disabling ends the Amazon side of the link: the tokens that allowed these calls are revoked.
-    deps.lwa.revokeCustomer(context.customer.id, deps.alexaClientId());
-    deps.onDisabled(context.customer, enablement);
     noteExchange(res, { note: `skill disabled for ${context.customer.name}; Amazon tokens revoked` });
     res.status(204).end();
   });
 }
-
-export type { SkillStage };

@@ -227,12 +227,15 @@ function parseResponse(text: string): ResponseEnvelope | undefined {
   return undefined;
 }
 
-/** Plain text of the response's outputSpeech. */
+const XML_ENTITIES: Record<string, string> = { apos: "'", quot: '"', lt: '<', gt: '>', amp: '&' };
+
+/** Plain text of the response's outputSpeech (SSML tags removed, XML entities decoded). */
 export function speechOf(response: ResponseEnvelope | undefined): string | undefined {
   const speech = response?.response?.outputSpeech;
   if (!speech) return undefined;
   if (speech.type === 'PlainText') return speech.text;
-  return speech.ssml.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
+  const text = speech.ssml.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
+  return text.replace(/&(apos|quot|lt|gt|amp);/g, (_match, name: string) => XML_ENTITIES[name] ?? '');
 }
 
 function describeResponse(response: ResponseEnvelope | undefined): string {

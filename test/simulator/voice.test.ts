@@ -108,9 +108,9 @@ describe('simulator: Alexa sending skill requests', () => {
     });
 
     it('continues the session with IntentRequests echoing session attributes, and starts a new one after shouldEndSession', async () => {
-      skill.answerNext({ version: '1.0', sessionAttributes: { step: 1 }, response: { outputSpeech: { type: 'SSML', ssml: '<speak>Where to?</speak>' }, shouldEndSession: false } });
+      skill.answerNext({ version: '1.0', sessionAttributes: { step: 1 }, response: { outputSpeech: { type: 'SSML', ssml: '<speak>Where to? <break time="1s"/> You&apos;re &quot;home&quot; &amp; dry.</speak>' }, shouldEndSession: false } });
       const launch = await amazon.alexa.launch();
-      expect(launch.speech).to.equal('Where to?');
+      expect(launch.speech).to.equal('Where to? You\'re "home" & dry.');
       const sessionId = skill.last().envelope.session?.sessionId;
       skill.answerNext({ version: '1.0', response: { outputSpeech: { type: 'PlainText', text: 'Booked.' }, shouldEndSession: true } });
       await amazon.alexa.intent('BookRideIntent', { destination: 'the airport' });
