@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import { sha256 } from '../crypto-utils';
 import type { Store } from '../store';
 import { normaliseUsername } from '../accounts/directory';
@@ -45,5 +46,23 @@ function accountKey(username: string): string {
 }
 
 function addressKey(address: string): string {
-  return `login-attempts:address:${address}`;
+  return `login-attempts:address:${addressBucket(address)}`;
+}
+
+/**
+ * The unit an address limit applies to: an IPv4 address, or an IPv6 /64 (one subscriber's network
+ * usually gets a whole /64, so counting single IPv6 addresses would let one attacker rotate freely).
+ */
+export function addressBucket(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1] as string;
+  if (isIPv4(address) || !isIPv6(address)) return address;
+  const [head = '', tail = ''] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = address.includes('::') ? (tail ? tail.split(':') : []) : [];
+  const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.toLowerCase().padStart(4, '0'))
+    .join(':')}::/64`;
 }

@@ -247,6 +247,22 @@ describe('sign-in and consent pages', () => {
       expect(early.headers.get('location')).to.equal(`/oauth/consent?interaction=${form.interaction}`);
     });
 
+    it('uses a Secure __Host- cookie when PUBLIC_URL is https, and the flow still completes', async () => {
+      const secure = await startTestService({ env: { PUBLIC_URL: 'https://link.example' } });
+      try {
+        await createRider(secure);
+        const browser = new Browser(secure.url);
+        const response = await browser.get(`/oauth/authorize?${authorizeQuery()}`);
+        const cookie = response.headers.getSetCookie().find((line) => line.startsWith('__Host-lw-browser='));
+        expect(cookie).to.match(/; Secure/i).and.match(/; HttpOnly/i).and.match(/; SameSite=Lax/i).and.match(/; Path=\//);
+        expect(cookie).to.not.match(/Domain=/i);
+        const location = await answerConsent(browser, await signIn(browser, formState(await response.text())), 'allow');
+        expect(location.searchParams.get('iss')).to.equal('https://link.example');
+      } finally {
+        await secure.close();
+      }
+    });
+
     it('answers GET on the form endpoints with 405 and an Allow header', async () => {
       const response = await fetch(`${service.url}/oauth/login`);
       expect(response.status).to.equal(405);
