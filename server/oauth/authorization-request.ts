@@ -21,6 +21,8 @@ export interface UntrustedRedirect {
   parameter: 'client_id' | 'redirect_uri';
   message: string;
   received: string | undefined;
+  /** For redirect_uri problems: the client's registered URIs (logged; shown outside production). */
+  registered?: string[];
   reason: string;
 }
 
@@ -66,11 +68,13 @@ export function validateAuthorizationRequest(params: ParamSet, clients: ClientRe
   const client = clients.find(values.client_id);
   if (!client) return page('client_id', 'The client_id is not registered with this service.', values.client_id, 'unknown client_id');
 
+  const registered = [...client.redirectUris];
   const redirectProblem = problemOf('redirect_uri');
-  if (redirectProblem) return page('redirect_uri', describeProblem(redirectProblem), undefined, `redirect_uri ${redirectProblem.kind}`);
-  if (values.redirect_uri === undefined) return page('redirect_uri', 'The request has no redirect_uri.', undefined, 'redirect_uri missing');
+  if (redirectProblem) return { ...page('redirect_uri', describeProblem(redirectProblem), undefined, `redirect_uri ${redirectProblem.kind}`), registered };
+  if (values.redirect_uri === undefined) return { ...page('redirect_uri', 'The request has no redirect_uri.', undefined, 'redirect_uri missing'), registered };
   if (!client.redirectUris.has(values.redirect_uri)) {
-    return page('redirect_uri', 'The redirect_uri is not one of the URIs registered for this client. It must match one of them exactly, character for character.', values.redirect_uri, 'redirect_uri not registered');
+    const message = 'The redirect_uri is not one of the URIs registered for this client. It must match one of them exactly, character for character.';
+    return { ...page('redirect_uri', message, values.redirect_uri, 'redirect_uri not registered'), registered };
   }
 
   const redirectUri = values.redirect_uri;

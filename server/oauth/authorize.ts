@@ -1,8 +1,7 @@
 import type { Request, Response } from 'express';
 import { html } from '../views/html';
 import type { AuthorizationContext } from './authorization-context';
-import type { UntrustedRedirect } from './authorization-request';
-import { validateAuthorizationRequest } from './authorization-request';
+import { type UntrustedRedirect, validateAuthorizationRequest } from './authorization-request';
 import { authorizationResponseUrl } from './authorization-response';
 import { ParamSet } from './params';
 
@@ -17,12 +16,11 @@ export function authorizeHandler(ctx: AuthorizationContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const outcome = validateAuthorizationRequest(ParamSet.fromUrl(req.originalUrl), services.clients, { requirePkce: settings.oauth.requirePkce });
     if (outcome.kind === 'page') {
-      const registered = outcome.parameter === 'redirect_uri' ? registeredRedirectUris(ctx, req) : undefined;
       req.log.info(
-        { event: 'authorize.refused', parameter: outcome.parameter, reason: outcome.reason, received: outcome.received?.slice(0, 300), registered },
+        { event: 'authorize.refused', parameter: outcome.parameter, reason: outcome.reason, received: outcome.received?.slice(0, 300), registered: outcome.registered },
         'authorization request refused (not redirected)',
       );
-      untrustedRedirectPage(ctx, res, outcome, registered);
+      untrustedRedirectPage(ctx, res, outcome);
       return;
     }
     if (outcome.kind === 'redirect') {
@@ -44,20 +42,14 @@ export function authorizeHandler(ctx: AuthorizationContext) {
   };
 }
 
-/** The registered URIs of the client named in the request, for the log and (outside production) the page. */
-function registeredRedirectUris(ctx: AuthorizationContext, req: Request): string[] | undefined {
-  const clientId = ParamSet.fromUrl(req.originalUrl).read({ client_id: 256 }).values.client_id;
-  const client = clientId === undefined ? undefined : ctx.services.clients.find(clientId);
-  return client ? [...client.redirectUris] : undefined;
-}
-
-function untrustedRedirectPage(ctx: AuthorizationContext, res: Response, outcome: UntrustedRedirect, registered: string[] | undefined): void {
+function untrustedRedirectPage(ctx: AuthorizationContext, res: Response, outcome: UntrustedRedirect): void {
   const settings = ctx.services.settings;
   const details: Array<{ label: string; value: string | string[] }> = [];
   details.push({ label: `Received ${outcome.parameter}`, value: outcome.received ?? '(none)' });
   // Outside production the page lists what would have matched; in production that list is only logged.
   if (!settings.production) {
-    if (outcome.parameter === 'redirect_uri' && registered) details.push({ label: 'Registered redirect URIs', value: registered.length > 0 ? registered : ['(none)'] });
+    const registered = outcome.registered;
+    if (registered) details.push({ label: 'Registered redirect URIs', value: registered.length > 0 ? registered : ['(none)'] });
     if (outcome.parameter === 'client_id') details.push({ label: 'Registered client_id', value: settings.oauth.clientId });
   }
   const hint =
