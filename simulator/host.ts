@@ -63,10 +63,18 @@ export async function startHost(name: string, events: EventLog, configure: (app:
     res.status(404).json({ message: `No such resource on ${name}: ${req.method} ${req.path}` });
   });
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    // Body parser errors (malformed JSON or form) are the caller's fault; anything else is ours.
-    const status = (error as { status?: number }).status ?? 500;
-    noteExchange(res, { note: `error: ${(error as Error).message}` });
-    res.status(status >= 400 && status < 500 ? status : 500).json({ message: status < 500 ? 'The request is malformed.' : 'An unexpected error occurred.' });
+    const { status = 500, expose = false, message, type } = error as { status?: number; expose?: boolean; message?: string; type?: string };
+    // Body parser errors are the caller's: only their type is noted, since a parse message can quote
+    // the body (and a body can hold a code or secret).
+    if (type !== undefined) {
+      noteExchange(res, { note: `bad body: ${type}` });
+      res.status(status === 413 ? 413 : 400).json({ message: status === 413 ? 'The request body is too large.' : 'The request body is malformed.' });
+      return;
+    }
+    // Errors marked `expose` carry a message meant for the caller; anything else says nothing more.
+    noteExchange(res, { note: `error: ${message ?? String(error)}` });
+    const usable = expose && message !== undefined && status >= 400 && status < 600;
+    res.status(usable ? status : 500).json({ message: usable ? message : 'An unexpected error occurred.' });
   });
 
   const server = createServer(app);

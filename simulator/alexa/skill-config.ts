@@ -56,9 +56,15 @@ export function resolveSkillConfig(options: SkillOptions, current?: SkillConfig)
   return config;
 }
 
+/** The simulator was asked to reach the service before being told where it is; answered 503 with this message. */
+export class ServiceNotConnectedError extends Error {
+  readonly status = 503;
+  readonly expose = true;
+}
+
 /** Throws a clear error when the service's address has not been given yet. */
 export function requireServiceUrl(config: SkillConfig, key: 'authorizeUrl' | 'tokenUrl' | 'skillEndpoint'): string {
   const value = config[key];
-  if (!value) throw new Error(`the simulator does not know the service's ${key} yet: pass service.url (or ${key}) to startAmazonSimulator or connectService`);
+  if (!value) throw new ServiceNotConnectedError(`the simulator does not know the service's ${key} yet: pass service.url (or ${key}) to startAmazonSimulator or connectService`);
   return value;
 }

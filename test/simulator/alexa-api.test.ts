@@ -153,11 +153,25 @@ describe('simulator: Alexa API (endpoint discovery and Skill Enablement)', () =>
         expect(response.status, JSON.stringify(body)).to.equal(400);
         expect(((await response.json()) as { message: string }).message, JSON.stringify(body)).to.contain(words);
       }
-      const notJson = await fetch(enablementUrl(NA), { method: 'POST', headers: { ...bearer(token), 'Content-Type': 'application/json' }, body: '{"stage":' });
+      const notJson = await fetch(enablementUrl(NA), { method: 'POST', headers: { ...bearer(token), 'Content-Type': 'application/json' }, body: '{"stage":"ANsecretcode' });
       expect(notJson.status).to.equal(400);
+      expect(await notJson.json()).to.deep.equal({ message: 'The request body is malformed.' });
+      expect(JSON.stringify(amazon.events.all())).to.not.contain('ANsecretcode');
+      const huge = await enable(NA, token, { stage: 'development', padding: 'x'.repeat(20_000) });
+      expect(huge.status).to.equal(413);
       const text = await fetch(enablementUrl(NA), { method: 'POST', headers: { ...bearer(token), 'Content-Type': 'text/plain' }, body: 'stage=development' });
       expect(text.status).to.equal(400);
       expect(amazon.linkStatus('Alice')).to.equal(undefined);
+    });
+
+    it('answers 503 with the reason when the simulator was never told the service’s token URI', async () => {
+      const token = await amazonAccessToken(amazon, 'Alice', APP_RETURN);
+      const response = await enable(NA, token, { stage: 'development', accountLinkRequest: { type: 'AUTH_CODE', authCode: 'code', redirectUri: 'https://app.example.com/x' } });
+      expect(response.status).to.equal(503);
+      expect(((await response.json()) as { message: string }).message).to.contain("does not know the service's tokenUrl");
+      const unknownPath = await fetch(`${amazon.hosts[NA]}/v1/skills`);
+      expect(unknownPath.status).to.equal(404);
+      expect(await unknownPath.json()).to.deep.equal({ message: 'No such resource on api.amazonalexa.com: GET /v1/skills' });
     });
 
     it('answers 500 when the skill’s token URI cannot be reached, and links nothing', async () => {
