@@ -43,6 +43,9 @@ export function skillRouter(services: Services): Router {
     log: services.log,
   });
   if (!settings.verifySignature) services.log.warn({ event: 'skill.signature_check_off' }, 'SKILL_VERIFY_SIGNATURE=false: Alexa request signatures are NOT checked');
+  if (services.settings.production && settings.skillId === undefined) {
+    services.log.warn({ event: 'skill.any_application' }, 'SKILL_ID is not set: requests for any skill that points here are served');
+  }
 
   const readRawBody = express.raw({ type: () => true, limit: MAX_BODY });
   const router = Router();
@@ -57,6 +60,11 @@ export function skillRouter(services: Services): Router {
   });
 
   async function answer(req: Request, res: Response): Promise<void> {
+    if (req.body !== undefined && !Buffer.isBuffer(req.body)) {
+      // Another parser consumed the stream first: the signed bytes are gone, so nothing can be verified.
+      req.log.error({ event: 'skill.body_parsed_elsewhere' }, 'a body parser ran before the skill endpoint; mount skillRouter before any global parser');
+      return refuse(req, res, 'body was parsed before the skill endpoint');
+    }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     let envelope: RequestEnvelope;
     try {
@@ -67,6 +75,7 @@ export function skillRouter(services: Services): Router {
       return refuse(req, res, 'verification failed unexpectedly');
     }
     const context: InvocationContext = { log: req.log.child({ alexaRequestId: envelope.request.requestId }) };
+    context.log.info({ event: 'skill.request', type: envelope.request.type, intent: intentName(envelope), locale: envelope.request.locale }, 'Alexa request');
     try {
       const response = await skill.invoke(envelope, context);
       res.status(200).json(response);
@@ -78,6 +87,10 @@ export function skillRouter(services: Services): Router {
   }
 
   return router;
+}
+
+function intentName(envelope: RequestEnvelope): string | undefined {
+  return envelope.request.type === 'IntentRequest' ? envelope.request.intent.name : undefined;
 }
 
 function refuse(req: Request, res: Response, reason: string): void {

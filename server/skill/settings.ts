@@ -137,7 +137,9 @@ function readOidc(read: EnvReader, production: boolean): OidcSettings | undefine
     algorithms: algorithms.length > 0 ? algorithms : ['RS256', 'ES256'],
     jwksMinRefreshSec: read.integer('OIDC_JWKS_MIN_REFRESH_SEC', 30, 1, 3600),
     jwksMaxAgeSec: read.integer('OIDC_JWKS_MAX_AGE_SEC', 3600, 60, 86_400),
-    timeoutMs: read.integer('OIDC_TIMEOUT_MS', 3000, 100, 7000),
+    // A cold request may wait for the signing chain (AMAZON_TIMEOUT_MS), the JWKS and userinfo in turn:
+    // 2 s each keeps the sum inside Alexa's 8 s.
+    timeoutMs: read.integer('OIDC_TIMEOUT_MS', 2000, 100, 3000),
   };
 }
 
