@@ -1,5 +1,6 @@
 import type { HandlerInput } from 'ask-sdk-core';
 import type { Response } from 'ask-sdk-model';
+import { accessTokenOf } from '../linking/account-linking';
 import { encodeConnectionToken, type PendingAction } from '../linking/connection-token';
 import { setSessionState, type SkillDeps, turnOf } from './deps';
 
@@ -20,10 +21,12 @@ export function linkAccountCard(input: HandlerInput, deps: SkillDeps, pending: P
 /**
  * Starts linking: with voice-forward linking, a short introduction followed by
  * Connections.StartConnection (Alexa runs its own consent dialog, then resumes this session with our
- * token); without it, the LinkAccount card.
+ * token); without it, or when the request carried an unusable token, the LinkAccount card.
  */
 export function startLinking(input: HandlerInput, deps: SkillDeps, pending: PendingAction): Response {
-  if (!deps.voiceForward) return linkAccountCard(input, deps, pending);
+  // A token that did not resolve (expired, revoked, forged) means Alexa believes the account is linked;
+  // voice-forward linking is for users without a link, so they get the card to link again.
+  if (!deps.voiceForward || accessTokenOf(input.requestEnvelope) !== undefined) return linkAccountCard(input, deps, pending);
   const turn = turnOf(input, deps);
   const intro = pending.then === 'order' ? turn.prompts.linkIntroForOrder(turn.named) : turn.prompts.linkIntro(turn.named);
   setSessionState(input, {});

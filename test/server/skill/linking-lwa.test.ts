@@ -24,10 +24,11 @@ describe('skill: linking with Login with Amazon', () => {
     return nock(LWA).get('/user/profile').matchHeader('authorization', `Bearer ${token}`);
   }
 
-  /** Unlinked with voice-forward on (LWA's default): Alexa's linking dialog is started for the ride. */
-  function expectVoiceForwardForOrder(answer: Awaited<ReturnType<typeof orderRide>>): void {
-    expect(speechOf(answer)).to.equal('To order a ride, you first need to link your Ride Hailer account.');
-    expect(answer.body.response?.directives?.[0]?.type).to.equal('Connections.StartConnection');
+  /** A token that no longer resolves: the LinkAccount card, even with voice-forward on. */
+  function expectLinkCard(answer: Awaited<ReturnType<typeof orderRide>>): void {
+    expect(answer.body.response?.card).to.deep.equal({ type: 'LinkAccount' });
+    expect(answer.body.response?.directives).to.equal(undefined);
+    expect(speechOf(answer)).to.match(/^To order a ride, Ride Hailer needs to know who you are/);
   }
 
   function orderRide(accessToken?: string) {
@@ -53,7 +54,7 @@ describe('skill: linking with Login with Amazon', () => {
     service.clock.advance(3_600_001);
     const again = profileReply().once().reply(401, { error: 'invalid_token', error_description: 'The access token has expired' });
     const answer = await orderRide(TOKEN);
-    expectVoiceForwardForOrder(answer);
+    expectLinkCard(answer);
     expect(again.isDone()).to.equal(true);
   });
 
@@ -67,10 +68,10 @@ describe('skill: linking with Login with Amazon', () => {
     expect(mappedUsers[0]).to.be.a('string').and.equal(mappedUsers[1]);
   });
 
-  it('treats a token LWA rejects as not linked (linking is offered again), with the reason logged', async () => {
+  it('treats a token LWA rejects as not linked (the card: Alexa thinks it is linked, so voice-forward does not apply)', async () => {
     profileReply().reply(400, { error: 'invalid_token' });
     const answer = await orderRide(TOKEN);
-    expectVoiceForwardForOrder(answer);
+    expectLinkCard(answer);
     expect(service.logs.events('skill.token_not_linked').at(-1)?.reason).to.equal('LWA profile API refused the token (HTTP 400)');
   });
 
@@ -95,6 +96,12 @@ describe('skill: linking with Login with Amazon', () => {
   it('apologises when LWA answers without a user id', async () => {
     profileReply().reply(200, { name: 'No Id' });
     expect(speechOf(await orderRide(TOKEN))).to.match(/^Sorry, Ride Hailer is having trouble/);
+  });
+
+  it('starts voice-forward linking for an unlinked user who orders (no token at all)', async () => {
+    const answer = await orderRide();
+    expect(speechOf(answer)).to.equal('To order a ride, you first need to link your Ride Hailer account.');
+    expect(answer.body.response?.directives?.[0]?.type).to.equal('Connections.StartConnection');
   });
 
   it('offers voice-forward linking by default, since LWA is the provider', async () => {

@@ -146,3 +146,20 @@ describe('skill: linking offered at launch', () => {
     expect(launch.body.response?.card).to.equal(undefined);
   });
 });
+
+describe('skill: voice-forward with a token that no longer resolves', () => {
+  let service: TestService;
+  beforeEach(async () => {
+    service = await startSkillService({ SKILL_VOICE_FORWARD: 'true' });
+  });
+  afterEach(async () => service.close());
+
+  it('sends the LinkAccount card instead of starting voice-forward linking', async () => {
+    const rider = await linkRider(service, 'Sam');
+    await service.services.revocations.revokeFamily(rider.familyId, 'user unlinked on the website');
+    for (const intent of ['OrderRideIntent', 'LinkAccountIntent']) {
+      const answer = await postToSkill(service.url, intentRequest(intent, {}, { clock: service.clock, accessToken: rider.accessToken }));
+      expectLinkCard(answer, /Ride Hailer/);
+    }
+  });
+});
