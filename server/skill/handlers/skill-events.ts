@@ -30,7 +30,7 @@ export function skillEventsHandler(deps: SkillDeps): RequestHandler {
           turn.log.warn({ event: 'skill.account_linked_unresolved', reason: resolution.reason }, 'account-linked event with an unusable token');
         }
       } else if (type === 'AlexaSkillEvent.SkillDisabled') {
-        // Read, revoke, then forget: if revoking fails, the mapping is still there for Amazon's retry.
+        // Read, revoke, then forget: if revoking fails, the mapping stays so a later event can still revoke.
         let userId = await links.userOf(alexaUserId);
         const token = accessTokenOf(envelope);
         if (userId === undefined && token !== undefined) {
