@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import nock from 'nock';
 import { ManualClock } from '../../../server/clock';
@@ -72,18 +70,6 @@ describe('skill verification: signing chains', function () {
     const [, otherIntermediate] = other.chain.chainPem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) as string[];
     const both = new TrustStore([signer.chain.rootPem, other.chain.rootPem], false);
     expect(reasonOf(() => validateSigningChain(`${leaf}\n${otherIntermediate}`, both, Date.now()))).to.match(/not signed by the next certificate/);
-  });
-
-  it("validates Amazon's real echo-api chain (2019) against the system roots, at a time it was valid", () => {
-    // Amazon's public signing chain as served at s3.amazonaws.com/echo.api/echo-api-cert-7.pem: leaf,
-    // Server CA 1B, Amazon Root CA 1 cross-signed by Starfield, and Starfield's G2 root.
-    const pem = readFileSync(join(__dirname, 'fixtures', 'amazon-echo-api-cert-7.pem'), 'utf8');
-    const trust = new TrustStore();
-    const validated = validateSigningChain(pem, trust, Date.parse('2020-01-15T00:00:00Z'));
-    expect(validated.leaf.subject).to.equal('CN=echo-api.amazon.com');
-    expect(new Date(validated.validUntil).toISOString()).to.equal('2020-05-15T12:00:00.000Z');
-    expect(reasonOf(() => validateSigningChain(pem, trust, Date.parse('2021-01-15T00:00:00Z')))).to.match(/certificate 0 \(CN=echo-api.amazon.com\) is outside its validity dates/);
-    expect(reasonOf(() => validateSigningChain(pem, new TrustStore([], false), Date.parse('2020-01-15T00:00:00Z')))).to.match(/trusted root/);
   });
 
   it('does not trust the system store for the test roots (a self-made root is only trusted when configured)', () => {
