@@ -1,6 +1,6 @@
 import { expressEcho, nodeHttpEcho } from './ceiling-cases';
 import { askSdkLaunch, ourSkillCard, ourSkillSigned, ourSkillToken } from './skill-cases';
-import { oidcCode, oidcRefreshJwt, oidcRefreshOpaque, ourCode, ourRefresh } from './token-cases';
+import { oidcCode, oidcRefreshJwt, oidcRefreshOpaque, oidcRefreshQuickstart, ourCode, ourRefresh } from './token-cases';
 import type { BenchCase } from './types';
 
 /** Every case, in the order they run and print: ours next to the peer it is compared with. */
@@ -8,6 +8,7 @@ export const ALL_CASES: BenchCase[] = [
   ourRefresh,
   oidcRefreshJwt,
   oidcRefreshOpaque,
+  oidcRefreshQuickstart,
   ourCode,
   oidcCode,
   ourSkillToken,

@@ -58,8 +58,9 @@ export const ourCode: BenchCase = {
   },
 };
 
-async function startOidcProvider(context: CaseContext, format: 'jwt' | 'opaque'): Promise<StartedCase & { mint(method: string, count: number): Promise<string[]> }> {
-  const { server, url } = await startPeer(context, `oidc-provider (${format})`, ENTRIES.oidcProvider, { PEER_ACCESS_TOKEN_FORMAT: format });
+async function startOidcProvider(context: CaseContext, format: 'jwt' | 'opaque', quickstart = false): Promise<StartedCase & { mint(method: string, count: number): Promise<string[]> }> {
+  const env = { PEER_ACCESS_TOKEN_FORMAT: format, PEER_DEFAULTS: quickstart ? 'quickstart' : 'tuned' };
+  const { server, url } = await startPeer(context, `oidc-provider (${format})`, ENTRIES.oidcProvider, env);
   const mint = async (method: string, count: number): Promise<string[]> => {
     const out: string[] = [];
     for (let done = 0; done < count; done += PEER_MINT_SLICE) out.push(...(await server.call<string[]>(method, Math.min(PEER_MINT_SLICE, count - done))));
@@ -85,6 +86,21 @@ function oidcRefresh(format: 'jwt' | 'opaque', byDefault: boolean): BenchCase {
 export const oidcRefreshJwt = oidcRefresh('jwt', true);
 /** Reference: the same with opaque access tokens (no signature, one more store write). */
 export const oidcRefreshOpaque = oidcRefresh('opaque', true);
+
+/**
+ * Reference (named only): the refresh as a quick start runs it — the bundled development adapter
+ * and RS256 JWTs — to set beside the tuned peer (figures measured earlier for issue 6 used these).
+ */
+export const oidcRefreshQuickstart: BenchCase = {
+  id: 'oidc.refresh-jwt-quickstart',
+  title: 'oidc-provider 9 refresh (rotation, bundled dev adapter, RS256 JWT)',
+  kind: 'peer',
+  byDefault: false,
+  start: async (context) => {
+    const peer = await startOidcProvider(context, 'jwt', true);
+    return { ...peer, plan: async (connections) => refreshChainPlan(PEER_TOKEN_PATH, await peer.mint('mintRefreshTokens', connections)) };
+  },
+};
 
 /** Case 4 (peer): node-oidc-provider's code exchange with JWT access tokens. */
 export const oidcCode: BenchCase = {

@@ -26,7 +26,7 @@ function withoutSamples(run: LoadResult): Omit<LoadResult, 'rssSamples'> {
 
 function describe(run: LoadResult): string {
   const bad = run.socketErrors + run.badResponses;
-  return `${Math.round(run.rps)} req/s, p50 ${run.p50Ms.toFixed(2)} ms, p99 ${run.p99Ms.toFixed(2)} ms, errors ${bad}, RSS ${(run.rssMaxKb / 1024).toFixed(0)} MB${run.poolExhausted ? ' (pool ran dry)' : ''}`;
+  return `${Math.round(run.rps)} req/s, p50 ${run.p50Ms.toFixed(2)} ms, p99 ${run.p99Ms.toFixed(2)} ms, errors ${bad}, RSS ${(run.rssMaxKb / 1024).toFixed(0)} MB, CPU ${run.cpuUsPerRequest.toFixed(0)} µs/req${run.poolExhausted ? ' (pool ran dry)' : ''}`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { readCpuSeconds } from './proc-stat';
 import { RssSampler, type RssSample } from './rss';
 
 /** Lets a connection's request builder end the run early (a pre-minted pool ran dry). */
@@ -35,6 +36,8 @@ export interface LoadResult {
   poolExhausted: boolean;
   rssMaxKb: number;
   rssSamples: RssSample[];
+  /** Server CPU time (user + system) per completed request, in µs; NaN when unreadable. */
+  cpuUsPerRequest: number;
 }
 
 /** Growable array of latencies; typed storage keeps 500k readings cheap for the load core. */
@@ -101,6 +104,7 @@ export async function runLoad(options: { url: string; connections: number; durat
 
   const clients: Array<{ client: autocannon.Client; connection: number }> = [];
   const rss = new RssSampler(options.serverPid);
+  const cpuBefore = readCpuSeconds(options.serverPid);
   const instance = autocannon({
     url: options.url,
     connections: options.connections,
@@ -130,6 +134,7 @@ export async function runLoad(options: { url: string; connections: number; durat
     clearInterval(renewal);
     rssSamples = rss.stop();
   }
+  const cpuAfter = readCpuSeconds(options.serverPid);
 
   const sorted = latencies.sorted();
   let sum = 0;
@@ -151,5 +156,6 @@ export async function runLoad(options: { url: string; connections: number; durat
     poolExhausted,
     rssMaxKb: rssSamples.reduce((max, s) => Math.max(max, s.kb), 0),
     rssSamples,
+    cpuUsPerRequest: cpuBefore !== undefined && cpuAfter !== undefined && sorted.length > 0 ? ((cpuAfter - cpuBefore) * 1e6) / sorted.length : Number.NaN,
   };
 }

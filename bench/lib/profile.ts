@@ -40,7 +40,8 @@ export function newestProfile(dir: string): string | undefined {
 /** Where a frame's code lives: an npm package, node's internals, or one of our source files. */
 export function moduleOf(url: string): string {
   if (url === '') return '(native/V8)';
-  if (url.startsWith('node:')) return 'node internals';
+  // node:internal/crypto/sig → node:crypto/sig: which part of node (crypto, http, streams) is busy.
+  if (url.startsWith('node:')) return `node:${url.slice('node:'.length).replace(/^internal\//, '')}`;
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
   if (pkg) return pkg[1] as string;
   const ours = /\/build\/((?:server|app-links|bench)\/.*)\.js$/.exec(url);

@@ -16,6 +16,8 @@ export interface RunSummary {
   errors: number;
   completed: number;
   rssMaxKb: number;
+  /** Median over the repeats of the server's CPU µs per request. */
+  cpuUsPerRequest: number;
   poolExhausted: boolean;
 }
 
@@ -35,6 +37,7 @@ export function summarize(runs: LoadResult[]): RunSummary {
     errors: runs.reduce((sum, r) => sum + r.socketErrors + r.badResponses, 0),
     completed: runs.reduce((sum, r) => sum + r.completed, 0),
     rssMaxKb: Math.max(...runs.map((r) => r.rssMaxKb)),
+    cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest)),
     poolExhausted: runs.some((r) => r.poolExhausted),
   };
 }

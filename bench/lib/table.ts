@@ -1,13 +1,14 @@
 import type { CaseResult } from './results';
 import type { Verdict } from './targets';
 
-/** Lays out rows as a fixed-width text table; numeric-looking cells are right-aligned. */
+/** Lays out rows as a fixed-width text table; columns of numbers (and their headers) are right-aligned. */
 export function textTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const numeric = (cell: string) => /^[-+]?[\d.,]+( ?[%×x]| MB)?$|^[-–]$/.test(cell);
+  const isNumber = (cell: string) => /^[-+]?[\d.,]+( ?[%×x]| MB)?$|^[-–]$|^\d+–\d+$/.test(cell);
+  const numeric = header.map((_, i) => i > 0 && rows.some((r) => (r[i] ?? '') !== '') && rows.every((r) => (r[i] ?? '') === '' || isNumber(r[i] ?? '')));
   const line = (cells: string[]) =>
     cells
-      .map((cell, i) => (numeric(cell) && i > 0 ? cell.padStart(widths[i] as number) : cell.padEnd(widths[i] as number)))
+      .map((cell, i) => (numeric[i] ? cell.padStart(widths[i] as number) : cell.padEnd(widths[i] as number)))
       .join('  ')
       .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
@@ -21,7 +22,7 @@ export function renderResults(results: CaseResult[]): string {
   const rows: string[][] = [];
   for (const result of results) {
     if (result.error) {
-      rows.push([result.id, '', '', '', '', '', '', '', '', `FAILED: ${firstLine(result.error)}`]);
+      rows.push([result.id, '', '', '', '', '', '', '', '', '', `FAILED: ${firstLine(result.error)}`]);
       continue;
     }
     for (const row of result.rows) {
@@ -36,12 +37,13 @@ export function renderResults(results: CaseResult[]): string {
         row.p99Ms.toFixed(2),
         String(row.errors),
         `${(row.rssMaxKb / 1024).toFixed(0)} MB`,
+        Number.isNaN(row.cpuUsPerRequest) ? '–' : row.cpuUsPerRequest.toFixed(0),
         top && result.id !== CEILING ? `${((row.rps / top.rps) * 100).toFixed(0)} %` : '–',
         notes,
       ]);
     }
   }
-  return textTable(['case', 'conns', 'req/s', 'range', 'p50 ms', 'p99 ms', 'errors', 'RSS max', 'of ceiling', 'notes'], rows);
+  return textTable(['case', 'conns', 'req/s', 'range', 'p50 ms', 'p99 ms', 'errors', 'RSS max', 'CPU µs/req', 'of ceiling', 'notes'], rows);
 }
 
 /** Which of our cases is compared with which peer, beyond the targets (references included). */
@@ -65,10 +67,11 @@ export function renderRatios(results: CaseResult[]): string {
     for (const row of a.rows) {
       const other = b.rows.find((r) => r.connections === row.connections);
       if (!other) continue;
-      rows.push([`${ours} / ${peer}`, String(row.connections), `${(row.rps / other.rps).toFixed(2)}×`, `${(row.p99Ms / other.p99Ms).toFixed(2)}×`]);
+      const cpu = row.cpuUsPerRequest / other.cpuUsPerRequest;
+      rows.push([`${ours} / ${peer}`, String(row.connections), `${(row.rps / other.rps).toFixed(2)}×`, `${(row.p99Ms / other.p99Ms).toFixed(2)}×`, Number.isNaN(cpu) ? '–' : `${cpu.toFixed(2)}×`]);
     }
   }
-  return rows.length === 0 ? '(no pairs measured in this run)' : textTable(['ours / peer', 'conns', 'req/s ratio', 'p99 ratio'], rows);
+  return rows.length === 0 ? '(no pairs measured in this run)' : textTable(['ours / peer', 'conns', 'req/s ratio', 'p99 ratio', 'CPU/req ratio'], rows);
 }
 
 /** One line per target and connection count: PASS, MISS or n/a, with the figures behind it. */

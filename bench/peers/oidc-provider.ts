@@ -2,7 +2,8 @@
  * Peer: node-oidc-provider 9 as a user would set it up for Alexa, standalone on node:http (its
  * fastest mounting). Refresh tokens rotate on every use; access tokens are JWTs signed with ES256
  * (the same algorithm as ours) through a resource indicator, or opaque when
- * PEER_ACCESS_TOKEN_FORMAT=opaque. The bench mints codes and refresh tokens through its models
+ * PEER_ACCESS_TOKEN_FORMAT=opaque. PEER_DEFAULTS=quickstart keeps what a quick start gets instead:
+ * the bundled development adapter (an LRU of 1,000 entries) and RS256 JWTs. The bench mints codes and refresh tokens through its models
  * before each run (`mintCodes`, `mintRefreshTokens`), so the measured requests are the grants only.
  */
 import { generateKeyPairSync } from 'node:crypto';
@@ -84,12 +85,13 @@ async function main(): Promise<void> {
   const { default: Provider } = await import('oidc-provider');
   const port = Number(process.env.PORT);
   const format = process.env.PEER_ACCESS_TOKEN_FORMAT === 'opaque' ? 'opaque' : 'jwt';
+  const quickstart = process.env.PEER_DEFAULTS === 'quickstart';
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
   // ID tokens default to RS256, so the provider refuses to start without an RSA key, even unused.
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
 
   const provider = new Provider(`http://127.0.0.1:${port}`, {
-    adapter: MapAdapter,
+    ...(quickstart ? {} : { adapter: MapAdapter }),
     clients: [
       {
         client_id: BENCH_CLIENT_ID,
@@ -116,7 +118,7 @@ async function main(): Promise<void> {
           audience: RESOURCE,
           accessTokenTTL: 3600,
           accessTokenFormat: format,
-          ...(format === 'jwt' ? { jwt: { sign: { alg: 'ES256' } } } : {}),
+          ...(format === 'jwt' ? { jwt: { sign: { alg: quickstart ? 'RS256' : 'ES256' } } } : {}),
         }),
       },
     },

@@ -1,0 +1,179 @@
+import { expect } from 'chai';
+import { selectCases } from '../../bench/cases';
+import { poolSizeFor } from '../../bench/lib/case-runner';
+import type { LoadResult } from '../../bench/lib/load';
+import { percentile } from '../../bench/lib/load';
+import { parseOptions } from '../../bench/lib/options';
+import { moduleOf } from '../../bench/lib/profile';
+import type { CaseResult } from '../../bench/lib/results';
+import { median, rssDrift } from '../../bench/lib/rss';
+import { summarize, type RunSummary } from '../../bench/lib/summary';
+import { renderRatios, renderResults, textTable } from '../../bench/lib/table';
+import { evaluateTargets, type Target } from '../../bench/lib/targets';
+
+function run(overrides: Partial<LoadResult>): LoadResult {
+  return {
+    connections: 50,
+    durationSec: 10,
+    completed: 1000,
+    rps: 100,
+    p50Ms: 1,
+    p99Ms: 5,
+    meanMs: 1.5,
+    maxMs: 9,
+    socketErrors: 0,
+    badResponses: 0,
+    statusCounts: { 200: 1000 },
+    badSamples: [],
+    poolExhausted: false,
+    rssMaxKb: 1000,
+    rssSamples: [],
+    cpuUsPerRequest: 200,
+    ...overrides,
+  };
+}
+
+function row(overrides: Partial<RunSummary>): RunSummary {
+  return { ...summarize([run({})]), ...overrides };
+}
+
+function caseResult(id: string, rows: RunSummary[], extra: Partial<CaseResult> = {}): CaseResult {
+  return { id, title: id, kind: id.startsWith('ours') ? 'ours' : 'peer', rows, runs: [], ...extra };
+}
+
+describe('bench report arithmetic', () => {
+  it('takes nearest-rank percentiles of sorted latencies', () => {
+    const sorted = Float64Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(sorted, 50)).to.equal(50);
+    expect(percentile(sorted, 99)).to.equal(99);
+    expect(percentile(sorted, 100)).to.equal(100);
+    expect(percentile([7], 99)).to.equal(7);
+    expect(percentile([], 50)).to.be.NaN;
+  });
+
+  it('summarises repeats: mean and spread of req/s, median percentiles, summed errors, max RSS', () => {
+    const summary = summarize([
+      run({ rps: 100, p50Ms: 1, p99Ms: 10, socketErrors: 1, rssMaxKb: 500, cpuUsPerRequest: 300 }),
+      run({ rps: 300, p50Ms: 3, p99Ms: 30, badResponses: 2, rssMaxKb: 900, cpuUsPerRequest: 100, poolExhausted: true }),
+    ]);
+    expect(summary).to.include({ repeats: 2, rps: 200, rpsMin: 100, rpsMax: 300, p50Ms: 2, p99Ms: 20, errors: 3, rssMaxKb: 900, cpuUsPerRequest: 200, poolExhausted: true });
+    expect(() => summarize([])).to.throw(/at least one run/);
+  });
+
+  it('measures RSS drift with medians of the first and last window, so one spike does not decide', () => {
+    const samples = [0, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000].map((atMs, i) => ({ atMs, kb: i === 1 ? 10_000 : atMs < 4000 ? 100 : 108 }));
+    const drift = rssDrift(samples, 2000);
+    expect(drift).to.deep.equal({ startKb: 100, endKb: 108, growth: 0.08000000000000007 });
+    expect(rssDrift([{ atMs: 0, kb: 1 }], 1000)).to.equal(undefined);
+    expect(median([3, 1, 2, 10])).to.equal(2.5);
+  });
+
+  it('sizes pools at twice the fastest rate seen, never below 1,000 req/s', () => {
+    expect(poolSizeFor(0, 10)).to.equal(22_000);
+    expect(poolSizeFor(5000, 10)).to.equal(102_000);
+  });
+});
+
+describe('bench targets', () => {
+  const throughput: Target = { kind: 'throughput', text: 'x ≥ 2× y', ours: 'ours.x', peer: 'peer.y', minRatio: 2 };
+  const latency: Target = { kind: 'p99', text: 'x p99 < y p99', ours: 'ours.x', peer: 'peer.y' };
+  const rss: Target = { kind: 'rss', text: 'x RSS flat', ours: 'ours.x', maxGrowth: 0.1 };
+
+  it('passes a throughput target at the ratio and misses just below it, per connection count', () => {
+    const results = [
+      caseResult('ours.x', [row({ connections: 10, rps: 200 }), row({ connections: 50, rps: 199 })]),
+      caseResult('peer.y', [row({ connections: 10, rps: 100 }), row({ connections: 50, rps: 100 })]),
+    ];
+    const verdicts = evaluateTargets(results, [throughput]);
+    expect(verdicts.map((v) => [v.connections, v.verdict])).to.deep.equal([
+      [10, 'PASS'],
+      [50, 'MISS'],
+    ]);
+    expect(verdicts[1]?.detail).to.equal('1.99× (199 vs 100 req/s, need 2×)');
+  });
+
+  it('needs a strictly lower p99 to pass the latency target', () => {
+    const results = [caseResult('ours.x', [row({ p99Ms: 5 })]), caseResult('peer.y', [row({ p99Ms: 5 })])];
+    expect(evaluateTargets(results, [latency])[0]?.verdict).to.equal('MISS');
+    results[0] = caseResult('ours.x', [row({ p99Ms: 4.9 })]);
+    expect(evaluateTargets(results, [latency])[0]?.verdict).to.equal('PASS');
+  });
+
+  it('turns errors in ours into a MISS and errors in the peer into n/a, whatever the ratio', () => {
+    const fast = caseResult('ours.x', [row({ rps: 1000, errors: 1 })]);
+    const slow = caseResult('peer.y', [row({ rps: 10 })]);
+    expect(evaluateTargets([fast, slow], [throughput])[0]).to.include({ verdict: 'MISS' });
+    const clean = caseResult('ours.x', [row({ rps: 1000 })]);
+    const broken = caseResult('peer.y', [row({ rps: 10, errors: 3 })]);
+    expect(evaluateTargets([clean, broken], [throughput])[0]).to.include({ verdict: 'n/a' });
+  });
+
+  it('reports a failed case instead of comparing, and skips targets whose cases did not run', () => {
+    const failed = caseResult('ours.x', [], { error: 'server did not start' });
+    expect(evaluateTargets([failed, caseResult('peer.y', [row({})])], [throughput])[0]).to.include({ verdict: 'MISS' });
+    expect(evaluateTargets([caseResult('ours.x', [row({})])], [throughput, rss])).to.deep.equal([]);
+  });
+
+  it('judges the soak by RSS growth and by errors', () => {
+    const soak = (growth: number, errors: number) =>
+      caseResult('ours.x', [], { soak: { connections: 50, durationSec: 60, rps: 1, p99Ms: 1, errors, samples: [], drift: { startKb: 100_000, endKb: 100_000 * (1 + growth), growth } } });
+    expect(evaluateTargets([soak(0.1, 0)], [rss])[0]?.verdict).to.equal('PASS');
+    expect(evaluateTargets([soak(0.11, 0)], [rss])[0]?.verdict).to.equal('MISS');
+    expect(evaluateTargets([soak(0, 2)], [rss])[0]?.verdict).to.equal('MISS');
+  });
+});
+
+describe('bench tables', () => {
+  it('aligns columns and right-aligns numbers', () => {
+    expect(textTable(['name', 'n'], [['a', '5'], ['bbb', '100']])).to.equal('name    n\n----  ---\na       5\nbbb   100');
+  });
+
+  it('prints each case row with its share of the ceiling, and failed cases with their reason', () => {
+    const text = renderResults([
+      caseResult('ours.refresh', [row({ connections: 50, rps: 2500, rpsMin: 2400, rpsMax: 2600, repeats: 2 })]),
+      caseResult('ceiling.node-http', [row({ connections: 50, rps: 25_000 })]),
+      caseResult('ours.code', [], { error: 'route missing\nmore' }),
+    ]);
+    expect(text).to.match(/ours\.refresh\s+50\s+2500\s+2400–2600 .* 10 %/);
+    expect(text).to.match(/ours\.code .*FAILED: route missing$/m);
+  });
+
+  it('prints same-run ratios for measured pairs only', () => {
+    const text = renderRatios([caseResult('ours.refresh', [row({ rps: 300, p99Ms: 10, cpuUsPerRequest: 100 })]), caseResult('oidc.refresh-jwt', [row({ rps: 100, p99Ms: 20, cpuUsPerRequest: 300 })])]);
+    expect(text).to.match(/ours\.refresh \/ oidc\.refresh-jwt\s+50\s+3\.00×\s+0\.50×\s+0\.33×/);
+    expect(renderRatios([])).to.equal('(no pairs measured in this run)');
+  });
+});
+
+describe('bench options and case selection', () => {
+  it('defaults to a bounded run and lets flags beside --quick win', () => {
+    expect(parseOptions([])).to.include({ warmupSec: 5, durationSec: 10, repeats: 2, soak: false });
+    expect(parseOptions(['--quick'])).to.include({ warmupSec: 1, durationSec: 2, repeats: 1 });
+    expect(parseOptions(['--quick', '--duration=3'])).to.include({ durationSec: 3 });
+    expect(parseOptions(['--connections=1,5', '--case=ours']).connections).to.deep.equal([1, 5]);
+  });
+
+  it('refuses unknown flags and out-of-range values with the flag named', () => {
+    expect(() => parseOptions(['--fast'])).to.throw(/unknown flag --fast/);
+    expect(() => parseOptions(['--duration=0'])).to.throw(/--duration must be between 1 and 600/);
+    expect(() => parseOptions(['--repeats=two'])).to.throw(/--repeats must be a whole number/);
+    expect(() => parseOptions(['--case'])).to.throw(/--case needs a value/);
+    expect(() => parseOptions(['--log-level=loud'])).to.throw(/--log-level/);
+  });
+
+  it('selects cases by id, prefix or kind, and names a filter that matches nothing', () => {
+    expect(selectCases(['ours.refresh']).map((c) => c.id)).to.deep.equal(['ours.refresh']);
+    expect(selectCases(['oidc']).every((c) => c.id.startsWith('oidc.'))).to.equal(true);
+    expect(selectCases(['ceiling']).map((c) => c.id)).to.deep.equal(['ceiling.node-http', 'ceiling.express']);
+    expect(selectCases([]).some((c) => c.id === 'ceiling.express')).to.equal(false);
+    expect(() => selectCases(['ours.nothing'])).to.throw(/no case matches ours\.nothing/);
+  });
+
+  it('names the module a profile frame belongs to', () => {
+    expect(moduleOf('file:///work/main/node_modules/@pinojs/redact/index.js')).to.equal('@pinojs/redact');
+    expect(moduleOf('file:///work/main/node_modules/ioredis/built/Redis.js')).to.equal('ioredis');
+    expect(moduleOf('node:internal/crypto/sig')).to.equal('node:crypto/sig');
+    expect(moduleOf('file:///work/main/bench/results/build/server/oauth/grants.js')).to.equal('server/oauth/grants');
+    expect(moduleOf('')).to.equal('(native/V8)');
+  });
+});
