@@ -3,8 +3,11 @@ import { ServiceError } from '../server/errors';
 import type { UserTokenVerifier, AppUser } from './users/user-tokens';
 import { invalidToken } from './users/user-tokens';
 
-/** RFC 6750 §2.1: `Bearer` (any case) and a b64token. */
-const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+/**
+ * `Bearer` (any case) and the token. RFC 6750's b64token is widened to any visible ASCII: Login with
+ * Amazon tokens contain "|" (Atza|…) and must reach the provider's check unchanged.
+ */
+const BEARER = /^Bearer +([\x21-\x7e]+)$/i;
 
 /**
  * Requires the user's bearer token (Authorization header only: tokens in URLs end up in logs and

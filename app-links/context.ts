@@ -7,9 +7,9 @@ import { AppLinkError } from './errors';
 import { AmazonLinks } from './link-records';
 import type { AppLinksSettings } from './settings';
 import { LinkStates } from './state';
-import { LwaTokenVerifier } from './users/lwa-tokens';
-import { OidcTokenVerifier } from './users/oidc-tokens';
+import { createTokenResolver } from '../server/skill/linking/create-resolver';
 import { OurTokenVerifier } from './users/our-tokens';
+import { ProviderTokenVerifier } from './users/provider-tokens';
 import type { UserTokenVerifier } from './users/user-tokens';
 
 /** Everything the app-links endpoints work with, built once when the router is created. */
@@ -50,7 +50,7 @@ export function createAppLinksContext(services: Services, overrides: Partial<Pic
     http,
     states: new LinkStates(services.store, services.clock, box, settings.stateTtlSec),
     links: new AmazonLinks(services.store, services.clock, box, lwaOrFail, services.log),
-    users: userVerifier(services, settings, http),
+    users: userVerifier(services, settings),
     lwa: lwaOrFail,
     alexa: () => {
       if (!alexa) throw notConfigured();
@@ -59,14 +59,8 @@ export function createAppLinksContext(services: Services, overrides: Partial<Pic
   };
 }
 
-function userVerifier(services: Services, settings: AppLinksSettings, http: AmazonHttp): UserTokenVerifier {
-  switch (settings.accountProvider) {
-    case 'lwa':
-      return new LwaTokenVerifier(http, services.settings.amazon.lwaProfileUrl, services.accounts);
-    case 'oidc':
-      if (!settings.oidc) throw new Error('APP_LINKS_ACCOUNT_PROVIDER=oidc without APP_LINKS_OIDC_* settings');
-      return new OidcTokenVerifier(settings.oidc, http, services.accounts, services.clock);
-    default:
-      return new OurTokenVerifier(services.accessTokens, services.revocations, services.accounts);
-  }
+function userVerifier(services: Services, settings: AppLinksSettings): UserTokenVerifier {
+  if (settings.accountProvider === 'ours') return new OurTokenVerifier(services.accessTokens, services.revocations, services.accounts);
+  // The skill's resolver for the same provider and settings (SKILL_LINKING_PROVIDER, OIDC_*, LWA_PROFILE_URL).
+  return new ProviderTokenVerifier(settings.accountProvider, createTokenResolver(services, services.settings.skill), services.accounts);
 }

@@ -9,17 +9,13 @@ import {
   RETURN_PATH,
 } from './association-files';
 
-/** Where the company's users live: our own authorization server, Login with Amazon, or an OIDC provider (Auth0, Okta…). */
+/**
+ * Where the company's users live: our own authorization server, Login with Amazon, or an OIDC provider
+ * (Auth0, Okta…). It is the skill's SKILL_LINKING_PROVIDER, never set apart: Alexa redeems the code the
+ * enablement call carries at that provider, so `complete` must use a code of that provider.
+ */
 export type AccountProvider = 'ours' | 'lwa' | 'oidc';
 export type SkillStage = 'development' | 'live';
-
-/** How a user's bearer token from an OIDC provider is checked (APP_LINKS_OIDC_*). */
-export interface OidcUserTokenSettings {
-  issuer: string;
-  audience: string;
-  jwksUrl: string;
-  algorithms: Array<'RS256' | 'RS384' | 'RS512' | 'PS256' | 'ES256' | 'ES384'>;
-}
 
 /** Settings of the app-to-app companion. */
 export interface AppLinksSettings {
@@ -38,21 +34,20 @@ export interface AppLinksSettings {
   encryptionKeyGenerated: boolean;
   stateTtlSec: number;
   accountProvider: AccountProvider;
-  oidc: OidcUserTokenSettings | undefined;
   /** Retries after the first call to Amazon on 429/5xx/network errors, the backoff base, and the longest Retry-After honoured. */
   retry: { retries: number; baseDelayMs: number; maxRetryAfterMs: number };
   /** Names of settings the from-your-app flow still needs (development only; production refuses to start). */
   missing: string[];
 }
 
-const OIDC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384'] as const;
-
 /** Reads the app-to-app companion's settings and checks the association files in `.well-known/`. */
 export function parseAppLinksSettings(read: EnvReader, production: boolean, publicUrl: string): AppLinksSettings {
   const enabled = read.boolean('APP_LINKS_ENABLED', true);
   const appRedirectUrl = readReturnUrl(read, publicUrl, production);
   const skillStage = read.choice<SkillStage>('SKILL_STAGE', ['development', 'live'], 'development');
-  const accountProvider = read.choice<AccountProvider>('APP_LINKS_ACCOUNT_PROVIDER', ['ours', 'lwa', 'oidc'], 'ours');
+  // SKILL_LINKING_PROVIDER itself is validated with the skill's settings.
+  const skillProvider = read.string('SKILL_LINKING_PROVIDER');
+  const accountProvider: AccountProvider = skillProvider === 'lwa' || skillProvider === 'oidc' ? skillProvider : 'ours';
   const stateTtlSec = read.integer('APP_LINKS_STATE_TTL', 600, 60, 3600);
   const retry = {
     retries: read.integer('APP_LINKS_AMAZON_RETRIES', 2, 0, 5),
@@ -76,7 +71,6 @@ export function parseAppLinksSettings(read: EnvReader, production: boolean, publ
     encryptionKeyGenerated: false,
     stateTtlSec,
     accountProvider,
-    oidc: undefined,
     retry,
     missing: [],
   };
@@ -100,7 +94,6 @@ export function parseAppLinksSettings(read: EnvReader, production: boolean, publ
   const keys = readEncryptionKeys(read, production);
   settings.encryptionKeys = keys.keys;
   settings.encryptionKeyGenerated = keys.generated;
-  settings.oidc = accountProvider === 'oidc' ? readOidc(read) : undefined;
   settings.missing = production ? [] : missing;
   return settings;
 }
@@ -139,19 +132,4 @@ function decodeKey(value: string): Buffer | undefined {
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) return undefined;
   const key = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   return key.length === 32 ? key : undefined;
-}
-
-function readOidc(read: EnvReader): OidcUserTokenSettings | undefined {
-  const issuer = read.url('APP_LINKS_OIDC_ISSUER');
-  const audience = read.string('APP_LINKS_OIDC_AUDIENCE');
-  if (!issuer) read.problem('APP_LINKS_OIDC_ISSUER is required when APP_LINKS_ACCOUNT_PROVIDER is oidc (the issuer of the app\'s access tokens)');
-  if (!audience) read.problem('APP_LINKS_OIDC_AUDIENCE is required when APP_LINKS_ACCOUNT_PROVIDER is oidc (the audience of the app\'s access tokens)');
-  const jwksUrl = read.url('APP_LINKS_OIDC_JWKS_URL', issuer ? `${issuer}/.well-known/jwks.json` : undefined);
-  const algorithms: OidcUserTokenSettings['algorithms'] = [];
-  for (const name of read.list('APP_LINKS_OIDC_ALGORITHMS').length > 0 ? read.list('APP_LINKS_OIDC_ALGORITHMS') : ['RS256']) {
-    if ((OIDC_ALGORITHMS as readonly string[]).includes(name)) algorithms.push(name as OidcUserTokenSettings['algorithms'][number]);
-    else read.problem(`APP_LINKS_OIDC_ALGORITHMS entries must be among ${OIDC_ALGORITHMS.join(', ')}, got "${name}"`);
-  }
-  if (!issuer || !audience || !jwksUrl) return undefined;
-  return { issuer, audience, jwksUrl, algorithms };
 }

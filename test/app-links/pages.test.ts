@@ -171,7 +171,7 @@ describe('app-links fallback pages in a real browser (chromium, 360 px wide)', f
 
         await page.getByLabel('Password').fill(PASSWORD);
         await page.getByRole('button', { name: 'Allow' }).click();
-        await page.waitForURL(/pitangui\.amazon\.com/);
+        await page.waitForURL((url) => url.hostname === 'pitangui.amazon.com');
         const target = landed() as URL;
         expect(target.origin + target.pathname).to.equal(ALEXA_REDIRECTS[0]);
         expect(target.searchParams.get('state')).to.equal('AlexaAppState+/=');
@@ -191,7 +191,7 @@ describe('app-links fallback pages in a real browser (chromium, 360 px wide)', f
       try {
         await page.goto(`${service.url}/app-links/authorize?${query()}`);
         await page.getByRole('button', { name: 'Deny' }).click();
-        await page.waitForURL(/pitangui\.amazon\.com/);
+        await page.waitForURL((url) => url.hostname === 'pitangui.amazon.com');
         expect(landed()?.searchParams.get('error')).to.equal('access_denied');
         expect(landed()?.searchParams.get('state')).to.equal('AlexaAppState+/=');
         expect(landed()?.searchParams.has('code')).to.equal(false);

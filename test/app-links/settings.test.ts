@@ -106,19 +106,17 @@ describe('app-links settings', () => {
   });
 
   it('reports bad choices and numbers precisely', () => {
-    const problems = problemsOf({ SKILL_STAGE: 'certified', APP_LINKS_ACCOUNT_PROVIDER: 'auth0', APP_LINKS_STATE_TTL: '5', APP_LINKS_AMAZON_RETRIES: 'many' });
+    const problems = problemsOf({ SKILL_STAGE: 'certified', APP_LINKS_STATE_TTL: '5', APP_LINKS_AMAZON_RETRIES: 'many' });
     expect(problems).to.include('SKILL_STAGE must be one of development, live, got "certified"');
-    expect(problems).to.include('APP_LINKS_ACCOUNT_PROVIDER must be one of ours, lwa, oidc, got "auth0"');
     expect(problems).to.include('APP_LINKS_STATE_TTL must be between 60 and 3600, got 5');
     expect(problems).to.include('APP_LINKS_AMAZON_RETRIES must be a whole number, got "many"');
   });
 
-  it('needs issuer and audience for the oidc provider, pins its algorithms, and derives the JWKS URL', () => {
-    const problems = problemsOf({ APP_LINKS_ACCOUNT_PROVIDER: 'oidc', APP_LINKS_OIDC_ALGORITHMS: 'RS256,HS256' });
-    expect(problems).to.include("APP_LINKS_OIDC_ISSUER is required when APP_LINKS_ACCOUNT_PROVIDER is oidc (the issuer of the app's access tokens)");
-    expect(problems).to.include("APP_LINKS_OIDC_AUDIENCE is required when APP_LINKS_ACCOUNT_PROVIDER is oidc (the audience of the app's access tokens)");
-    expect(problems).to.include('APP_LINKS_OIDC_ALGORITHMS entries must be among RS256, RS384, RS512, PS256, ES256, ES384, got "HS256"');
-    const settings = loadSettings({ APP_LINKS_ACCOUNT_PROVIDER: 'oidc', APP_LINKS_OIDC_ISSUER: 'https://ridehailer.eu.auth0.com', APP_LINKS_OIDC_AUDIENCE: 'https://api.ridehailer.example' }).appLinks;
-    expect(settings.oidc).to.deep.equal({ issuer: 'https://ridehailer.eu.auth0.com', audience: 'https://api.ridehailer.example', jwksUrl: 'https://ridehailer.eu.auth0.com/.well-known/jwks.json', algorithms: ['RS256'] });
+  it('takes the account provider from SKILL_LINKING_PROVIDER (Alexa redeems codes where the skill links)', () => {
+    expect(loadSettings({}).appLinks.accountProvider).to.equal('ours');
+    expect(loadSettings({ SKILL_LINKING_PROVIDER: 'builtin' }).appLinks.accountProvider).to.equal('ours');
+    expect(loadSettings({ SKILL_LINKING_PROVIDER: 'lwa' }).appLinks.accountProvider).to.equal('lwa');
+    const oidc = { SKILL_LINKING_PROVIDER: 'oidc', OIDC_ISSUER: 'https://ridehailer.eu.auth0.com/', OIDC_JWKS_URL: 'https://ridehailer.eu.auth0.com/.well-known/jwks.json', OIDC_AUDIENCE: 'https://api.ridehailer.example' };
+    expect(loadSettings(oidc).appLinks.accountProvider).to.equal('oidc');
   });
 });
