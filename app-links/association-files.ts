@@ -191,7 +191,11 @@ export function checkAppleFile(document: unknown, settings: AssociationSettings)
       }
       if (component.exclude === true) continue;
       const path = component['/'];
-      if (!settings.paths.includes(path)) problems.push(`covers the path "${path}", which no link uses (only ${settings.paths.join(', ')} may open the app)`);
+      // Only our link paths may open the app: a wildcard or another path would send the OAuth pages
+      // (or anything else here) into the app instead of the browser.
+      if (!settings.paths.includes(path) && path !== RETURN_PATH && path !== AUTHORIZE_PATH) {
+        problems.push(`covers the path "${path}", which no link uses (only ${settings.paths.join(', ')} may open the app)`);
+      }
       paths.add(path);
     }
     for (const id of ids as string[]) covered.set(id, new Set([...(covered.get(id) ?? []), ...paths]));
