@@ -6,6 +6,7 @@ import type { Settings } from './config/settings';
  */
 export function startupBanner(settings: Settings, url: string): string {
   const oauth = settings.oauth;
+  const consoleRedirects = oauth.redirectUris.filter((uri) => uri !== oauth.devCallbackUri);
   const lines = [
     '',
     `Linkwright is running on ${url} (public URL ${settings.publicUrl})`,
@@ -19,9 +20,12 @@ export function startupBanner(settings: Settings, url: string): string {
     '  Authentication Scheme:    HTTP Basic or Credentials in request body (both accepted)',
     `  Scope:                    ${oauth.scopes.join(' ')}`,
     `  Default Access Token Expiration Time: ${oauth.accessTokenTtlSec}`,
-    `  Alexa Redirect URLs:      ${oauth.redirectUris.length > 0 ? oauth.redirectUris.join('\n                            ') : '(none: set ALEXA_VENDOR_ID to the vendor id in the console\'s redirect URLs)'}`,
+    `  Alexa Redirect URLs:      ${consoleRedirects.length > 0 ? consoleRedirects.join('\n                            ') : '(none: set ALEXA_VENDOR_ID to the vendor id in the console\'s redirect URLs)'}`,
     `  Skill endpoint (HTTPS):   ${settings.publicUrl}/alexa`,
   ];
+  if (oauth.devCallbackUri) {
+    lines.push('', `Try the linking flow in a browser (development only): ${settings.publicUrl}/oauth/dev/start`);
+  }
   if (settings.demo) {
     lines.push('', 'Demo account (development only):', `  username: ${settings.demo.username}`, `  password: ${settings.demo.password}${settings.demo.passwordGenerated ? '   (generated; set DEMO_PASSWORD)' : ''}`);
   }
