@@ -25,7 +25,7 @@ export interface OurService {
  * with settings from the environment only: development mode (NODE_ENV unset), a private Redis under
  * a key prefix of its own, fixed client credentials, and the bench's P-256 signing key.
  */
-export async function startOurService(context: CaseContext, skill: { verifySignature: boolean }): Promise<OurService> {
+export async function startOurService(context: CaseContext, skill: { verifySignature: boolean; linkAtLaunch?: boolean }): Promise<OurService> {
   const { fixtures, options } = context;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -47,6 +47,8 @@ export async function startOurService(context: CaseContext, skill: { verifySigna
     DEMO_ACCOUNT: 'false',
     SKILL_ID: BENCH_SKILL_ID,
     SKILL_VERIFY_SIGNATURE: String(skill.verifySignature),
+    // Ride Hailer lets an unlinked user in at launch unless told to offer linking there (the card).
+    SKILL_LINK_AT_LAUNCH: String(skill.linkAtLaunch ?? false),
   };
   if (skill.verifySignature) {
     const chain = await fixtures.signingChain();

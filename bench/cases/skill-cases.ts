@@ -28,7 +28,7 @@ function ourLaunch(variant: 'token' | 'signed' | 'card'): BenchCase {
   const titles = {
     token: 'Linkwright skill LaunchRequest, valid token, signature off',
     signed: 'Linkwright skill LaunchRequest, valid token, signature on',
-    card: 'Linkwright skill LaunchRequest, no token (LinkAccount card)',
+    card: 'Linkwright skill LaunchRequest, no token (LinkAccount card, SKILL_LINK_AT_LAUNCH)',
   };
   return {
     id: `ours.skill-${variant}`,
@@ -37,7 +37,7 @@ function ourLaunch(variant: 'token' | 'signed' | 'card'): BenchCase {
     byDefault: true,
     start: async (context) => {
       const signed = variant === 'signed';
-      const ours = await startOurService(context, { verifySignature: signed });
+      const ours = await startOurService(context, { verifySignature: signed, linkAtLaunch: variant === 'card' });
       try {
         const token = variant === 'card' ? undefined : await linkedAccessToken(ours);
         const chain = signed ? await context.fixtures.signingChain() : undefined;

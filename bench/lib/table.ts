@@ -84,5 +84,5 @@ export function renderVerdicts(verdicts: Verdict[]): string {
 }
 
 function firstLine(text: string): string {
-  return (text.split('\n')[0] ?? '').slice(0, 160);
+  return (text.split('\n')[0] ?? '').slice(0, 100);
 }
