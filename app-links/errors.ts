@@ -22,7 +22,6 @@ export const APP_LINK_ERRORS = {
   amazon_unavailable: { status: 503, description: 'Amazon could not be reached. Try again in a moment.' },
   provider_unavailable: { status: 503, description: 'The account provider could not be reached. Try again in a moment.' },
   app_links_not_configured: { status: 503, description: 'App-to-app linking is not configured on this service.' },
-  not_linked: { status: 404, description: 'No Alexa link started from the app is known for this account.' },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type AppLinkErrorCode = keyof typeof APP_LINK_ERRORS;

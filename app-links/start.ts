@@ -22,8 +22,7 @@ const MAX_STARTS_PER_WINDOW = 20;
  * both consent URLs carrying the company's return URL.
  */
 export async function startLinking(ctx: AppLinksContext, user: AppUser): Promise<StartResult> {
-  ctx.lwa();
-  ctx.alexa();
+  ctx.requireConfigured();
   const { settings, services } = ctx;
   const starts = await services.store.increment(`app-link-starts:${user.userId}`, settings.stateTtlSec * 1000);
   if (starts > MAX_STARTS_PER_WINDOW) {

@@ -219,6 +219,14 @@ describe('POST /app-links/complete', () => {
     expect([expired.status, expired.body.error]).to.deep.equal([400, 'state_expired']);
   });
 
+  it('has logged none of the secrets it handled, on any of the paths above (successes and every refusal)', () => {
+    expect(service.logs.events('app_links.complete_refused').length).to.be.greaterThan(5);
+    expectNoSecretsLogged(service, [AMAZON_CODE, AMAZON_TOKENS.access_token, AMAZON_TOKENS.refresh_token, LWA_CLIENT_SECRET, 'Atza|', 'Atzr|']);
+    // No value shaped like a state, a code of ours or a PKCE verifier (43+ base64url characters) either.
+    const long = service.logs.raw.flatMap((line) => line.match(/[A-Za-z0-9_-]{43,}/g) ?? []);
+    expect(long).to.deep.equal([]);
+  });
+
   it('refuses malformed input with invalid_request, leaving the state usable', async () => {
     const { token } = await signedInUser(service);
     const { state } = await startAttempt(service, token);
