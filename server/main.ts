@@ -1,4 +1,6 @@
+import type { AccountDirectory } from './accounts/directory';
 import { startupBanner } from './banner';
+import { ServiceError } from './errors';
 import { loadSettings, type Settings } from './config/settings';
 import { SettingsError } from './config/env';
 import { createLogger } from './log';
@@ -17,11 +19,7 @@ async function main(): Promise<void> {
   }
   const log = createLogger(settings.logLevel);
   const running = await startService(settings, { log });
-  if (settings.demo) {
-    const existing = await running.services.accounts.findByName(settings.demo.username);
-    if (!existing) await running.services.accounts.create({ username: settings.demo.username, password: settings.demo.password, displayName: 'Demo Rider' });
-    else if (!settings.demo.passwordGenerated) await running.services.accounts.setPassword(settings.demo.username, settings.demo.password);
-  }
+  if (settings.demo) await seedDemoAccount(running.services.accounts, settings.demo);
   if (!settings.production) console.log(startupBanner(settings, running.url));
   log.info({ event: 'service.started', url: running.url, publicUrl: settings.publicUrl }, 'service started');
 
@@ -39,6 +37,23 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * Makes sure the development account exists with the configured password. Several processes sharing
+ * one store may start together: whoever loses the race to create it sets the password instead.
+ */
+async function seedDemoAccount(accounts: AccountDirectory, demo: NonNullable<Settings['demo']>): Promise<void> {
+  const existing = await accounts.findByName(demo.username);
+  if (!existing) {
+    try {
+      await accounts.create({ username: demo.username, password: demo.password, displayName: 'Demo Rider' });
+      return;
+    } catch (error) {
+      if (!(error instanceof ServiceError && error.code === 'account_exists')) throw error;
+    }
+  }
+  await accounts.setPassword(demo.username, demo.password);
 }
 
 main().catch((error: unknown) => {
