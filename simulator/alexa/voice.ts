@@ -97,11 +97,12 @@ export class VoiceClient {
   /**
    * Resumes the session after the skill's Connections.StartConnection (voice-forward linking) with the
    * outcome the customer reached. LINKED makes Alexa link the account first (possible when the skill's
-   * account linking is Login with Amazon), so the request carries the new access token.
+   * account linking is Login with Amazon), so the request carries the new access token; a task that
+   * failed (status other than 200) links nothing, whatever its result says.
    */
   async resumeSession(token: string | undefined, result: VoiceLinkResult | Record<string, unknown>, status: ConnectionStatus = { code: '200', message: 'OK' }, options: SendOptions = {}): Promise<VoiceExchange> {
     const outcome = typeof result === 'string' ? { status: result } : result;
-    if (outcome.status === 'LINKED') await this.deps.voiceForwardLink(this.customer());
+    if (outcome.status === 'LINKED' && status.code === '200') await this.deps.voiceForwardLink(this.customer());
     const { context } = await this.context(options);
     const session = this.continueOrStart();
     return this.send(sessionResumedRequest(context, session, token, status, outcome), options);

@@ -244,6 +244,14 @@ describe('simulator: Alexa sending skill requests', () => {
       expect(request.context.System.user.accessToken).to.equal(exchange.accessToken);
       expect(amazon.linkStatus('Alice')?.link?.via).to.equal('voice');
     });
+
+    it('makes no link when the linking task failed (a status other than 200), whatever the result says', async () => {
+      await amazon.alexa.launch();
+      const exchange = await amazon.alexa.resumeSession('accountLinking', 'LINKED', { code: '500', message: 'Internal error' });
+      expect((skill.last().envelope.request as SessionResumedRequest).cause?.status).to.deep.equal({ code: '500', message: 'Internal error' });
+      expect(exchange.accessToken).to.equal(undefined);
+      expect(amazon.linkStatus('Alice')?.link).to.equal(undefined);
+    });
   });
 });
 
