@@ -30,8 +30,12 @@ export class Revocations {
     await this.store.set(markerKey(familyId), reason, this.accessTokenTtlSec * 1000 + 60_000);
   }
 
-  /** Revokes everything a user granted (used when the skill is disabled or the user unlinks); returns how many grants were live. */
-  async revokeUser(userId: string, reason: string): Promise<number> {
+  /**
+   * Revokes everything a user granted, or with `clientId` only their grants to that client (the skill
+   * being disabled ends Alexa's grants, not the user's sessions with the company's app); returns how
+   * many grants were live.
+   */
+  async revokeUser(userId: string, reason: string, clientId?: string): Promise<number> {
     let live = 0;
     for (const familyId of await this.refreshTokens.familiesOf(userId)) {
       const family = await this.refreshTokens.get(familyId);
@@ -39,10 +43,11 @@ export class Revocations {
         await this.store.removeFromSet(`user-families:${userId}`, familyId);
         continue;
       }
+      if (clientId !== undefined && family.clientId !== clientId) continue;
       if (family.revokedAt === undefined) live += 1;
       await this.revokeFamily(familyId, reason);
     }
-    this.log.info({ event: 'grants.user_revoked', userId, grants: live, reason }, 'revoked every grant of a user');
+    this.log.info({ event: 'grants.user_revoked', userId, grants: live, reason, ...(clientId === undefined ? {} : { clientId }) }, 'revoked the grants of a user');
     return live;
   }
 

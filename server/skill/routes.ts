@@ -39,6 +39,7 @@ export function skillRouter(services: Services): Router {
     linkAtLaunch: settings.linkAtLaunch,
     linking: new AccountLinking(createTokenResolver(services, settings), new SkillUserLinks(services.store, services.clock), services.accounts),
     revocations: services.revocations,
+    alexaClientId: services.settings.oauth.clientId,
     rides: new RideCatalogue(),
     log: services.log,
   });

@@ -5,7 +5,7 @@ import { type SkillDeps, turnOf } from './deps';
 
 /**
  * Skill lifecycle events. SkillAccountLinked records which of our users the Alexa user is;
- * SkillDisabled revokes everything our server issued for that user (found through the recorded
+ * SkillDisabled revokes everything our server issued to Alexa for that user (found through the recorded
  * mapping, or the event's token when it carries one). Others are acknowledged and logged.
  */
 export function skillEventsHandler(deps: SkillDeps): RequestHandler {
@@ -40,7 +40,8 @@ export function skillEventsHandler(deps: SkillDeps): RequestHandler {
         if (userId === undefined) {
           turn.log.info({ event: 'skill.disabled_unknown_user' }, 'skill disabled by a user with no known link');
         } else {
-          const grants = await deps.revocations.revokeUser(userId, 'skill disabled');
+          // Only Alexa's grants: disabling the skill must not sign the user out of the company's own app.
+          const grants = await deps.revocations.revokeUser(userId, 'skill disabled', deps.alexaClientId);
           resolver.forgetCached();
           await links.forget(alexaUserId);
           turn.log.info({ event: 'skill.disabled', userId, grants }, 'skill disabled: grants revoked');

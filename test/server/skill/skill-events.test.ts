@@ -63,6 +63,17 @@ describe('skill: lifecycle events', () => {
     expect(service.logs.events('skill.disabled_unknown_user')).to.have.length(1);
   });
 
+  it('revokes only the grants Alexa holds: the user stays signed in to the company app', async () => {
+    const rider = await linkRider(service, 'Sam');
+    const { refreshTokens, revocations } = service.services;
+    const app = await refreshTokens.issue({ userId: rider.account.id, clientId: 'company-app', scope: 'profile' });
+    await event('AlexaSkillEvent.SkillDisabled', undefined, alexaUserId('app-user'), rider.accessToken);
+    expect(await familyRevoked(rider.familyId)).to.equal(true);
+    expect(await familyRevoked(app.family.id)).to.equal(false);
+    expect(await revocations.isRevoked({ sid: app.family.id })).to.equal(false);
+    expect(service.logs.events('skill.disabled').at(-1)).to.include({ userId: rider.account.id, grants: 1 });
+  });
+
   it('acknowledges SkillDisabled for a user it never knew', async () => {
     const answer = await event('AlexaSkillEvent.SkillDisabled', undefined, alexaUserId('stranger'));
     expect(answer.status).to.equal(200);
