@@ -162,3 +162,33 @@ export function withAccessToken(request: RequestEnvelope, accessToken: string): 
   if (copy.session) copy.session.user.accessToken = accessToken;
   return copy;
 }
+
+/**
+ * The company app's own signed-in session for a rider: a grant of ours to the app's client (not to
+ * Alexa's), as the app would hold after its own sign-in, which is outside these stories.
+ */
+export async function appSession(world: World, rider: Rider): Promise<string> {
+  const { refreshTokens, accessTokens } = world.service.services;
+  const { family } = await refreshTokens.issue({ userId: rider.userId, clientId: 'company-app', scope: 'profile' });
+  return accessTokens.sign({ userId: rider.userId, clientId: 'company-app', scope: 'profile', familyId: family.id }).token;
+}
+
+/** A JSON call to the service's app-links API with the app's bearer token. */
+export async function callAppApi(world: World, method: string, path: string, token: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${world.service.url}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+/** The exchanges the simulator saw from a sequence number on, as "from → to METHOD path status" lines. */
+export function exchangesSince(world: World, seq: number): string[] {
+  return world.amazon.events
+    .all()
+    .filter((event) => event.seq > seq)
+    .map((event) => `${event.from} → ${event.to} ${event.method} ${new URL(event.url, 'http://x').pathname} ${event.status ?? '-'}`);
+}
+
+/** The sequence number of the last exchange so far (0 when none). */
+export function lastSeq(world: World): number {
+  return world.amazon.events.all().at(-1)?.seq ?? 0;
+}
