@@ -1,3 +1,4 @@
+import { opsOf } from '../server/ops/ops';
 import type { Services } from '../server/services';
 import { AlexaApiClient } from './amazon/alexa-api-client';
 import { AmazonHttp, type AmazonHttpOptions } from './amazon/http';
@@ -31,7 +32,15 @@ export interface AppLinksContext {
 /** Builds the context from the service's domain; `http` options let tests replace the backoff timer. */
 export function createAppLinksContext(services: Services, overrides: Partial<Pick<AmazonHttpOptions, 'sleep' | 'random'>> = {}): AppLinksContext {
   const settings = services.settings.appLinks;
-  const http = new AmazonHttp({ timeoutMs: services.settings.amazon.timeoutMs, policy: settings.retry, log: services.log, clock: services.clock, ...overrides });
+  const metrics = opsOf(services).metrics;
+  const http = new AmazonHttp({
+    timeoutMs: services.settings.amazon.timeoutMs,
+    policy: settings.retry,
+    log: services.log,
+    clock: services.clock,
+    observe: (call, status, seconds) => metrics.amazonCall(call, status, seconds),
+    ...overrides,
+  });
   const box = new CryptoBox(settings.encryptionKeys);
   const notConfigured = () =>
     new AppLinkError('app_links_not_configured', `app-to-app linking needs ${settings.missing.join(', ')} (development: set them to try the flow)`);

@@ -2,6 +2,7 @@ import cookieParser from 'cookie-parser';
 import { type Request, type Response, Router } from 'express';
 import type { Account } from '../server/accounts/directory';
 import { ServiceError } from '../server/errors';
+import { recordAppLinkFailure } from '../server/ops/app-links-observer';
 import type { AuthorizationRequest } from '../server/oauth/authorization-request';
 import { allowFormActionTo, originOf } from '../server/oauth/csp';
 import { formBody, formParams } from '../server/oauth/form-body';
@@ -156,6 +157,7 @@ async function asPage(ctx: AppLinksContext, req: Request, res: Response, handler
   try {
     await handler();
   } catch (error) {
+    await recordAppLinkFailure(ctx.services, req, res, error);
     if (!(error instanceof ServiceError)) {
       req.log.error({ event: 'http.error', err: error }, 'page failed');
       sendPage(res, 500, problemPage({ serviceName, title: 'Something went wrong', message: 'The page could not be completed. Try again in a moment.', code: 'server_error' }));

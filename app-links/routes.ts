@@ -1,8 +1,10 @@
 import { type Response, Router } from 'express';
+import { countAppLinkSteps, recordAppLinkErrors } from '../server/ops/app-links-observer';
 import type { Services } from '../server/services';
 import { appLinksApi } from './api-routes';
 import { ANDROID_FILE, APPLE_FILE } from './association-files';
 import { createAppLinksContext } from './context';
+import { OPENAPI_PATH, serveOpenApi } from './openapi';
 import { appLinksPages } from './page-routes';
 
 /**
@@ -26,8 +28,12 @@ export function appLinksRouter(services: Services): Router {
   router.get(`/.well-known/${APPLE_FILE}`, serveFile(settings.files.apple));
   router.get(`/.well-known/${ANDROID_FILE}`, serveFile(settings.files.android));
 
+  router.get(OPENAPI_PATH, serveOpenApi(services.settings.publicUrl));
+
   const ctx = createAppLinksContext(services);
+  router.use(countAppLinkSteps(services));
   router.use(appLinksApi(ctx));
   router.use(appLinksPages(ctx));
+  router.use(recordAppLinkErrors(services));
   return router;
 }

@@ -5,6 +5,7 @@ import { errorHandler, notFound } from './http/error-handler';
 import { healthRouter } from './http/health';
 import { requestContext } from './http/request-context';
 import { oauthRouter } from './oauth/routes';
+import { opsRouter } from './ops/routes';
 import type { Services } from './services';
 import { skillRouter } from './skill/routes';
 
@@ -36,6 +37,7 @@ export function createApp(services: Services): Express {
     }),
   );
   app.use(healthRouter(services.store));
+  app.use(opsRouter(services));
   app.use(oauthRouter(services));
   app.use(skillRouter(services));
   app.use(appLinksRouter(services));

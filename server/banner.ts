@@ -1,28 +1,26 @@
 import type { Settings } from './config/settings';
+import { alexaConfiguration, consoleLines } from './ops/alexa-config';
 
 /**
  * What a new user needs after `npm start`: where the service runs and the values to paste into the
- * Alexa developer console. Secrets are shown only when they were generated for this development run.
+ * Alexa developer console, from the same source as `npm run alexa:config` so the two cannot drift.
+ * Secrets are shown only when they were generated for this development run.
  */
 export function startupBanner(settings: Settings, url: string): string {
   const oauth = settings.oauth;
-  const consoleRedirects = oauth.redirectUris.filter((uri) => uri !== oauth.devCallbackUri);
+  const config = alexaConfiguration(settings);
+  const secret = oauth.clientSecretGenerated ? `${oauth.clientSecret}   (generated for this run; set OAUTH_CLIENT_SECRET)` : '(OAUTH_CLIENT_SECRET, not shown)';
   const lines = [
     '',
     `Linkwright is running on ${url} (public URL ${settings.publicUrl})`,
     `  store: ${settings.redis.url ? 'Redis' : 'in-memory (development only: everything is lost on restart)'}`,
     '',
-    'Alexa developer console → Build → Account Linking:',
-    `  Authorization URI:        ${settings.publicUrl}/oauth/authorize`,
-    `  Access Token URI:         ${settings.publicUrl}/oauth/token`,
-    `  Your Client ID:           ${oauth.clientId}`,
-    `  Your Secret:              ${oauth.clientSecretGenerated ? `${oauth.clientSecret}   (generated for this run; set OAUTH_CLIENT_SECRET)` : '(OAUTH_CLIENT_SECRET, not shown)'}`,
-    '  Authentication Scheme:    HTTP Basic or Credentials in request body (both accepted)',
-    `  Scope:                    ${oauth.scopes.join(' ')}`,
-    `  Default Access Token Expiration Time: ${oauth.accessTokenTtlSec}`,
-    `  Alexa Redirect URLs:      ${consoleRedirects.length > 0 ? consoleRedirects.join('\n                            ') : '(none: set ALEXA_VENDOR_ID to the vendor id in the console\'s redirect URLs)'}`,
-    `  Skill endpoint (HTTPS):   ${settings.publicUrl}/alexa`,
+    'Alexa developer console → Build → Account Linking (npm run alexa:config writes these for the ASK CLI):',
+    ...consoleLines(config, secret),
   ];
+  if (config.problems.length > 0) {
+    lines.push('', 'Alexa would refuse this configuration (fine for local tries with the simulator):', ...config.problems.map((problem) => `  - ${problem}`));
+  }
   if (oauth.devCallbackUri) {
     lines.push('', `Try the linking flow in a browser (development only): ${settings.publicUrl}/oauth/dev/start`);
   }

@@ -22,6 +22,8 @@ export interface AmazonHttpOptions {
   sleep?: (ms: number) => Promise<void>;
   /** A number in [0, 1) for jitter; tests pass a constant. */
   random?: () => number;
+  /** Told about every attempt: the call's name, the HTTP status (undefined when none came back) and its seconds. */
+  observe?: (call: string, status: number | undefined, seconds: number) => void;
 }
 
 /** What a caller needs to build one attempt's request; called again for every retry. */
@@ -63,7 +65,9 @@ export class AmazonHttp {
       const startedReal = performance.now();
       try {
         const response = await this.axios.request(config);
-        const ms = Math.round(performance.now() - startedReal);
+        const elapsed = performance.now() - startedReal;
+        const ms = Math.round(elapsed);
+        this.options.observe?.(call, response.status, elapsed / 1000);
         const retryable = response.status === 429 || response.status >= 500;
         this.options.log[retryable ? 'warn' : 'debug']({ event: 'app_links.amazon_call', call, host, status: response.status, attempt, ms }, 'amazon call');
         if (!retryable || attempt >= retries) return response;
@@ -73,6 +77,7 @@ export class AmazonHttp {
       } catch (error) {
         if (!isAxiosError(error) || error.response) throw error;
         const detail = error.code ?? 'network error';
+        this.options.observe?.(call, undefined, (performance.now() - startedReal) / 1000);
         this.options.log.warn({ event: 'app_links.amazon_call', call, host, failure: detail, attempt }, 'amazon call failed');
         if (attempt >= retries) throw new AppLinkError('amazon_unavailable', `${call} to ${host}: ${detail} after ${attempt + 1} attempt(s)`);
         await this.sleep(this.backoff(attempt));

@@ -4,6 +4,7 @@ import { type Env, EnvReader, SettingsError } from './env';
 import { parseAmazonUrls, type AmazonUrls } from './amazon';
 import { parseSkillSettings, type SkillSettings } from '../skill/settings';
 import { parseAppLinksSettings, type AppLinksSettings } from '../../app-links/settings';
+import { parseOpsSettings, type OpsSettings } from '../ops/settings';
 
 /** The three Alexa redirect URLs for a vendor id, as the developer console lists them. */
 export function alexaRedirectUris(vendorId: string): string[] {
@@ -68,6 +69,7 @@ export interface Settings {
   demo: { username: string; password: string; passwordGenerated: boolean } | undefined;
   skill: SkillSettings;
   appLinks: AppLinksSettings;
+  ops: OpsSettings;
 }
 
 const DEFAULT_SECRETS = new Set(['secret', 'changeme', 'change-me', 'password', 'demo', 'linkwright']);
@@ -105,6 +107,7 @@ export function loadSettings(env: Env = process.env): Settings {
     demo,
     skill: parseSkillSettings(read, production),
     appLinks: parseAppLinksSettings(read, production, publicUrl),
+    ops: parseOpsSettings(read, production, demo),
   };
   if (read.problems.length > 0) throw new SettingsError(read.problems);
   return settings;

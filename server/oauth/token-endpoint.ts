@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { OAuthError } from '../errors';
 import { toServiceError } from '../http/error-handler';
+import { opsOf } from '../ops/ops';
 import type { Services } from '../services';
 import { authenticateClient } from './client-auth';
 import { formBody, formParams } from './form-body';
@@ -25,6 +26,7 @@ const TOKEN_PARAMS = {
 interface TokenLogContext {
   grant_type?: string;
   client_id?: string;
+  redirect_uri?: string;
 }
 
 /**
@@ -32,6 +34,13 @@ interface TokenLogContext {
  * Answers JSON with no-store; every refusal is logged as `token.refused` with the failed check.
  */
 export function tokenEndpoint(services: Services): Array<RequestHandler | ErrorRequestHandler> {
+  const ops = opsOf(services);
+  const startClock = (_req: Request, res: Response, next: NextFunction): void => {
+    res.locals.tokenStarted = process.hrtime.bigint();
+    next();
+  };
+  const seconds = (res: Response): number => Number(process.hrtime.bigint() - (res.locals.tokenStarted as bigint)) / 1e9;
+
   const handle = async (req: Request, res: Response): Promise<void> => {
     const context: TokenLogContext = {};
     res.locals.tokenLog = context;
@@ -39,6 +48,7 @@ export function tokenEndpoint(services: Services): Array<RequestHandler | ErrorR
     const { values, problems } = form.read(TOKEN_PARAMS);
     if (problems[0]) throw new OAuthError('invalid_request', describeProblem(problems[0]), 400, `${problems[0].name} ${problems[0].kind}`);
     if (values.grant_type !== undefined) context.grant_type = values.grant_type;
+    if (values.redirect_uri !== undefined) context.redirect_uri = values.redirect_uri;
     const { client } = authenticateClient(req, form, services.clients, (id) => {
       context.client_id = id.slice(0, 256);
     });
@@ -75,17 +85,26 @@ export function tokenEndpoint(services: Services): Array<RequestHandler | ErrorR
     noStore(res);
     res.status(200).json(response);
     req.log.info({ event: 'token.issued', ...context, scope: response.scope, expires_in: response.expires_in }, 'tokens issued');
+    ops.metrics.tokenRequest(values.grant_type, 'issued', seconds(res));
+    ops.sighted('token', { clientId: client.id, redirectUri: values.redirect_uri });
   };
 
-  const refuse = (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+  // One line per refusal saying which check failed (reason) and what to do about it (advice), so a
+  // support engineer can act on "we were unable to link your account" from the log alone.
+  const refuse = async (error: unknown, req: Request, res: Response, _next: NextFunction): Promise<void> => {
     const failure = toServiceError(error);
     const context = (res.locals.tokenLog as TokenLogContext | undefined) ?? {};
-    const line = { event: 'token.refused', ...context, error: failure.code, status: failure.status, reason: failure.reason };
+    const facts = { code: failure.code, reason: failure.reason };
+    const { category, advice } = ops.explain('token', facts);
+    const line = { event: 'token.refused', step: 'token', ...context, error: failure.code, status: failure.status, reason: failure.reason, category, advice };
     if (failure.status >= 500) req.log.warn({ ...line, err: failure.status === 500 ? error : undefined }, 'token request failed');
     else req.log.info(line, 'token request refused');
+    ops.metrics.tokenRequest(context.grant_type, failure.code, seconds(res));
+    ops.sighted('token', { clientId: context.client_id, redirectUri: context.redirect_uri });
+    await ops.linkingFailed('token', facts, { clientId: context.client_id, req, error });
     if (res.headersSent) return;
     sendOAuthError(res, failure);
   };
 
-  return [...formBody(TOKEN_BODY_LIMIT), handle, refuse];
+  return [startClock, ...formBody(TOKEN_BODY_LIMIT), handle, refuse];
 }

@@ -1,5 +1,7 @@
 import express, { type Request, type Response, Router } from 'express';
 import type { RequestEnvelope } from 'ask-sdk-model';
+import { opsOf } from '../ops/ops';
+import { observedResolver, skillOutcome } from '../ops/skill-observer';
 import type { Services } from '../services';
 import type { InvocationContext } from './handlers/deps';
 import { AccountLinking } from './linking/account-linking';
@@ -33,11 +35,12 @@ export function skillRouter(services: Services): Router {
       })
     : undefined;
   const verifier = new RequestVerifier(settings, certificates, services.clock);
+  const ops = opsOf(services);
   const skill = createRideHailerSkill({
     skillName: settings.skillName,
     voiceForward: settings.voiceForward,
     linkAtLaunch: settings.linkAtLaunch,
-    linking: new AccountLinking(createTokenResolver(services, settings), new SkillUserLinks(services.store, services.clock), services.accounts),
+    linking: new AccountLinking(observedResolver(createTokenResolver(services, settings), ops), new SkillUserLinks(services.store, services.clock), services.accounts),
     revocations: services.revocations,
     alexaClientId: services.settings.oauth.clientId,
     rides: new RideCatalogue(),
@@ -51,39 +54,48 @@ export function skillRouter(services: Services): Router {
   const readRawBody = express.raw({ type: () => true, limit: MAX_BODY });
   const router = Router();
   router.post('/alexa', (req: Request, res: Response) => {
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     readRawBody(req, res, (parseError?: unknown) => {
       if (parseError) {
         refuse(req, res, `body unreadable (${(parseError as { type?: string }).type ?? 'error'})`);
+        ops.metrics.skillRequest('unverified', 'refused', seconds());
         return;
       }
-      void answer(req, res);
+      void answer(req, res).then((outcome) => ops.metrics.skillRequest(outcome.type, outcome.outcome, seconds()));
     });
   });
 
-  async function answer(req: Request, res: Response): Promise<void> {
+  async function answer(req: Request, res: Response): Promise<{ type: string; outcome: 'ok' | 'link_required' | 'apologised' | 'refused' }> {
     if (req.body !== undefined && !Buffer.isBuffer(req.body)) {
       // Another parser consumed the stream first: the signed bytes are gone, so nothing can be verified.
       req.log.error({ event: 'skill.body_parsed_elsewhere' }, 'a body parser ran before the skill endpoint; mount skillRouter before any global parser');
-      return refuse(req, res, 'body was parsed before the skill endpoint');
+      refuse(req, res, 'body was parsed before the skill endpoint');
+      return { type: 'unverified', outcome: 'refused' };
     }
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     let envelope: RequestEnvelope;
     try {
       envelope = await verifier.verify((name) => req.get(name), body);
     } catch (error) {
-      if (error instanceof VerificationError) return refuse(req, res, error.reason);
-      req.log.error({ event: 'skill.verification_error', reason: (error as Error).message }, 'verification failed unexpectedly');
-      return refuse(req, res, 'verification failed unexpectedly');
+      if (error instanceof VerificationError) refuse(req, res, error.reason);
+      else {
+        req.log.error({ event: 'skill.verification_error', reason: (error as Error).message }, 'verification failed unexpectedly');
+        refuse(req, res, 'verification failed unexpectedly');
+      }
+      return { type: 'unverified', outcome: 'refused' };
     }
     const context: InvocationContext = { log: req.log.child({ alexaRequestId: envelope.request.requestId }) };
     context.log.info({ event: 'skill.request', type: envelope.request.type, intent: intentName(envelope), locale: envelope.request.locale }, 'Alexa request');
     try {
       const response = await skill.invoke(envelope, context);
       res.status(200).json(response);
+      return { type: envelope.request.type, outcome: skillOutcome(response, envelope.request.locale, settings.skillName) };
     } catch (error) {
       // The skill's own error handler apologises; this catches what escapes it (e.g. a handler lookup failure).
       context.log.error({ event: 'skill.invoke_failed', reason: (error as Error).message }, 'skill invocation failed; apologised');
       res.status(200).json(apologyEnvelope(envelope.request.locale, settings.skillName));
+      return { type: envelope.request.type, outcome: 'apologised' };
     }
   }
 

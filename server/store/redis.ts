@@ -76,6 +76,7 @@ export class RedisStore implements Store {
   private readonly waitMs: number;
   /** Settles when the first connection is ready: until then commands wait briefly instead of failing. */
   private firstReady: Promise<void> | undefined;
+  private readonly commandErrorListeners: Array<(error: Error) => void> = [];
 
   constructor(options: RedisStoreOptions) {
     this.prefix = options.keyPrefix;
@@ -177,6 +178,11 @@ export class RedisStore implements Store {
     }
   }
 
+  /** Registers a callback told about every command that failed (the store error metric counts them). */
+  onCommandError(listener: (error: Error) => void): void {
+    this.commandErrorListeners.push(listener);
+  }
+
   private k(key: string): string {
     return this.prefix + key;
   }
@@ -186,6 +192,7 @@ export class RedisStore implements Store {
     try {
       return await command();
     } catch (error) {
+      for (const listener of this.commandErrorListeners) listener(error as Error);
       throw new StoreUnavailableError(`redis: ${(error as Error).message}`);
     }
   }

@@ -1,0 +1,59 @@
+import type { Clock } from '../clock';
+import type { Store } from '../store';
+import type { LinkingStep } from './metrics';
+import { StoreRing } from './store-ring';
+
+/** One linking failure as the diagnostics page lists it. */
+export interface LinkingFailureRecord {
+  /** Position in the log; increases by one per failure. */
+  seq: number;
+  at: number;
+  step: LinkingStep;
+  /** The error code the caller received. */
+  code: string;
+  /** Short category (failure-reasons.ts) and the advice that goes with it. */
+  category: string;
+  advice: string;
+  /** Which check failed, as the domain wrote it, with anything token-like blanked out. */
+  reason: string;
+  clientId?: string;
+  userId?: string;
+  /** The request id, to find the full log lines. */
+  reqId?: string;
+}
+
+/** The last N linking failures with their reasons, shared by every instance through the store. */
+export class FailureLog {
+  private readonly ring: StoreRing<Omit<LinkingFailureRecord, 'seq'>>;
+
+  constructor(
+    store: Store,
+    private readonly clock: Clock,
+    capacity: number,
+  ) {
+    this.ring = new StoreRing(store, 'failures', capacity);
+  }
+
+  /** Appends a failure; throws when the store is down (the caller decides whether that matters). */
+  async append(failure: Omit<LinkingFailureRecord, 'seq' | 'at'>): Promise<void> {
+    await this.ring.append({
+      ...failure,
+      reason: scrub(failure.reason).slice(0, 400),
+      ...(failure.clientId !== undefined ? { clientId: scrub(failure.clientId).slice(0, 256) } : {}),
+      at: this.clock.now(),
+    });
+  }
+
+  /** The most recent failures, newest first. */
+  async recent(limit?: number): Promise<LinkingFailureRecord[]> {
+    return (await this.ring.recent(limit)).map(({ seq, entry }) => ({ ...entry, seq }));
+  }
+}
+
+/**
+ * Blanks long runs of token alphabet (our codes and refresh tokens are 43 base64url characters, JWT parts
+ * longer), so a reason that ever quoted a credential cannot carry it onto the operator page.
+ */
+export function scrub(text: string): string {
+  return text.replace(/[A-Za-z0-9_-]{32,}/g, '[…]');
+}

@@ -1,0 +1,104 @@
+import type { Request } from 'express';
+import { StoreUnavailableError } from '../errors';
+import type { Services } from '../services';
+import type { Store } from '../store';
+import { FailureLog } from './failure-log';
+import { explainFailure, type FailureExplanation, type FailureFacts } from './failure-reasons';
+import { type LinkingStep, OpsMetrics } from './metrics';
+import { type ObservedEndpoint, type Sighting, TrafficLog } from './traffic';
+
+/** What a failure site knows besides the facts: who was involved, for the diagnostics list. */
+export interface FailureContext {
+  clientId?: string | undefined;
+  userId?: string | undefined;
+  /** The request, for its id and logger. */
+  req?: Request | undefined;
+  /** The error behind the failure, when there is one: store outages are not written to the (unreachable) store. */
+  error?: unknown;
+}
+
+/**
+ * The operator's view of one running service: its metrics registry, the capped list of recent linking
+ * failures and the record of what the authorization and token endpoints see.
+ */
+export class Ops {
+  readonly metrics: OpsMetrics;
+  readonly failures: FailureLog;
+  readonly traffic: TrafficLog;
+
+  constructor(private readonly services: Services) {
+    this.metrics = new OpsMetrics();
+    this.failures = new FailureLog(services.store, services.clock, services.settings.ops.failuresKept);
+    const clients = services.settings.oauth.clientId ? [services.settings.oauth.clientId] : [];
+    this.traffic = new TrafficLog(services.store, services.clock, { clientIds: clients, redirectUris: services.settings.oauth.redirectUris });
+    watchStoreErrors(services.store, this.metrics);
+  }
+
+  /** Puts a failure in a support engineer's terms (category and advice) without recording it. */
+  explain(step: LinkingStep, facts: FailureFacts): FailureExplanation {
+    return explainFailure(step, facts);
+  }
+
+  /**
+   * Records a linking failure: the metric, and the diagnostics list unless the store itself failed.
+   * Never throws: a failure to record must not change the answer the caller gets.
+   */
+  async linkingFailed(step: LinkingStep, facts: FailureFacts, context: FailureContext = {}): Promise<FailureExplanation> {
+    const explanation = explainFailure(step, facts);
+    this.metrics.linkingFailure(step, explanation.category);
+    if (context.error instanceof StoreUnavailableError) return explanation;
+    try {
+      await this.failures.append({
+        step,
+        code: facts.code,
+        reason: facts.reason,
+        category: explanation.category,
+        advice: explanation.advice,
+        ...(context.clientId !== undefined ? { clientId: context.clientId } : {}),
+        ...(context.userId !== undefined ? { userId: context.userId } : {}),
+        ...(context.req ? { reqId: context.req.id } : {}),
+      });
+    } catch (error) {
+      (context.req?.log ?? this.services.log).warn({ event: 'ops.failure_not_recorded', reason: (error as Error).message }, 'could not record a linking failure for the diagnostics page');
+    }
+    return explanation;
+  }
+
+  /** Records what a request to the authorization or token endpoint showed, without delaying it. */
+  sighted(endpoint: ObservedEndpoint, sighting: Sighting): void {
+    this.traffic.record(endpoint, sighting).catch((error: unknown) => {
+      this.services.log.debug({ event: 'ops.sighting_not_recorded', reason: (error as Error).message }, 'could not record traffic for the diagnostics page');
+    });
+  }
+}
+
+const byService = new WeakMap<Services, Ops>();
+
+/** The Ops of a service, created on first use: one metrics registry per service instance. */
+export function opsOf(services: Services): Ops {
+  let ops = byService.get(services);
+  if (!ops) {
+    ops = new Ops(services);
+    byService.set(services, ops);
+  }
+  return ops;
+}
+
+/** A store that can report failed commands (RedisStore); the memory store never fails one. */
+interface ObservableStore extends Store {
+  onCommandError(listener: (error: Error) => void): void;
+}
+
+function watchStoreErrors(store: Store, metrics: OpsMetrics): void {
+  const observable = store as Partial<ObservableStore>;
+  if (typeof observable.onCommandError !== 'function') return;
+  observable.onCommandError.call(store, (error: Error) => metrics.storeError(storeErrorKind(error)));
+}
+
+/** Sorts ioredis failures into the kinds an alert would treat differently. */
+export function storeErrorKind(error: Error): 'timeout' | 'unavailable' | 'other' {
+  const message = error.message.toLowerCase();
+  if (message.includes('timed out') || message.includes('timeout')) return 'timeout';
+  if (/writeable|connection is closed|econnrefused|econnreset|enotfound|offline|not connected|clusterdown|loading/.test(message)) return 'unavailable';
+  return 'other';
+}

@@ -1,0 +1,47 @@
+import type { ResponseEnvelope } from 'ask-sdk-model';
+import { ASK_FOR_ACCOUNT_LINKING_URI } from '../skill/handlers/linking-responses';
+import type { TokenResolver } from '../skill/linking/token-resolver';
+import { apologyEnvelope } from '../skill/speech';
+import type { Ops } from './ops';
+
+/**
+ * Wraps the skill's token resolver so every resolution is counted, and every token that does not resolve
+ * (expired, revoked, forged, refused by the provider) is recorded as a linking failure of the skill step.
+ * The resolver's own "skill.token_not_linked" log line stays the one line about it.
+ */
+export function observedResolver(resolver: TokenResolver, ops: Ops): TokenResolver {
+  return {
+    provider: resolver.provider,
+    forgetCached: () => resolver.forgetCached(),
+    async resolve(token) {
+      let resolution;
+      try {
+        resolution = await resolver.resolve(token);
+      } catch (error) {
+        ops.metrics.tokenResolution(resolver.provider, 'provider_error');
+        throw error;
+      }
+      if (resolution.linked) {
+        ops.metrics.tokenResolution(resolver.provider, 'linked');
+      } else {
+        ops.metrics.tokenResolution(resolver.provider, 'not_linked');
+        await ops.linkingFailed('skill', { code: 'not_linked', reason: `${resolver.provider}: ${resolution.reason}` });
+      }
+      return resolution;
+    },
+  };
+}
+
+/**
+ * What a skill answer amounted to: asked the user to link (LinkAccount card or voice-forward linking),
+ * apologised (the skill's error path, recognised by its exact apology), or an ordinary answer.
+ */
+export function skillOutcome(response: ResponseEnvelope, locale: string | undefined, skillName: string): 'ok' | 'link_required' | 'apologised' {
+  const body = response.response;
+  if (body.card?.type === 'LinkAccount') return 'link_required';
+  if (body.directives?.some((d) => d.type === 'Connections.StartConnection' && (d as { uri?: string }).uri === ASK_FOR_ACCOUNT_LINKING_URI)) return 'link_required';
+  const speech = body.outputSpeech?.type === 'SSML' ? body.outputSpeech.ssml : undefined;
+  const apology = apologyEnvelope(locale, skillName).response.outputSpeech;
+  if (speech !== undefined && apology?.type === 'SSML' && speech === apology.ssml) return 'apologised';
+  return 'ok';
+}
