@@ -25,6 +25,9 @@ const FORM_LIMITS = { code: 2048, state: 4096, csrf: 64, username: 254, password
  *   GET  /app-links/authorize          the platform authorization URL in a browser: sign in and consent
  *   POST /app-links/authorize/consent  that form; redirects to the Alexa redirect URI with a code or an error
  *
+ * The authorization page answers exactly as the app would (POST /app-links/authorize): the Alexa redirect
+ * carries `source=app`, with a code or an error, since it stands in for the app at the platform URL.
+ *
  * GET /app-links/return does not finish by itself: the single-use state and the 5-minute Amazon code
  * would be spent by anything that fetches a link (previews, scanners), and the user would not see which
  * account Alexa is about to be linked to (a linking-CSRF victim would). One tap on our own page finishes.
@@ -86,7 +89,7 @@ export function appLinksPages(ctx: AppLinksContext): Router {
       if (!request) return;
       if (values.decision === 'deny') {
         req.log.info({ event: 'app_links.authorize_denied', clientId: request.clientId }, 'user denied linking on the fallback page');
-        res.redirect(303, responseUrl(ctx.services, request.redirectUri, { error: 'access_denied', state: request.state }));
+        res.redirect(303, responseUrl(ctx.services, request.redirectUri, { error: 'access_denied', state: request.state, source: 'app' }));
         return;
       }
       if (values.decision !== 'allow') {
@@ -115,7 +118,7 @@ export function appLinksPages(ctx: AppLinksContext): Router {
       await limiter.succeeded(username);
       const code = await issueAuthorizationCode(ctx.services, request, account.id);
       req.log.info({ event: 'app_links.authorize_granted', userId: account.id, clientId: request.clientId, pkce: request.codeChallenge !== undefined }, 'code issued on the fallback page');
-      res.redirect(303, responseUrl(ctx.services, request.redirectUri, { code, state: request.state }));
+      res.redirect(303, responseUrl(ctx.services, request.redirectUri, { code, state: request.state, source: 'app' }));
     });
   });
 
@@ -134,7 +137,7 @@ function validatedOrRedirected(ctx: AppLinksContext, req: Request, res: Response
     throw new ServiceError('invalid_request', 400, `${outcome.message} For your safety you have not been sent back to the app.`, outcome.reason);
   }
   req.log.info({ event: 'app_links.authorize_refused', error: outcome.error, reason: outcome.reason }, 'authorization request refused (redirected)');
-  res.redirect(303, responseUrl(ctx.services, outcome.redirectUri, { error: outcome.error, error_description: outcome.description, state: outcome.state }));
+  res.redirect(303, responseUrl(ctx.services, outcome.redirectUri, { error: outcome.error, error_description: outcome.description, state: outcome.state, source: 'app' }));
   return undefined;
 }
 

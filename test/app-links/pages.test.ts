@@ -175,7 +175,7 @@ describe('app-links fallback pages in a real browser (chromium, 360 px wide)', f
         const target = landed() as URL;
         expect(target.origin + target.pathname).to.equal(ALEXA_REDIRECTS[0]);
         expect(target.searchParams.get('state')).to.equal('AlexaAppState+/=');
-        expect(target.searchParams.has('source')).to.equal(false);
+        expect(target.searchParams.get('source'), 'the page answers as the app would').to.equal('app');
         const code = target.searchParams.get('code') as string;
         const tokens = await service.services.grants.exchangeCode(code, { clientId: TEST_CLIENT_ID, redirectUri: ALEXA_REDIRECTS[0], codeVerifier: verifier });
         const account = await service.services.accounts.findByName(username);
@@ -195,6 +195,7 @@ describe('app-links fallback pages in a real browser (chromium, 360 px wide)', f
         expect(landed()?.searchParams.get('error')).to.equal('access_denied');
         expect(landed()?.searchParams.get('state')).to.equal('AlexaAppState+/=');
         expect(landed()?.searchParams.has('code')).to.equal(false);
+        expect(landed()?.searchParams.get('source')).to.equal('app');
       } finally {
         await context.close();
       }
@@ -223,7 +224,8 @@ describe('app-links fallback pages in a real browser (chromium, 360 px wide)', f
       expect(forged.status).to.equal(403);
       const plain = await fetch(`${service.url}/app-links/authorize?${query({ code_challenge: 'x'.repeat(43), code_challenge_method: 'plain' })}`, { redirect: 'manual' });
       expect(plain.status).to.equal(303);
-      expect(new URL(plain.headers.get('location') as string).searchParams.get('error')).to.equal('invalid_request');
+      const refused = new URL(plain.headers.get('location') as string);
+      expect([refused.searchParams.get('error'), refused.searchParams.get('source')]).to.deep.equal(['invalid_request', 'app']);
     });
   });
 });
