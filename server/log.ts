@@ -39,6 +39,22 @@ export const REDACTED_PATHS = [
   '*.headers.cookie',
   'csrf',
   '*.csrf',
+  'codeVerifier',
+  '*.codeVerifier',
+  'id_token',
+  '*.id_token',
+  'idToken',
+  '*.idToken',
+  'providerCode',
+  '*.providerCode',
+  // Alexa's apiAccessToken sits in context.System of every request envelope.
+  'apiAccessToken',
+  '*.apiAccessToken',
+  'context.System.apiAccessToken',
+  'cookie',
+  '*.cookie',
+  'headers["set-cookie"]',
+  '*.headers["set-cookie"]',
 ];
 
 /** Creates the service's JSON logger; `destination` lets tests capture lines. */

@@ -147,5 +147,6 @@ function code(value: string): string {
 
 /** Alexa request types (`LaunchRequest`, `AlexaSkillEvent.SkillDisabled`…); requests that never verified are "unverified". */
 function requestType(value: string): string {
+  if (value === 'unverified') return value;
   return /^[A-Z][A-Za-z]{1,40}(\.[A-Z][A-Za-z]{1,40}){0,2}$/.test(value) ? value : 'other';
 }

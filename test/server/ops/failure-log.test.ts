@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { ManualClock } from '../../../server/clock';
+import { FailureLog, scrub } from '../../../server/ops/failure-log';
+import { MemoryStore } from '../../../server/store/memory';
+import { RedisStore } from '../../../server/store/redis';
+import type { Store } from '../../../server/store';
+import { testRedisUrl } from '../../support/redis-server';
+
+const DAY = 86_400_000;
+
+function failure(n: number) {
+  return { step: 'token' as const, code: 'invalid_grant', category: 'code_expired', advice: 'link again', reason: `failure ${n}` };
+}
+
+for (const kind of ['memory', 'redis'] as const) {
+  describe(`the linking-failure log (${kind} store)`, () => {
+    let store: Store;
+    let clock: ManualClock;
+    beforeEach(async () => {
+      clock = new ManualClock();
+      store = kind === 'memory' ? new MemoryStore(clock) : new RedisStore({ url: await testRedisUrl(), keyPrefix: `test:${randomUUID()}:` });
+    });
+    afterEach(async () => store.close());
+
+    it('keeps the last N failures, newest first, with time and position', async () => {
+      const log = new FailureLog(store, clock, 10);
+      expect(await log.recent()).to.deep.equal([]);
+      for (let n = 1; n <= 25; n += 1) {
+        await log.append(failure(n));
+        clock.advance(1000);
+      }
+      const recent = await log.recent();
+      expect(recent.map((r) => r.reason)).to.deep.equal(Array.from({ length: 10 }, (_, i) => `failure ${25 - i}`));
+      expect(recent.map((r) => r.seq)).to.deep.equal(Array.from({ length: 10 }, (_, i) => 25 - i));
+      expect(recent[0]?.at).to.equal(clock.now() - 1000);
+      expect((await log.recent(3)).map((r) => r.seq)).to.deep.equal([25, 24, 23]);
+    });
+
+    it('skips slots left from before the counter restarted', async () => {
+      const log = new FailureLog(store, clock, 10);
+      for (let n = 1; n <= 7; n += 1) await log.append(failure(n));
+      // The counter lives 30 days from its first failure; the slots written later outlive it.
+      await store.delete('ops:failures:seq');
+      await log.append(failure(100));
+      const recent = await log.recent();
+      expect(recent.map((r) => r.reason)).to.deep.equal(['failure 100']);
+    });
+
+    // Redis expires keys on real time, which the manual clock cannot move; the memory store follows the clock.
+    if (kind === 'memory') it('forgets failures after 30 days', async () => {
+      const log = new FailureLog(store, clock, 10);
+      await log.append(failure(1));
+      clock.advance(31 * DAY);
+      expect(await log.recent()).to.deep.equal([]);
+    });
+
+    it('blanks token-like runs in reasons and client ids', async () => {
+      const log = new FailureLog(store, clock, 10);
+      const token = 'Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg';
+      await log.append({ ...failure(1), reason: `code ${token} unknown`, clientId: `client.${token}` });
+      const [record] = await log.recent();
+      expect(record?.reason).to.equal('code […] unknown');
+      expect(record?.clientId).to.equal('client.[…]');
+    });
+  });
+}
+
+describe('scrub', () => {
+  it('keeps URLs, vendor ids and short client ids, and blanks our codes, refresh tokens and JWT parts', () => {
+    expect(scrub('redirect mismatch: "https://pitangui.amazon.com/api/skill/link/M2TESTVENDOR1"')).to.equal('redirect mismatch: "https://pitangui.amazon.com/api/skill/link/M2TESTVENDOR1"');
+    expect(scrub('alexa-skill')).to.equal('alexa-skill');
+    expect(scrub('eyJhbGciOiJFUzI1NiIsImtpZCI6IjEyMyJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwiaWF0IjoxNTE2MjM5MDIyfQ.x')).to.equal('[…].[…].x');
+  });
+});
