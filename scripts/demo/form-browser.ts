@@ -20,6 +20,8 @@ export interface Page {
 
 /** Values never shown, not even in part: anti-forgery tokens and passwords. */
 const HIDDEN_VALUES = new Set(['csrf', 'password']);
+/** Hidden fields that are the form's own tokens, shown (masked) when it is posted; other hidden fields are echoes. */
+const FORM_TOKENS = new Set(['csrf', 'interaction']);
 /** Handles shown only by a prefix, enough to follow them from line to line. */
 const PREFIXED_VALUES = new Set(['interaction']);
 
@@ -56,13 +58,21 @@ export class FormBrowser {
     return this.navigate('GET', url, undefined);
   }
 
-  /** Submits a form with extra fields (and the pressed button's name=value), following redirects. */
+  /**
+   * Submits a form with extra fields (and the pressed button's name=value), following redirects. The
+   * log shows what the user entered and pressed, the form's own tokens (masked), and only the names of
+   * the request parameters the form echoes back, so the line stays readable.
+   */
   submit(page: Page, form: PageForm, fields: Record<string, string>, button?: { name: string; value: string }): Promise<Page> {
-    const body = new URLSearchParams({ ...form.hidden, ...fields, ...(button ? { [button.name]: button.value } : {}) });
-    return this.navigate(form.method, new URL(form.action, page.url).toString(), body);
+    const entered = { ...fields, ...(button ? { [button.name]: button.value } : {}) };
+    const body = new URLSearchParams({ ...form.hidden, ...entered });
+    const echoed = Object.keys(form.hidden).filter((name) => !FORM_TOKENS.has(name) && !(name in entered));
+    const tokens = Object.fromEntries(Object.entries(form.hidden).filter(([name]) => FORM_TOKENS.has(name)));
+    const shown = { ...tokens, ...entered, ...(echoed.length > 0 ? { echoed: echoed.join(',') } : {}) };
+    return this.navigate(form.method, new URL(form.action, page.url).toString(), body, shown);
   }
 
-  private async navigate(method: string, url: string, body: URLSearchParams | undefined): Promise<Page> {
+  private async navigate(method: string, url: string, body: URLSearchParams | undefined, shownBody?: Record<string, string>): Promise<Page> {
     let current = url;
     let currentMethod = method;
     let currentBody = body;
@@ -74,7 +84,7 @@ export class FormBrowser {
       if (currentBody) headers['Content-Type'] = 'application/x-www-form-urlencoded';
       const pending =
         target.origin === this.serviceOrigin
-          ? this.events.begin({ from: 'browser', to: 'service', method: currentMethod, url: target.pathname, params: maskForDisplay({ ...Object.fromEntries(target.searchParams), ...Object.fromEntries(currentBody ?? []) }) })
+          ? this.events.begin({ from: 'browser', to: 'service', method: currentMethod, url: target.pathname, params: maskForDisplay({ ...Object.fromEntries(target.searchParams), ...(shownBody ?? Object.fromEntries(currentBody ?? [])) }) })
           : undefined;
       const response = await fetch(target, { method: currentMethod, headers, redirect: 'manual', ...(currentBody ? { body: currentBody.toString() } : {}), signal: AbortSignal.timeout(10_000) });
       this.keepCookies(target.origin, response.headers.getSetCookie());
@@ -87,6 +97,7 @@ export class FormBrowser {
         current = next.toString();
         currentMethod = 'GET';
         currentBody = undefined;
+        shownBody = undefined;
         continue;
       }
       const html = await response.text();

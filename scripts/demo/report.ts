@@ -10,7 +10,7 @@ const VALUE_WIDTH = 24;
 const URL_WIDTH = 60;
 const NOTE_WIDTH = 90;
 /** Parameters that describe rather than identify: shown whole. */
-const DESCRIPTIVE = new Set(['request', 'grant_type', 'scope', 'response_type', 'username', 'fragment', 'type', 'stage', 'decision']);
+const DESCRIPTIVE = new Set(['request', 'grant_type', 'scope', 'response_type', 'username', 'fragment', 'type', 'stage', 'decision', 'echoed']);
 
 /** How exchanges are shown for one simulator + service pair: the skill id and loopback origins by name. */
 export interface ExchangeView {

@@ -70,7 +70,7 @@ describe('demo parts: the browser without a browser', () => {
         res.writeHead(302, { Location: '/form', 'Set-Cookie': 'binding=cookie-value-123; HttpOnly; Path=/' }).end();
       } else if (req.method === 'GET' && req.url === '/form') {
         res.writeHead(200, { 'Content-Type': 'text/html' }).end(
-          '<h1>Sign in &amp; allow</h1><form method="post" action="/answer"><input type="hidden" name="csrf" value="tok&amp;en-0123456789">' +
+          '<h1>Sign in &amp; allow</h1><form method="post" action="/answer"><input type="hidden" name="csrf" value="tok&amp;en-0123456789"><input type="hidden" name="state" value="s0">' +
             '<input id="u" name="username"><button type="submit" name="decision" value="allow">Allow</button><button name="decision" value="deny">Deny</button></form>',
         );
       } else if (req.method === 'POST' && req.url === '/answer') {
@@ -87,7 +87,7 @@ describe('demo parts: the browser without a browser', () => {
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('follows redirects, keeps cookies, reads the form and posts it with the pressed button; logs each request masked', async () => {
+  it('follows redirects, keeps cookies, reads the form and posts it with the pressed button; logs each request masked, echoed fields by name', async () => {
     const events = new EventLog(new ManualClock());
     const browser = new FormBrowser(events, origin);
     const page = await browser.get(`${origin}/start`);
@@ -96,7 +96,7 @@ describe('demo parts: the browser without a browser', () => {
       {
         action: '/answer',
         method: 'POST',
-        hidden: { csrf: 'tok&en-0123456789' },
+        hidden: { csrf: 'tok&en-0123456789', state: 's0' },
         buttons: [
           { name: 'decision', value: 'allow', text: 'Allow' },
           { name: 'decision', value: 'deny', text: 'Deny' },
@@ -111,14 +111,14 @@ describe('demo parts: the browser without a browser', () => {
       (error: unknown) => error,
     );
     expect(failed).to.be.instanceOf(Error);
-    expect(posted).to.deep.equal([{ cookie: 'binding=cookie-value-123', body: 'csrf=tok%26en-0123456789&username=alice&decision=allow' }]);
+    expect(posted).to.deep.equal([{ cookie: 'binding=cookie-value-123', body: 'csrf=tok%26en-0123456789&state=s0&username=alice&decision=allow' }]);
     expect([...browser.seenCredentials]).to.have.members(['cookie-value-123', 'tok&en-0123456789', 'the-code-0123456789']);
 
     const logged = events.all().map((e) => [e.method, e.url, e.status, e.note, e.params]);
     expect(logged).to.deep.equal([
       ['GET', '/start', 302, 'redirect to /form', {}],
       ['GET', '/form', 200, 'page "Sign in & allow"', {}],
-      ['POST', '/answer', 303, 'redirect to http://127.0.0.1:9/elsewhere?code=the-co…&state=s1', { csrf: '[masked]', username: 'alice', decision: 'allow' }],
+      ['POST', '/answer', 303, 'redirect to http://127.0.0.1:9/elsewhere?code=the-co…&state=s1', { csrf: '[masked]', username: 'alice', decision: 'allow', echoed: 'state' }],
     ]);
   });
 });
