@@ -85,6 +85,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv, out: (line: string)
     'Account linking (as the developer console labels it):',
     ...consoleLines(config, includeSecret ? '(in accountLinking.json)' : SECRET_PLACEHOLDER),
     ...config.notes.map((note) => `Note: ${note}`),
+    ...(includeSecret ? [] : [`Note: clientSecret is the placeholder ${SECRET_PLACEHOLDER}: put the value of OAUTH_CLIENT_SECRET there (or run with --with-secret)`]),
     '',
     'Next:',
     `  cd ${folder} && ask deploy --target skill-metadata`,

@@ -95,7 +95,6 @@ export function alexaConfiguration(settings: Settings, options: { includeSecret?
   if (settings.skill.voiceForward && settings.skill.linkingProvider !== 'lwa') {
     notes.push('SKILL_VOICE_FORWARD is on, but Amazon offers voice-forward linking only when account linking uses Login with Amazon; users will get the LinkAccount card');
   }
-  if (!options.includeSecret) notes.push(`clientSecret is the placeholder ${SECRET_PLACEHOLDER}: put the value of OAUTH_CLIENT_SECRET there (or run with --with-secret)`);
 
   return {
     accountLinking: {
