@@ -62,6 +62,7 @@ async function startOidcProvider(context: CaseContext, format: 'jwt' | 'opaque',
   const env = { PEER_ACCESS_TOKEN_FORMAT: format, PEER_DEFAULTS: quickstart ? 'quickstart' : 'tuned' };
   const { server, url } = await startPeer(context, `oidc-provider (${format})`, ENTRIES.oidcProvider, env);
   const mint = async (method: string, count: number): Promise<string[]> => {
+    await server.call('reset');
     const out: string[] = [];
     for (let done = 0; done < count; done += PEER_MINT_SLICE) out.push(...(await server.call<string[]>(method, Math.min(PEER_MINT_SLICE, count - done))));
     return out;

@@ -33,6 +33,12 @@ class MapAdapter implements Adapter {
 
   constructor(private readonly model: string) {}
 
+  /** Forgets every record: each run mints its own pool, and old runs' tokens would only fatten the heap. */
+  static clear(): void {
+    MapAdapter.records.clear();
+    MapAdapter.byGrant.clear();
+  }
+
   private key(id: string): string {
     return `${this.model}:${id}`;
   }
@@ -137,6 +143,11 @@ async function main(): Promise<void> {
   };
 
   await serveChild(createServer(provider.callback()), {
+    /** Drops the previous runs' grants and tokens before a new pool is minted (ours keeps them in Redis, off-heap). */
+    reset: (): boolean => {
+      MapAdapter.clear();
+      return true;
+    },
     /** `count` authorization codes bound to the bench client and redirect URI, each with its own grant. */
     mintCodes: async (count: number): Promise<string[]> => {
       const codes: string[] = [];
