@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { APP_LINK_ERRORS } from '../app-links/errors';
 
 export type { Logger };
 
@@ -57,12 +58,29 @@ export const REDACTED_PATHS = [
   '*.headers["set-cookie"]',
 ];
 
+/**
+ * Error codes the service answers with. They are public constants, so a `code` field holding one of them
+ * is kept (a support engineer needs "state_expired", not "[redacted]"); any other `code` is blanked, as it
+ * may be an authorization code.
+ */
+const ERROR_CODES = new Set<string>([
+  ...['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'unsupported_response_type'],
+  ...['invalid_scope', 'access_denied', 'server_error', 'temporarily_unavailable', 'invalid_token', 'unsupported_token_type', 'login_required'],
+  ...['account_conflict', 'account_exists', 'account_unknown', 'csrf_failed', 'invalid_password', 'invalid_username', 'too_many_requests', 'not_found'],
+  ...Object.keys(APP_LINK_ERRORS),
+]);
+
+/** What a redacted path is replaced with: a known error code under `code` stays, everything else is blanked. */
+function censor(value: unknown, path: string[]): unknown {
+  return path[path.length - 1] === 'code' && typeof value === 'string' && ERROR_CODES.has(value) ? value : '[redacted]';
+}
+
 /** Creates the service's JSON logger; `destination` lets tests capture lines. */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level,
     base: { service: 'linkwright' },
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    redact: { paths: REDACTED_PATHS, censor },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   return destination ? pino(options, destination) : pino(options);

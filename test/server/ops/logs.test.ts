@@ -42,6 +42,13 @@ describe('the logger', () => {
     expect((line.nested as Record<string, unknown>).apiAccessToken).to.equal('[redacted]');
     expect(REDACTED_PATHS).to.include.members(['code', 'refresh_token', 'authorization', 'headers.cookie']);
   });
+
+  it('keeps the error codes the service answers with under `code`, and blanks any other code', () => {
+    const lines: string[] = [];
+    const log = createLogger('info', new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) }));
+    for (const code of ['invalid_grant', 'state_expired', 'amazon_code_rejected', 'SplxlOBeZQQYbYS6WxSbIA', 'abcdefghijklmnopqrstuvwxyz_abcdefghijklmno', 'constructor']) log.info({ event: 'test', code });
+    expect(lines.map((line) => (JSON.parse(line) as { code: string }).code)).to.deep.equal(['invalid_grant', 'state_expired', 'amazon_code_rejected', '[redacted]', '[redacted]', '[redacted]']);
+  });
 });
 
 describe('no log line of a full run holds a secret, and request lines carry their request id', () => {

@@ -151,6 +151,8 @@ describe('GET /metrics', () => {
       expect(metric(text, 'linkwright_linking_failures_total', { step: 'app_links', reason: 'amazon_unavailable' })).to.equal(1);
       expect(metric(text, 'linkwright_linking_failures_total', { step: 'app_links', reason: 'state_invalid' })).to.equal(1);
       expect(metric(text, 'linkwright_linking_failures_total', { step: 'app_links', reason: 'invalid_token' })).to.equal(1);
+      // The app-links refusal lines name the code the app got (the logger keeps known error codes).
+      expect(service.logs.events('http.client_error').map((line) => line.code)).to.include.members(['state_invalid', 'invalid_token']);
       // The enablement call redeemed our code at the token endpoint's domain logic, not over HTTP: no token request counted.
       expect(metric(text, 'linkwright_token_requests_total', { grant_type: 'authorization_code', outcome: 'issued' })).to.equal(0);
     });
