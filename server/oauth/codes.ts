@@ -98,9 +98,23 @@ export class AuthorizationCodes {
     await this.revokeFamily(familyId, 'authorization code replayed during redemption');
   }
 
+  /**
+   * Marks a spent code as replayed and revokes what it issued. The marker may change under us (the
+   * first redemption records its family between our read and our write), so a lost write re-reads:
+   * otherwise a replay that read the marker a moment too early would leave the new grant alive.
+   */
   private async onReplay(k: string, raw: string, spent: SpentCode): Promise<void> {
-    if (spent.familyId) await this.revokeFamily(spent.familyId, 'authorization code replayed');
-    if (!spent.replayed) await this.store.compareAndSet(k, raw, JSON.stringify({ ...spent, replayed: true }), SPENT_TTL_MS);
+    let currentRaw = raw;
+    let current = spent;
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      if (current.familyId) await this.revokeFamily(current.familyId, 'authorization code replayed');
+      if (current.replayed) return;
+      if (await this.store.compareAndSet(k, currentRaw, JSON.stringify({ ...current, replayed: true }), SPENT_TTL_MS)) return;
+      const next = await this.store.get(k);
+      if (next === null) return;
+      currentRaw = next;
+      current = JSON.parse(next) as SpentCode;
+    }
   }
 
   private check(record: CodeRecord, request: RedeemRequest): CodeGrant {
