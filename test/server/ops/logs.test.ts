@@ -23,10 +23,20 @@ import {
 import { ALEXA_REDIRECTS, answerConsent, authorizeQuery, Browser, createRider, hiddenField, openAuthorize, PASSWORD, pkcePair, postToken, signIn } from '../oauth/flow-helpers';
 import { ADMIN, METRICS_TOKEN, OPS_ENV, scrapeMetrics } from './helpers';
 
+/** A stream that keeps each written chunk. */
+function capture(lines: string[]): Writable {
+  return new Writable({
+    write: (chunk: Buffer, _encoding, done) => {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+}
+
 describe('the logger', () => {
   it('blanks secrets wherever a call site puts them, by its own configuration', () => {
     const lines: string[] = [];
-    const log = createLogger('info', new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) }));
+    const log = createLogger('info', capture(lines));
     log.info({
       event: 'test',
       password: 'p1',
@@ -45,7 +55,7 @@ describe('the logger', () => {
 
   it('keeps the error codes the service answers with under `code`, and blanks any other code', () => {
     const lines: string[] = [];
-    const log = createLogger('info', new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) }));
+    const log = createLogger('info', capture(lines));
     for (const code of ['invalid_grant', 'state_expired', 'amazon_code_rejected', 'SplxlOBeZQQYbYS6WxSbIA', 'abcdefghijklmnopqrstuvwxyz_abcdefghijklmno', 'constructor']) log.info({ event: 'test', code });
     expect(lines.map((line) => (JSON.parse(line) as { code: string }).code)).to.deep.equal(['invalid_grant', 'state_expired', 'amazon_code_rejected', '[redacted]', '[redacted]', '[redacted]']);
   });
