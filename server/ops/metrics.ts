@@ -3,6 +3,9 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 /** Where a linking attempt can fail; the `step` label of linkwright_linking_failures_total. */
 export type LinkingStep = 'authorize' | 'token' | 'skill' | 'app_links';
 
+/** What a skill request amounted to: an answer, a request to link, an apology, or a refusal before the skill ran. */
+export type SkillRequestOutcome = 'ok' | 'link_required' | 'apologised' | 'refused';
+
 /** Latency buckets (seconds) around the budgets that matter: Alexa's 4.5 s for tokens, 8 s for skill answers. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4.5, 8];
 
@@ -119,7 +122,7 @@ export class OpsMetrics {
   }
 
   /** Counts one skill request and its duration. */
-  skillRequest(type: string, outcome: 'ok' | 'link_required' | 'apologised' | 'refused', seconds: number): void {
+  skillRequest(type: string, outcome: SkillRequestOutcome, seconds: number): void {
     const label = requestType(type);
     this.skillRequests.inc({ type: label, outcome });
     this.skillDuration.observe({ type: label }, seconds);

@@ -2,6 +2,7 @@ import type { ResponseEnvelope } from 'ask-sdk-model';
 import { ASK_FOR_ACCOUNT_LINKING_URI } from '../skill/handlers/linking-responses';
 import type { TokenResolver } from '../skill/linking/token-resolver';
 import { apologyEnvelope } from '../skill/speech';
+import type { SkillRequestOutcome } from './metrics';
 import type { Ops } from './ops';
 
 /**
@@ -36,7 +37,7 @@ export function observedResolver(resolver: TokenResolver, ops: Ops): TokenResolv
  * What a skill answer amounted to: asked the user to link (LinkAccount card or voice-forward linking),
  * apologised (the skill's error path, recognised by its exact apology), or an ordinary answer.
  */
-export function skillOutcome(response: ResponseEnvelope, locale: string | undefined, skillName: string): 'ok' | 'link_required' | 'apologised' {
+export function skillOutcome(response: ResponseEnvelope, locale: string | undefined, skillName: string): Exclude<SkillRequestOutcome, 'refused'> {
   const body = response.response;
   if (body.card?.type === 'LinkAccount') return 'link_required';
   if (body.directives?.some((d) => d.type === 'Connections.StartConnection' && (d as { uri?: string }).uri === ASK_FOR_ACCOUNT_LINKING_URI)) return 'link_required';

@@ -1,5 +1,6 @@
 import express, { type Request, type Response, Router } from 'express';
 import type { RequestEnvelope } from 'ask-sdk-model';
+import type { SkillRequestOutcome } from '../ops/metrics';
 import { opsOf } from '../ops/ops';
 import { observedResolver, skillOutcome } from '../ops/skill-observer';
 import type { Services } from '../services';
@@ -66,7 +67,7 @@ export function skillRouter(services: Services): Router {
     });
   });
 
-  async function answer(req: Request, res: Response): Promise<{ type: string; outcome: 'ok' | 'link_required' | 'apologised' | 'refused' }> {
+  async function answer(req: Request, res: Response): Promise<{ type: string; outcome: SkillRequestOutcome }> {
     if (req.body !== undefined && !Buffer.isBuffer(req.body)) {
       // Another parser consumed the stream first: the signed bytes are gone, so nothing can be verified.
       req.log.error({ event: 'skill.body_parsed_elsewhere' }, 'a body parser ran before the skill endpoint; mount skillRouter before any global parser');
