@@ -5,6 +5,7 @@ import { launchBrowser, screenshot } from '../../support/browser';
 import { startTestService, type TestService } from '../../support/service';
 import { TEST_CLIENT_ID, TEST_VENDOR_ID } from '../../support/settings';
 import { ALEXA_REDIRECTS, authorizeQuery, Browser, createRider, hiddenField, obtainCode, postToken, redeem, USERNAME } from '../oauth/flow-helpers';
+import { ALEXA_API_EU, callApi, ENABLED, isolateNetwork, mockDiscovery, mockEnable, mockLwaToken, signedInUser, startAppLinksService, startAttempt } from '../../app-links/support';
 import { ADMIN, OPS_ENV } from './helpers';
 
 /** Signs an operator in over HTTP and returns the browser stand-in with its session cookie. */
@@ -229,5 +230,33 @@ describe('the diagnostics pages in a real browser (chromium)', function () {
     expect(stylesheets.length).to.be.greaterThan(0);
     expect(stylesheets.every((status) => status === 200 || status === 304)).to.equal(true);
     await context.close();
+  });
+});
+
+describe('the user lookup with app-to-app linking', () => {
+  isolateNetwork();
+  let service: TestService;
+  before(async () => {
+    service = await startAppLinksService({ env: OPS_ENV });
+  });
+  after(async () => service?.close());
+
+  it('shows when and where the user linked from the app, and the Alexa grant it produced', async () => {
+    const { token, userId } = await signedInUser(service);
+    const { state } = await startAttempt(service, token);
+    mockLwaToken([]);
+    mockDiscovery([], ['api.eu.amazonalexa.com']);
+    mockEnable(ALEXA_API_EU, async (body) => {
+      await service.services.grants.exchangeCode(body.accountLinkRequest.authCode, { clientId: TEST_CLIENT_ID, redirectUri: body.accountLinkRequest.redirectUri, codeVerifier: undefined });
+      return [201, ENABLED];
+    });
+    expect((await callApi(service, 'POST', '/app-links/complete', token, { code: 'ANdNAVhyhqirUelHGEHA', state })).status).to.equal(200);
+
+    const { browser } = await operator(service);
+    const page = await (await browser.get(`/ops/users?q=${encodeURIComponent(userId)}`)).text();
+    expect(page).to.match(/<td data-testid="app-link">\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ on api\.eu\.amazonalexa\.com \(development\)<\/td>/);
+    expect(page).to.match(/<td data-testid="link-status"><span class="ok">Linked<\/span> since /);
+    // The company app's own session is listed, but only Alexa's grant counts as the link.
+    expect(page).to.include('company-app').and.to.include(`${TEST_CLIENT_ID} (Alexa)`);
   });
 });
