@@ -27,7 +27,8 @@ export class Ops {
   readonly traffic: TrafficLog;
 
   constructor(private readonly services: Services) {
-    this.metrics = new OpsMetrics();
+    // Process metrics sample the event loop and GC continuously: only worth it when /metrics is on.
+    this.metrics = new OpsMetrics({ processMetrics: services.settings.ops.metricsToken !== undefined });
     this.failures = new FailureLog(services.store, services.clock, services.settings.ops.failuresKept);
     const clients = services.settings.oauth.clientId ? [services.settings.oauth.clientId] : [];
     this.traffic = new TrafficLog(services.store, services.clock, { clientIds: clients, redirectUris: services.settings.oauth.redirectUris });
