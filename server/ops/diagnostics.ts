@@ -30,6 +30,14 @@ export function trafficFindings(settings: Settings, traffic: TrafficSummary): st
     }
   }
 
+  // Alexa's three regional URLs are judged together above (one region may see no users); any other registered URI is its own client's.
+  for (const uri of traffic.redirectUris) {
+    const alexas = ALEXA_REDIRECT.exec(uri.value)?.[1] === oauth.vendorId;
+    if (!alexas && uri.value !== oauth.devCallbackUri && uri.authorize.count === 0 && uri.token.count === 0) {
+      findings.push(`The redirect URI ${uri.value} (OAUTH_REDIRECT_URIS) has not been used: check it against the client's configuration, or remove it.`);
+    }
+  }
+
   const unknownClients = traffic.unrecognised.filter((u) => u.kind === 'client_id');
   if (unknownClients[0]) {
     findings.push(`Requests named client ids that are not registered (latest: ${unknownClients[0].value} at ${unknownClients[0].endpoint}): set the console's "Your Client ID" to ${oauth.clientId}.`);

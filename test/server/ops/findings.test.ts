@@ -18,7 +18,14 @@ function summary(overrides: Partial<TrafficSummary> = {}): TrafficSummary {
 
 describe('what the diagnostics page finds in the traffic', () => {
   it('finds nothing wrong when the registered client and a vendor URL are in use (unused regions are normal)', () => {
-    expect(trafficFindings(settings, summary())).to.deep.equal([]);
+    const used = summary({ redirectUris: [seen(vendorUrls[0] as string, 3, 2), seen(vendorUrls[1] as string, 0), seen(vendorUrls[2] as string, 0), seen('https://client.example.com/cb', 1, 1)] });
+    expect(trafficFindings(settings, used)).to.deep.equal([]);
+  });
+
+  it('names an extra registered redirect URI nobody uses', () => {
+    expect(trafficFindings(settings, summary())).to.deep.equal([
+      "The redirect URI https://client.example.com/cb (OAUTH_REDIRECT_URIS) has not been used: check it against the client's configuration, or remove it.",
+    ]);
   });
 
   it('says when nothing arrived at all', () => {
@@ -42,6 +49,7 @@ describe('what the diagnostics page finds in the traffic', () => {
     const findings = trafficFindings(
       settings,
       summary({
+        redirectUris: [seen(vendorUrls[0] as string, 3, 2), seen('https://client.example.com/cb', 1)],
         unrecognised: [
           { at: 3, endpoint: 'authorize', kind: 'redirect_uri', value: 'https://layla.amazon.com/api/skill/link/M2REAL' },
           { at: 2, endpoint: 'authorize', kind: 'redirect_uri', value: 'https://pitangui.amazon.com/api/skill/link/M2REAL' },
