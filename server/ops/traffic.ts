@@ -37,6 +37,7 @@ export interface TrafficSummary {
 /** Counts restart after this window: what matters is "never seen" and "last seen", not a lifetime total. */
 const WINDOW_MS = 30 * 86_400_000;
 const UNRECOGNISED_KEPT = 50;
+const FLUSH_AFTER_MS = 5000;
 
 /**
  * Records which client ids and redirect URIs the authorization and token endpoints see, in the store.
@@ -45,6 +46,8 @@ const UNRECOGNISED_KEPT = 50;
  */
 export class TrafficLog {
   private readonly unrecognised: StoreRing<UnrecognisedValue>;
+  private readonly pending = new Map<string, { count: number; last: number }>();
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: Store,
@@ -54,7 +57,11 @@ export class TrafficLog {
     this.unrecognised = new StoreRing(store, 'unrecognised', UNRECOGNISED_KEPT);
   }
 
-  /** Records what one request showed; throws when the store is down. */
+  /**
+   * Records what one request showed. Registered values are counted in memory and written in one batch
+   * a few seconds later, so the token endpoint's hot path gains no store round trip; unrecognised values
+   * (rare, and what an operator looks for) are written at once. Throws when the store is down.
+   */
   async record(endpoint: ObservedEndpoint, sighting: Sighting): Promise<void> {
     const writes: Array<Promise<unknown>> = [];
     for (const [kind, value, known] of [
@@ -64,7 +71,12 @@ export class TrafficLog {
       if (value === undefined || value === '') continue;
       if (known.includes(value)) {
         const key = counterKey(endpoint, kind, value);
-        writes.push(this.store.increment(key, WINDOW_MS), this.store.set(`${key}:last`, String(this.clock.now()), WINDOW_MS));
+        const pending = this.pending.get(key);
+        if (pending) {
+          pending.count += 1;
+          pending.last = this.clock.now();
+        } else this.pending.set(key, { count: 1, last: this.clock.now() });
+        this.scheduleFlush();
       } else {
         writes.push(this.unrecognised.append({ at: this.clock.now(), endpoint, kind, value: scrub(value).slice(0, 300) }));
       }
@@ -72,8 +84,30 @@ export class TrafficLog {
     await Promise.all(writes);
   }
 
+  /** Writes the counts gathered since the last flush (the summary calls it, so a reader sees its own process's traffic). */
+  async flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const batch = [...this.pending];
+    this.pending.clear();
+    await Promise.all(
+      batch.map(([key, { count, last }]) => Promise.all([this.store.increment(key, WINDOW_MS, count), this.store.set(`${key}:last`, String(last), WINDOW_MS)])),
+    );
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      // A failed flush loses a few counts of an approximate statistic; the next one carries on.
+      this.flush().catch(() => undefined);
+    }, FLUSH_AFTER_MS);
+    this.flushTimer.unref();
+  }
+
   /** Every registered value with its traffic at both endpoints, and the latest unrecognised values. */
   async summary(): Promise<TrafficSummary> {
+    await this.flush();
     const traffic = (kind: 'client_id' | 'redirect_uri', values: readonly string[]) =>
       Promise.all(
         values.map(async (value): Promise<ValueTraffic> => ({

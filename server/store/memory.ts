@@ -63,9 +63,9 @@ export class MemoryStore implements Store {
     return removed;
   }
 
-  async increment(key: string, ttlMs: number): Promise<number> {
+  async increment(key: string, ttlMs: number, by = 1): Promise<number> {
     const current = this.readString(key);
-    const count = (current === null ? 0 : Number(current)) + 1;
+    const count = (current === null ? 0 : Number(current)) + by;
     const entry = this.live(key);
     this.entries.set(key, { value: String(count), expiresAt: entry ? entry.expiresAt : this.clock.now() + ttlMs });
     return count;

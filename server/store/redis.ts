@@ -23,8 +23,9 @@ end
 return 1`;
 
 const INCREMENT_WITH_TTL = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+local count = redis.call('INCRBY', KEYS[1], ARGV[2])
+if ttl == -2 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return count`;
 
 const ADD_TO_SET = `
@@ -40,7 +41,7 @@ return 1`;
 /** The commands we define with Lua; the same on a single node and on a Cluster. */
 type ScriptedRedis = (Redis | Cluster) & {
   lwCompareAndSet(key: string, expectPresent: string, expected: string, writeNext: string, next: string, ttl: string): Promise<number>;
-  lwIncrement(key: string, ttl: string): Promise<number>;
+  lwIncrement(key: string, ttl: string, by: string): Promise<number>;
   lwAddToSet(key: string, member: string, ttl: string): Promise<number>;
 };
 
@@ -150,8 +151,8 @@ export class RedisStore implements Store {
     return counts.reduce((sum, n) => sum + n, 0);
   }
 
-  increment(key: string, ttlMs: number): Promise<number> {
-    return this.run(() => this.redis.lwIncrement(this.k(key), String(ttl(ttlMs))));
+  increment(key: string, ttlMs: number, by = 1): Promise<number> {
+    return this.run(() => this.redis.lwIncrement(this.k(key), String(ttl(ttlMs)), String(Math.trunc(by))));
   }
 
   async addToSet(key: string, member: string, ttlMs?: number): Promise<void> {

@@ -24,8 +24,8 @@ export interface Store {
   take(key: string): Promise<string | null>;
   /** Deletes keys; returns how many existed. */
   delete(...keys: string[]): Promise<number>;
-  /** Adds one to a counter, starting its TTL when the counter is created; returns the new count. */
-  increment(key: string, ttlMs: number): Promise<number>;
+  /** Adds `by` (default 1) to a counter, starting its TTL when the counter is created; returns the new count. */
+  increment(key: string, ttlMs: number, by?: number): Promise<number>;
   /** Adds a member to a set; the set's TTL is extended to at least `ttlMs` when given. */
   addToSet(key: string, member: string, ttlMs?: number): Promise<void>;
   /** Lists the members of a set (empty when absent). */

@@ -100,6 +100,13 @@ function contract(name: string, open: () => Promise<StoreFixture>): void {
       expect(await store.increment('n', 60)).to.equal(1);
     });
 
+    it('increments by a given amount, keeping the window of the first increment', async () => {
+      expect(await store.increment('by', 60, 5)).to.equal(5);
+      expect(await store.increment('by', 60_000, 3)).to.equal(8);
+      await fixture.expire(100);
+      expect(await store.get('by')).to.equal(null);
+    });
+
     it('keeps sets of members, with removal and an optional TTL', async () => {
       await store.addToSet('s', 'a');
       await store.addToSet('s', 'b');
