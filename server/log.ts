@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { type Logger } from 'pino';
 import { APP_LINK_ERRORS } from '../app-links/errors';
 
@@ -75,10 +76,21 @@ function censor(value: unknown, path: string[]): unknown {
   return path[path.length - 1] === 'code' && typeof value === 'string' && ERROR_CODES.has(value) ? value : '[redacted]';
 }
 
+/**
+ * The request a piece of code is working for. Every line logged while serving a request carries its id,
+ * whichever logger the code holds (the service's, or one a module kept), so no module has to pass a
+ * request logger down its calls.
+ */
+export const requestScope = new AsyncLocalStorage<{ reqId: string }>();
+
 /** Creates the service's JSON logger; `destination` lets tests capture lines. */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level,
+    mixin: () => {
+      const scope = requestScope.getStore();
+      return scope ? { reqId: scope.reqId } : {};
+    },
     base: { service: 'linkwright' },
     redact: { paths: REDACTED_PATHS, censor },
     timestamp: pino.stdTimeFunctions.isoTime,

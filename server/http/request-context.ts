@@ -1,6 +1,7 @@
+import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from '../log';
+import { type Logger, requestScope } from '../log';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -20,13 +21,20 @@ export function requestContext(log: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const incoming = req.get('x-request-id');
     req.id = incoming && INCOMING_ID.test(incoming) ? incoming : randomUUID();
-    req.log = log.child({ reqId: req.id });
+    // The logger stamps the id itself (see requestScope), so every module's lines carry it.
+    req.log = log;
     res.setHeader('X-Request-Id', req.id);
     const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      req.log.info({ event: 'http.request', method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    requestScope.run({ reqId: req.id }, () => {
+      // 'finish' fires from the socket's context; binding keeps this request's id on its summary line.
+      res.on(
+        'finish',
+        AsyncResource.bind(() => {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          req.log.info({ event: 'http.request', method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+        }),
+      );
+      next();
     });
-    next();
   };
 }
