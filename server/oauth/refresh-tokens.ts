@@ -162,6 +162,12 @@ export class RefreshTokens {
     return false;
   }
 
+  /** Whether a grant can still be refreshed: 'revoked', 'expired' (a lifetime passed) or 'active'. */
+  status(family: RefreshFamily): 'active' | 'expired' | 'revoked' {
+    if (family.revokedAt !== undefined) return 'revoked';
+    return this.expired(family, this.clock.now()) ? 'expired' : 'active';
+  }
+
   private expired(family: RefreshFamily, now: number): boolean {
     if (this.policy.lifetimeSec > 0 && now >= family.createdAt + this.policy.lifetimeSec * 1000) return true;
     if (this.policy.idleTtlSec > 0 && now >= family.lastUsedAt + this.policy.idleTtlSec * 1000) return true;

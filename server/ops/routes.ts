@@ -6,7 +6,6 @@ import { randomToken, safeEqual } from '../crypto-utils';
 import { toServiceError } from '../http/error-handler';
 import { formBody, formParams } from '../oauth/form-body';
 import { ParamSet } from '../oauth/params';
-import type { RefreshFamily } from '../oauth/refresh-tokens';
 import type { Services } from '../services';
 import { AdminLoginLimiter, adminCredentialsMatch } from './admin-credentials';
 import { type AdminSession, AdminSessions } from './admin-sessions';
@@ -160,7 +159,7 @@ function diagnosticsRouter(services: Services): Router {
     if (account) {
       for (const familyId of await services.refreshTokens.familiesOf(account.id)) {
         const family = await services.refreshTokens.get(familyId);
-        if (family) grants.push({ family, status: grantStatus(family, services), alexa: family.clientId === settings.oauth.clientId });
+        if (family) grants.push({ family, status: services.refreshTokens.status(family), alexa: family.clientId === settings.oauth.clientId });
       }
       grants.sort((a, b) => b.family.createdAt - a.family.createdAt);
     }
@@ -190,7 +189,7 @@ function diagnosticsRouter(services: Services): Router {
       if (values.family !== undefined && familyId !== values.family) continue;
       const family = await services.refreshTokens.get(familyId);
       // Only Alexa's grants: the company app's own sessions are not the operator's to end from here.
-      if (!family || family.clientId !== settings.oauth.clientId || grantStatus(family, services) !== 'active') continue;
+      if (!family || family.clientId !== settings.oauth.clientId || services.refreshTokens.status(family) !== 'active') continue;
       await services.revocations.revokeFamily(familyId, `revoked by operator ${operator}`);
       revoked += 1;
     }
@@ -209,12 +208,3 @@ function diagnosticsRouter(services: Services): Router {
   return router;
 }
 
-/** Whether a grant can still be used: not revoked and inside its lifetimes (REFRESH_TOKEN_LIFETIME / IDLE_TTL). */
-function grantStatus(family: RefreshFamily, services: Services): GrantView['status'] {
-  if (family.revokedAt !== undefined) return 'revoked';
-  const { refreshLifetimeSec, refreshIdleTtlSec } = services.settings.oauth;
-  const now = services.clock.now();
-  if (refreshLifetimeSec > 0 && now >= family.createdAt + refreshLifetimeSec * 1000) return 'expired';
-  if (refreshIdleTtlSec > 0 && now >= family.lastUsedAt + refreshIdleTtlSec * 1000) return 'expired';
-  return 'active';
-}
