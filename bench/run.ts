@@ -9,9 +9,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { ALL_CASES, selectCases } from './cases';
+import { ALL_CASES, groupCases, selectCases } from './cases';
 import { Fixtures } from './cases/fixtures';
-import { runCase } from './lib/case-runner';
+import { runGroup } from './lib/case-runner';
 import { BUILD_DIR, compile, REPO_ROOT } from './lib/compile';
 import { pinProcess } from './lib/cpu';
 import { parseOptions, USAGE } from './lib/options';
@@ -76,7 +76,7 @@ async function main(): Promise<number> {
   const profileRoot = join(RESULTS_DIR, 'profiles', stamp(started));
   const results: CaseResult[] = [];
   try {
-    for (const benchCase of cases) results.push(await runCase(benchCase, options, fixtures, profileRoot, say));
+    for (const group of groupCases(cases)) results.push(...(await runGroup(group, options, fixtures, profileRoot, say)));
   } finally {
     await stopAllServers();
     await fixtures.close();
@@ -86,8 +86,9 @@ async function main(): Promise<number> {
   const seconds = (Date.now() - started.getTime()) / 1000;
   console.log('');
   console.log(`Linkwright bench — ${started.toISOString()}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
-  console.log(`servers pinned to core ${options.serverCore}, load generator to core ${options.loadCore}${pinned ? '' : ' (NOT pinned)'}; ` +
-    `warm-up ${options.warmupSec} s, ${options.repeats} × ${options.durationSec} s per connection count; log level ${options.logLevel}; took ${seconds.toFixed(0)} s`);
+  console.log(`servers pinned to core ${options.serverCore}, load generator and Redis to core ${options.loadCore}${pinned ? '' : ' (NOT pinned)'}; ` +
+    `warm-up ${options.warmupSec} s, ${options.repeats} × ${options.durationSec} s per connection count, compared cases measured turn about; our LOG_LEVEL ${options.logLevel}; took ${seconds.toFixed(0)} s`);
+  if (options.cpuProf) console.log('our servers ran under --cpu-prof: their figures carry the profiler\'s overhead; compare ratios from a run without it');
   console.log('');
   console.log(renderResults(results));
   console.log('');

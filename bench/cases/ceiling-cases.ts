@@ -10,6 +10,7 @@ export const nodeHttpEcho: BenchCase = {
   id: 'ceiling.node-http',
   title: 'bare node:http JSON echo (ceiling)',
   kind: 'ceiling',
+  group: 'ceiling',
   byDefault: true,
   start: async (context) => {
     const { server, url } = await startPeer(context, 'node:http echo', ENTRIES.nodeHttpEcho);
@@ -22,6 +23,7 @@ export const expressEcho: BenchCase = {
   id: 'ceiling.express',
   title: 'bare express 5 JSON echo (reference)',
   kind: 'ceiling',
+  group: 'ceiling',
   byDefault: false,
   start: async (context) => {
     const { server, url } = await startPeer(context, 'express echo', ENTRIES.expressEcho);

@@ -19,6 +19,13 @@ export const ALL_CASES: BenchCase[] = [
   expressEcho,
 ];
 
+/** The selected cases split into their groups, in order of each group's first case. */
+export function groupCases(cases: BenchCase[]): BenchCase[][] {
+  const groups = new Map<string, BenchCase[]>();
+  for (const c of cases) groups.set(c.group, [...(groups.get(c.group) ?? []), c]);
+  return [...groups.values()];
+}
+
 /** Cases whose 60 s RSS soak `--soak` adds (caches that must stay bounded live behind these). */
 export const SOAK_CASES = new Set(['ours.refresh', 'ours.skill-signed']);
 

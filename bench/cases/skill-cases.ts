@@ -34,6 +34,7 @@ function ourLaunch(variant: 'token' | 'signed' | 'card'): BenchCase {
     id: `ours.skill-${variant}`,
     title: titles[variant],
     kind: 'ours',
+    group: 'skill',
     byDefault: true,
     start: async (context) => {
       const signed = variant === 'signed';
@@ -64,6 +65,7 @@ export const askSdkLaunch: BenchCase = {
   id: 'ask.launch',
   title: 'ASK SDK express adapter LaunchRequest, RS256 jsonwebtoken, checks off',
   kind: 'peer',
+  group: 'skill',
   byDefault: true,
   start: async (context) => {
     const keys = context.fixtures.peerTokenKeys();

@@ -16,6 +16,7 @@ export const ourRefresh: BenchCase = {
   id: 'ours.refresh',
   title: 'Linkwright refresh (rotation, Redis, ES256 JWT)',
   kind: 'ours',
+  group: 'refresh',
   byDefault: true,
   start: async (context) => {
     const ours = await startOurService(context, { verifySignature: false });
@@ -40,6 +41,7 @@ export const ourCode: BenchCase = {
   id: 'ours.code',
   title: 'Linkwright code exchange (Redis, ES256 JWT)',
   kind: 'ours',
+  group: 'code',
   byDefault: true,
   start: async (context) => {
     const ours = await startOurService(context, { verifySignature: false });
@@ -75,6 +77,7 @@ function oidcRefresh(format: 'jwt' | 'opaque', byDefault: boolean): BenchCase {
     id: `oidc.refresh-${format}`,
     title: `oidc-provider 9 refresh (rotation, in-memory, ${format === 'jwt' ? 'ES256 JWT' : 'opaque'})`,
     kind: 'peer',
+    group: 'refresh',
     byDefault,
     start: async (context) => {
       const peer = await startOidcProvider(context, format);
@@ -96,6 +99,7 @@ export const oidcRefreshQuickstart: BenchCase = {
   id: 'oidc.refresh-jwt-quickstart',
   title: 'oidc-provider 9 refresh (rotation, bundled dev adapter, RS256 JWT)',
   kind: 'peer',
+  group: 'refresh',
   byDefault: false,
   start: async (context) => {
     const peer = await startOidcProvider(context, 'jwt', true);
@@ -108,6 +112,7 @@ export const oidcCode: BenchCase = {
   id: 'oidc.code',
   title: 'oidc-provider 9 code exchange (in-memory, ES256 JWT)',
   kind: 'peer',
+  group: 'code',
   byDefault: true,
   start: async (context) => {
     const peer = await startOidcProvider(context, 'jwt');

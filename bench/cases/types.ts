@@ -26,10 +26,16 @@ export interface StartedCase {
   close(): Promise<void>;
 }
 
+/** One measured thing: a server to start and the requests that load it. */
 export interface BenchCase {
   id: string;
   title: string;
   kind: CaseKind;
+  /**
+   * Cases of one group (ours and the peers it is compared with) are measured turn about, run by run,
+   * so the machine's changing load falls on both sides of a ratio.
+   */
+  group: string;
   /** Run without being named in --case. */
   byDefault: boolean;
   start(context: CaseContext): Promise<StartedCase>;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { SOAK_CASES } from '../cases';
 import type { Fixtures } from '../cases/fixtures';
 import type { BenchCase, StartedCase } from '../cases/types';
-import { type LoadPlan, type LoadResult, runLoad } from './load';
+import { type LoadResult, runLoad } from './load';
 import type { BenchOptions } from './options';
 import { newestProfile, summarizeProfile } from './profile';
 import type { CaseResult } from './results';
@@ -29,62 +29,115 @@ function describe(run: LoadResult): string {
   return `${Math.round(run.rps)} req/s, p50 ${run.p50Ms.toFixed(2)} ms, p99 ${run.p99Ms.toFixed(2)} ms, errors ${bad}, RSS ${(run.rssMaxKb / 1024).toFixed(0)} MB, CPU ${run.cpuUsPerRequest.toFixed(0)} µs/req${run.poolExhausted ? ' (pool ran dry)' : ''}`;
 }
 
+/** A case of the group being measured: its running server and what has been measured so far. */
+interface Live {
+  benchCase: BenchCase;
+  result: CaseResult;
+  started?: StartedCase;
+  rateSeen: number;
+  runsAt: Map<number, LoadResult[]>;
+  profileDir?: string;
+}
+
 /**
- * Runs one case: start its server, warm up at the highest connection count, then `repeats` measured
- * runs per connection count (pools minted before each), then the soak when asked. The server is
- * always stopped; a failure becomes the case's `error`, and the other cases still run.
+ * Runs a group of cases that are compared with each other (ours and its peers). All their servers are
+ * started and warmed up first; then each measured run goes round the group in turn, repeat after
+ * repeat, so a change in the machine's load hits every side of a ratio alike instead of one case.
+ * A case that fails records its `error`; the others go on. Every server is stopped at the end.
  */
-export async function runCase(benchCase: BenchCase, options: BenchOptions, fixtures: Fixtures, profileRoot: string, say: (line: string) => void): Promise<CaseResult> {
-  const result: CaseResult = { id: benchCase.id, title: benchCase.title, kind: benchCase.kind, rows: [], runs: [] };
-  const profileDir = options.cpuProf && benchCase.kind === 'ours' ? join(profileRoot, benchCase.id) : undefined;
-  if (profileDir) mkdirSync(profileDir, { recursive: true });
-  const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+export async function runGroup(cases: BenchCase[], options: BenchOptions, fixtures: Fixtures, profileRoot: string, say: (line: string) => void): Promise<CaseResult[]> {
   const maxConnections = Math.max(...options.connections);
-  let started: StartedCase | undefined;
-  const measure = async (connections: number, seconds: number, plan: LoadPlan) => {
-    if (!started) throw new Error('case not started');
-    return runLoad({ url: started.url, connections, durationSec: seconds, plan, serverPid: started.server.pid });
+  const group: Live[] = cases.map((benchCase) => ({
+    benchCase,
+    result: { id: benchCase.id, title: benchCase.title, kind: benchCase.kind, rows: [], runs: [] },
+    rateSeen: 0,
+    runsAt: new Map(),
+  }));
+  const fail = (live: Live, error: unknown) => {
+    live.result.error = error instanceof Error ? error.message : String(error);
+    say(`[${live.benchCase.id}] FAILED: ${live.result.error}`);
   };
+  const healthy = () => group.filter((live) => live.started && !live.result.error);
+
   try {
-    say(`[${benchCase.id}] starting: ${benchCase.title}`);
-    started = await benchCase.start({ options, fixtures, nodeFlags });
-    let rateSeen = 0;
-    if (options.warmupSec > 0) {
-      const warm = await measure(maxConnections, options.warmupSec, await started.plan(maxConnections, WARMUP_GUESS_RPS * options.warmupSec));
-      if (warm.completed === 0) throw new Error(`no response during the warm-up (${warm.socketErrors} socket errors); server stderr: ${started.server.stderr.slice(-500)}`);
-      if (warm.badResponses === warm.completed) throw new Error(`every warm-up response was wrong, e.g. ${warm.badSamples[0] ?? '?'}`);
-      result.warmupRps = warm.rps;
-      rateSeen = warm.rps;
-      say(`[${benchCase.id}] warm-up ${maxConnections} conns: ${describe(warm)}`);
-    }
-    for (const connections of options.connections) {
-      const runs: LoadResult[] = [];
-      for (let repeat = 1; repeat <= options.repeats; repeat += 1) {
-        const run = await measure(connections, options.durationSec, await started.plan(connections, poolSizeFor(rateSeen, options.durationSec)));
-        rateSeen = Math.max(rateSeen, run.rps);
-        runs.push(run);
-        say(`[${benchCase.id}] ${connections} conns, run ${repeat}/${options.repeats}: ${describe(run)}`);
-        if (run.badSamples.length > 0) say(`[${benchCase.id}]   unexpected answers, e.g. ${run.badSamples[0]}`);
+    for (const live of group) {
+      const { benchCase } = live;
+      try {
+        say(`[${benchCase.id}] starting: ${benchCase.title}`);
+        if (options.cpuProf && benchCase.kind === 'ours') {
+          live.profileDir = join(profileRoot, benchCase.id);
+          mkdirSync(live.profileDir, { recursive: true });
+        }
+        const nodeFlags = live.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${live.profileDir}`] : [];
+        live.started = await benchCase.start({ options, fixtures, nodeFlags });
+      } catch (error) {
+        fail(live, error);
       }
-      result.rows.push(summarize(runs));
-      result.runs.push(...runs.map(withoutSamples));
     }
-    if (options.soak && SOAK_CASES.has(benchCase.id)) {
-      say(`[${benchCase.id}] soak: ${options.soakSec} s at ${maxConnections} conns, watching RSS`);
-      const run = await measure(maxConnections, options.soakSec, await started.plan(maxConnections, poolSizeFor(rateSeen, options.soakSec)));
-      const windowMs = Math.min(10_000, (options.soakSec * 1000) / 4);
-      result.soak = { connections: maxConnections, durationSec: run.durationSec, rps: run.rps, p99Ms: run.p99Ms, errors: run.socketErrors + run.badResponses, drift: rssDrift(run.rssSamples, windowMs), samples: run.rssSamples };
-      say(`[${benchCase.id}] soak: ${describe(run)}`);
+
+    if (options.warmupSec > 0) {
+      for (const live of healthy()) {
+        await attempt(live, fail, async (started) => {
+          const plan = await started.plan(maxConnections, WARMUP_GUESS_RPS * options.warmupSec);
+          const warm = await runLoad({ url: started.url, connections: maxConnections, durationSec: options.warmupSec, plan, serverPid: started.server.pid });
+          if (warm.completed === 0) throw new Error(`no response during the warm-up (${warm.socketErrors} socket errors); server stderr: ${started.server.stderr.slice(-500)}`);
+          if (warm.badResponses === warm.completed) throw new Error(`every warm-up response was wrong, e.g. ${warm.badSamples[0] ?? '?'}`);
+          live.result.warmupRps = warm.rps;
+          live.rateSeen = warm.rps;
+          say(`[${live.benchCase.id}] warm-up ${maxConnections} conns: ${describe(warm)}`);
+        });
+      }
     }
-  } catch (error) {
-    result.error = error instanceof Error ? error.message : String(error);
-    say(`[${benchCase.id}] FAILED: ${result.error}`);
+
+    for (const connections of options.connections) {
+      for (let repeat = 1; repeat <= options.repeats; repeat += 1) {
+        for (const live of healthy()) {
+          await attempt(live, fail, async (started) => {
+            const plan = await started.plan(connections, poolSizeFor(live.rateSeen, options.durationSec));
+            const run = await runLoad({ url: started.url, connections, durationSec: options.durationSec, plan, serverPid: started.server.pid });
+            live.rateSeen = Math.max(live.rateSeen, run.rps);
+            live.runsAt.set(connections, [...(live.runsAt.get(connections) ?? []), run]);
+            say(`[${live.benchCase.id}] ${connections} conns, run ${repeat}/${options.repeats}: ${describe(run)}`);
+            if (run.badSamples.length > 0) say(`[${live.benchCase.id}]   unexpected answers, e.g. ${run.badSamples[0]}`);
+          });
+        }
+      }
+    }
+    for (const live of group) {
+      for (const runs of live.runsAt.values()) {
+        live.result.rows.push(summarize(runs));
+        live.result.runs.push(...runs.map(withoutSamples));
+      }
+    }
+
+    if (options.soak) {
+      for (const live of healthy().filter((l) => SOAK_CASES.has(l.benchCase.id))) {
+        await attempt(live, fail, async (started) => {
+          say(`[${live.benchCase.id}] soak: ${options.soakSec} s at ${maxConnections} conns, watching RSS`);
+          const plan = await started.plan(maxConnections, poolSizeFor(live.rateSeen, options.soakSec));
+          const run = await runLoad({ url: started.url, connections: maxConnections, durationSec: options.soakSec, plan, serverPid: started.server.pid });
+          const windowMs = Math.min(10_000, (options.soakSec * 1000) / 4);
+          live.result.soak = { connections: maxConnections, durationSec: run.durationSec, rps: run.rps, p99Ms: run.p99Ms, errors: run.socketErrors + run.badResponses, drift: rssDrift(run.rssSamples, windowMs), samples: run.rssSamples };
+          say(`[${live.benchCase.id}] soak: ${describe(run)}`);
+        });
+      }
+    }
   } finally {
-    await started?.close();
+    for (const live of group) await live.started?.close();
   }
-  if (profileDir) {
-    const file = newestProfile(profileDir);
-    if (file) result.profile = summarizeProfile(file);
+  for (const live of group) {
+    const file = live.profileDir ? newestProfile(live.profileDir) : undefined;
+    if (file) live.result.profile = summarizeProfile(file);
   }
-  return result;
+  return group.map((live) => live.result);
+}
+
+/** Runs one step of a case; a throw marks the case failed rather than ending the group. */
+async function attempt(live: Live, fail: (live: Live, error: unknown) => void, step: (started: StartedCase) => Promise<void>): Promise<void> {
+  if (!live.started) return;
+  try {
+    await step(live.started);
+  } catch (error) {
+    fail(live, error);
+  }
 }

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+/** The repository root (bench/lib/../..). */
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 /** Compiled JavaScript of the service and the peers: what production runs, not tsx. */
 export const BUILD_DIR = join(REPO_ROOT, 'bench', 'results', 'build');

@@ -26,6 +26,7 @@ export interface BenchOptions {
   loadCore: number;
 }
 
+/** What `npm run bench -- --help` prints. */
 export const USAGE = `npm run bench -- [flags]
   --quick              ~1-minute smoke: 1 s warm-up, one 2 s run per case at 10 and 50 connections
   --case=a,b           only these cases (ids or prefixes: ours, peer, oidc, ask, ours.refresh, ...)

@@ -9,6 +9,7 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
+/** A frame (or module) and its share of the profiled busy time. */
 export interface FrameShare {
   name: string;
   ms: number;

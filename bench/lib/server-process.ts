@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { pinnedCommand } from './cpu';
 import type { FromServer, ToServer } from './ipc';
 
+/** How to start one server under test. */
 export interface ServerSpec {
   /** Short name for messages ("ours", "oidc-provider"). */
   name: string;

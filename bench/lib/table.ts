@@ -14,20 +14,15 @@ export function textTable(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-const CEILING = 'ceiling.node-http';
-
 /** The main table: one row per case and connection count. */
 export function renderResults(results: CaseResult[]): string {
-  const ceiling = results.find((r) => r.id === CEILING);
   const rows: string[][] = [];
   for (const result of results) {
     if (result.error) {
-      rows.push([result.id, '', '', '', '', '', '', '', '', '', `FAILED: ${firstLine(result.error)}`]);
+      rows.push([result.id, '', '', '', '', '', '', '', '', `FAILED: ${firstLine(result.error)}`]);
       continue;
     }
     for (const row of result.rows) {
-      const top = ceiling?.rows.find((c) => c.connections === row.connections);
-      const notes = [row.poolExhausted ? 'pool ran dry' : ''].filter(Boolean).join(', ');
       rows.push([
         result.id,
         String(row.connections),
@@ -38,12 +33,11 @@ export function renderResults(results: CaseResult[]): string {
         String(row.errors),
         `${(row.rssMaxKb / 1024).toFixed(0)} MB`,
         Number.isNaN(row.cpuUsPerRequest) ? '–' : row.cpuUsPerRequest.toFixed(0),
-        top && result.id !== CEILING ? `${((row.rps / top.rps) * 100).toFixed(0)} %` : '–',
-        notes,
+        row.poolExhausted ? 'pool ran dry' : '',
       ]);
     }
   }
-  return textTable(['case', 'conns', 'req/s', 'range', 'p50 ms', 'p99 ms', 'errors', 'RSS max', 'CPU µs/req', 'of ceiling', 'notes'], rows);
+  return textTable(['case', 'conns', 'req/s', 'range', 'p50 ms', 'p99 ms', 'errors', 'RSS max', 'CPU µs/req', 'notes'], rows);
 }
 
 /** Which of our cases is compared with which peer, beyond the targets (references included). */

@@ -6,6 +6,7 @@ export type Target =
   | { kind: 'p99'; text: string; ours: string; peer: string }
   | { kind: 'rss'; text: string; ours: string; maxGrowth: number };
 
+/** The targets of issue 6, in the order they print. */
 export const TARGETS: Target[] = [
   { kind: 'throughput', text: 'refresh ≥ 2× oidc-provider refresh (JWT)', ours: 'ours.refresh', peer: 'oidc.refresh-jwt', minRatio: 2 },
   { kind: 'p99', text: 'refresh p99 < oidc-provider refresh (JWT) p99', ours: 'ours.refresh', peer: 'oidc.refresh-jwt' },
@@ -16,6 +17,7 @@ export const TARGETS: Target[] = [
   { kind: 'rss', text: 'signed skill soak: RSS within 10 %', ours: 'ours.skill-signed', maxGrowth: 0.1 },
 ];
 
+/** The outcome of one target at one connection count (or of one soak). */
 export interface Verdict {
   text: string;
   connections?: number;

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FromServer, ToServer } from '../lib/ipc';
 
+/** What a peer lets the bench call over IPC, by name. */
 export type ChildMethods = Record<string, (...args: never[]) => unknown>;
 
 /**

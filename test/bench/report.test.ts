@@ -128,13 +128,12 @@ describe('bench tables', () => {
     expect(textTable(['name', 'n'], [['a', '5'], ['bbb', '100']])).to.equal('name    n\n----  ---\na       5\nbbb   100');
   });
 
-  it('prints each case row with its share of the ceiling, and failed cases with their reason', () => {
+  it('prints each case row with its spread and CPU per request, and failed cases with their reason', () => {
     const text = renderResults([
-      caseResult('ours.refresh', [row({ connections: 50, rps: 2500, rpsMin: 2400, rpsMax: 2600, repeats: 2 })]),
-      caseResult('ceiling.node-http', [row({ connections: 50, rps: 25_000 })]),
+      caseResult('ours.refresh', [row({ connections: 50, rps: 2500, rpsMin: 2400, rpsMax: 2600, repeats: 2, p99Ms: 12.345, rssMaxKb: 2048, cpuUsPerRequest: 301.4, poolExhausted: true })]),
       caseResult('ours.code', [], { error: 'route missing\nmore' }),
     ]);
-    expect(text).to.match(/ours\.refresh\s+50\s+2500\s+2400–2600 .* 10 %/);
+    expect(text).to.match(/ours\.refresh\s+50\s+2500\s+2400–2600\s+1\.00\s+12\.35\s+0\s+2 MB\s+301\s+pool ran dry$/m);
     expect(text).to.match(/ours\.code .*FAILED: route missing$/m);
   });
 
