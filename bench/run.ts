@@ -46,7 +46,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (options.list) {
-    for (const c of ALL_CASES) console.log(`${c.id.padEnd(20)} ${c.byDefault ? '       ' : '(named)'} ${c.title}`);
+    for (const c of ALL_CASES) console.log(`${c.id.padEnd(28)} ${c.byDefault ? 'default' : 'named  '}  ${c.title}`);
     return 0;
   }
   const cases = selectCases(options.cases);
