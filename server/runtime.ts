@@ -1,6 +1,8 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
+import { withHotRoutes } from './http/hot-routes';
+import { hotRoutes } from './hot-routes';
 import { type Clock, systemClock } from './clock';
 import type { Settings } from './config/settings';
 import type { Logger } from './log';
@@ -27,7 +29,9 @@ export async function startService(
   const services = createServices(settings, { store, clock, log: deps.log, ...(deps.keys ? { keys: deps.keys } : {}) });
   const app = createApp(services);
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(settings.port, settings.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+    const listening = createServer(withHotRoutes(hotRoutes(services), app, { log: deps.log, https: settings.publicUrl.startsWith('https://') }));
+    listening.once('error', reject);
+    listening.listen(settings.port, settings.host, () => resolve(listening));
   });
   // Alexa's token budget is 4.5 s; a client that holds a connection open must not hold a worker forever.
   server.headersTimeout = 10_000;

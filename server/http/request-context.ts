@@ -13,14 +13,19 @@ declare module 'express-serve-static-core' {
 
 const INCOMING_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** The id of a request: a well-formed incoming X-Request-Id (a proxy's, to tie lines together), else a new one. */
+export function requestIdFrom(incoming: string | string[] | undefined): string {
+  const value = Array.isArray(incoming) ? incoming[0] : incoming;
+  return value !== undefined && INCOMING_ID.test(value) ? value : randomUUID();
+}
+
 /**
  * Gives each request an id (a well-formed incoming X-Request-Id is kept, so a proxy's id ties lines
  * together) and logs one line when it ends. Only the path is logged: query strings carry codes and state.
  */
 export function requestContext(log: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const incoming = req.get('x-request-id');
-    req.id = incoming && INCOMING_ID.test(incoming) ? incoming : randomUUID();
+    req.id = requestIdFrom(req.get('x-request-id'));
     // The logger stamps the id itself (see requestScope), so every module's lines carry it.
     req.log = log;
     res.setHeader('X-Request-Id', req.id);
