@@ -5,59 +5,40 @@ import { APP_LINK_ERRORS } from '../app-links/errors';
 export type { Logger };
 
 /**
- * Paths the logger itself blanks out, so a careless call site cannot leak a credential: tokens,
- * codes, secrets, passwords and authorization headers, wherever they sit in a logged object.
+ * Field names the logger itself blanks out, at any depth of a logged object and in any letter case, so
+ * a careless call site cannot leak a credential: tokens, codes, secrets, passwords, cookies and
+ * authorization headers. (One pass over the object: pino's path-based redaction with wildcards cost
+ * about 20 µs a line, more than a token request's own work.)
  */
-export const REDACTED_PATHS = [
-  'password',
-  '*.password',
-  'secret',
-  '*.secret',
-  'client_secret',
-  '*.client_secret',
-  'clientSecret',
-  '*.clientSecret',
-  'code',
-  '*.code',
-  'code_verifier',
-  '*.code_verifier',
-  'access_token',
-  '*.access_token',
-  'accessToken',
-  '*.accessToken',
-  'refresh_token',
-  '*.refresh_token',
-  'refreshToken',
-  '*.refreshToken',
-  'token',
-  '*.token',
-  'authCode',
-  '*.authCode',
-  'authorization',
-  '*.authorization',
-  'headers.authorization',
-  'headers.cookie',
-  '*.headers.authorization',
-  '*.headers.cookie',
-  'csrf',
-  '*.csrf',
-  'codeVerifier',
-  '*.codeVerifier',
-  'id_token',
-  '*.id_token',
-  'idToken',
-  '*.idToken',
-  'providerCode',
-  '*.providerCode',
-  // Alexa's apiAccessToken sits in context.System of every request envelope.
-  'apiAccessToken',
-  '*.apiAccessToken',
-  'context.System.apiAccessToken',
-  'cookie',
-  '*.cookie',
-  'headers["set-cookie"]',
-  '*.headers["set-cookie"]',
-];
+export const REDACTED_KEYS: ReadonlySet<string> = new Set(
+  [
+    'password',
+    'secret',
+    'client_secret',
+    'clientSecret',
+    'code',
+    'code_verifier',
+    'codeVerifier',
+    'authCode',
+    'providerCode',
+    'access_token',
+    'accessToken',
+    'refresh_token',
+    'refreshToken',
+    'id_token',
+    'idToken',
+    'token',
+    // Alexa's apiAccessToken sits in context.System of every request envelope.
+    'apiAccessToken',
+    'authorization',
+    'cookie',
+    'set-cookie',
+    'csrf',
+  ].map((key) => key.toLowerCase()),
+);
+
+/** Deepest level of a logged object that is searched; log objects are shallow, this only bounds cycles. */
+const MAX_DEPTH = 8;
 
 /**
  * Error codes the service answers with. They are public constants, so a `code` field holding one of them
@@ -71,9 +52,31 @@ const ERROR_CODES = new Set<string>([
   ...Object.keys(APP_LINK_ERRORS),
 ]);
 
-/** What a redacted path is replaced with: a known error code under `code` stays, everything else is blanked. */
-function censor(value: unknown, path: string[]): unknown {
-  return path[path.length - 1] === 'code' && typeof value === 'string' && ERROR_CODES.has(value) ? value : '[redacted]';
+/** What a redacted field is replaced with: a known error code under `code` stays, everything else is blanked. */
+function censor(key: string, value: unknown): unknown {
+  return key === 'code' && typeof value === 'string' && ERROR_CODES.has(value) ? value : '[redacted]';
+}
+
+/** A copy of `value` with every secret field blanked; the same object when there is nothing to blank. */
+export function redact(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, index) => {
+      const next = redact(item, depth + 1);
+      if (next !== item) (copy ??= [...value])[index] = next;
+    });
+    return copy ?? value;
+  }
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  // Errors and other class instances go to pino's serializers as they are; only plain data is walked.
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    const next = REDACTED_KEYS.has(key.toLowerCase()) ? censor(key, item) : redact(item, depth + 1);
+    if (next !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = next;
+  }
+  return copy ?? value;
 }
 
 /**
@@ -92,10 +95,19 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       return scope ? { reqId: scope.reqId } : {};
     },
     base: { service: 'linkwright' },
-    redact: { paths: REDACTED_PATHS, censor },
+    formatters: {
+      log: (object) => redact(object) as Record<string, unknown>,
+    },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return destination ? pino(options, destination) : pino(options);
+  const logger = destination ? pino(options, destination) : pino(options);
+  // pino formats only the root's bindings; children (created from the root, so they inherit this
+  // override) get their bindings redacted here before pino serialises them.
+  const createChild = Object.getPrototypeOf(logger).child as Logger['child'];
+  logger.child = function child(this: Logger, bindings, childOptions) {
+    return createChild.call(this, redact(bindings) as typeof bindings, childOptions);
+  } as Logger['child'];
+  return logger;
 }
 
 /** A logger that writes nothing, for tests that do not look at logs. */
