@@ -1,25 +1,31 @@
 import { type AccessTokens, InvalidAccessTokenError } from '../../oauth/access-tokens';
 import type { RevocationCache } from './revocation-cache';
 import { notLinked, type Resolution, type TokenResolver } from './token-resolver';
+import type { VerifiedTokenCache } from './verified-tokens';
 
 /**
  * Resolves the service's own access tokens: verified locally against our signing keys (no store
- * round trip), issued to the Alexa client, and not revoked (answered by the RevocationCache).
+ * round trip, and only once per token while it lives: VerifiedTokenCache), issued to the Alexa client,
+ * and not revoked (asked on every request, answered by the RevocationCache).
  */
 export class BuiltinTokenResolver implements TokenResolver {
   readonly provider = 'builtin' as const;
+  private readonly verify: AccessTokens['verify'];
 
   constructor(
-    private readonly accessTokens: Pick<AccessTokens, 'verify'>,
+    accessTokens: Pick<AccessTokens, 'verify'>,
     private readonly revocations: RevocationCache,
     private readonly alexaClientId: string,
-  ) {}
+    private readonly verified: VerifiedTokenCache,
+  ) {
+    this.verify = (token) => accessTokens.verify(token);
+  }
 
   /** The user a token of ours names, or "not linked" with the reason. */
   async resolve(token: string): Promise<Resolution> {
     let claims;
     try {
-      claims = this.accessTokens.verify(token);
+      claims = this.verified.claimsOf(token, this.verify);
     } catch (error) {
       if (error instanceof InvalidAccessTokenError) return notLinked(`access token invalid: ${error.reason}`);
       throw error;
@@ -30,7 +36,7 @@ export class BuiltinTokenResolver implements TokenResolver {
     return { linked: true, user: { userId: claims.sub } };
   }
 
-  /** Drops cached revocation answers. */
+  /** Drops cached revocation answers (verified signatures stay true; revocation is asked every request). */
   forgetCached(): void {
     this.revocations.clear();
   }

@@ -6,6 +6,7 @@ import { LwaTokenResolver } from './lwa-resolver';
 import { OidcTokenResolver } from './oidc-resolver';
 import { RevocationCache } from './revocation-cache';
 import type { TokenResolver } from './token-resolver';
+import { VerifiedTokenCache } from './verified-tokens';
 
 /** Builds the token resolver SKILL_LINKING_PROVIDER chooses. */
 export function createTokenResolver(services: Services, skill: SkillSettings): TokenResolver {
@@ -38,6 +39,7 @@ export function createTokenResolver(services: Services, skill: SkillSettings): T
         services.accessTokens,
         new RevocationCache(services.revocations, services.clock, skill.revocationCacheMs),
         services.settings.oauth.clientId,
+        new VerifiedTokenCache(services.clock),
       );
   }
 }

@@ -28,11 +28,11 @@ export class SkillUserLinks {
    * retried on the next request rather than failing the user's request.
    */
   async remember(alexaUserId: string, userId: string, log: Logger): Promise<void> {
-    const key = keyOf(alexaUserId);
-    if (this.written.get(key) === userId) return;
+    // Looked up by the Alexa user id itself (an identifier, not a credential): no hash on the hot path.
+    if (this.written.get(alexaUserId) === userId) return;
     try {
-      await this.store.set(key, userId);
-      this.written.set(key, userId);
+      await this.store.set(keyOf(alexaUserId), userId);
+      this.written.set(alexaUserId, userId);
     } catch (error) {
       log.warn({ event: 'skill.user_link_write_failed', reason: (error as Error).message }, 'could not record the Alexa user mapping');
     }
@@ -40,9 +40,8 @@ export class SkillUserLinks {
 
   /** Records the mapping unconditionally (SkillAccountLinked); a failure propagates. */
   async record(alexaUserId: string, userId: string): Promise<void> {
-    const key = keyOf(alexaUserId);
-    await this.store.set(key, userId);
-    this.written.set(key, userId);
+    await this.store.set(keyOf(alexaUserId), userId);
+    this.written.set(alexaUserId, userId);
   }
 
   /** Our user id for an Alexa user id, if recorded. */
@@ -52,9 +51,8 @@ export class SkillUserLinks {
 
   /** Removes and returns the mapping (the skill was disabled). */
   async forget(alexaUserId: string): Promise<string | undefined> {
-    const key = keyOf(alexaUserId);
-    this.written.delete(key);
-    return (await this.store.take(key)) ?? undefined;
+    this.written.delete(alexaUserId);
+    return (await this.store.take(keyOf(alexaUserId))) ?? undefined;
   }
 }
 

@@ -1,8 +1,4 @@
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import express from 'express';
-import { requestContext } from '../../../server/http/request-context';
-import { skillRouter } from '../../../server/skill/routes';
 import { RedisStore } from '../../../server/store/redis';
 import { apologyEnvelope } from '../../../server/skill/speech';
 import { intentRequest, launchRequest, postToSkill, sessionEndedRequest, skillEvent, speechOf, alexaUserId } from '../../support/alexa-requests';
@@ -122,27 +118,5 @@ describe('skill: failures answer like Alexa expects', function () {
         shouldEndSession: true,
       },
     });
-  });
-});
-
-describe('skill: a body parser mounted before the skill endpoint', () => {
-  it('is detected and refused with a clear log line instead of failing obscurely', async () => {
-    const service = await startSkillService();
-    const app = express();
-    app.use(requestContext(service.services.log));
-    app.use(express.json());
-    app.use(skillRouter(service.services));
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
-      const answer = await postToSkill(`http://127.0.0.1:${port}`, launchRequest({ clock: service.clock }));
-      expect(answer.status).to.equal(400);
-      expect(service.logs.events('skill.body_parsed_elsewhere')).to.have.length(1);
-      expect(service.logs.events('skill.request_refused').at(-1)?.reason).to.equal('body was parsed before the skill endpoint');
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-      await service.close();
-    }
   });
 });

@@ -3,6 +3,7 @@ import { KeyRing } from '../../../server/oauth/keys';
 import { AccessTokens } from '../../../server/oauth/access-tokens';
 import { BuiltinTokenResolver } from '../../../server/skill/linking/builtin-resolver';
 import { RevocationCache } from '../../../server/skill/linking/revocation-cache';
+import { VerifiedTokenCache } from '../../../server/skill/linking/verified-tokens';
 import { intentRequest, launchRequest, postToSkill, speechOf } from '../../support/alexa-requests';
 import type { TestService } from '../../support/service';
 import { linkRider, startSkillService } from './skill-test-kit';
@@ -146,7 +147,7 @@ describe('skill: built-in resolver hot path', () => {
         return service.services.revocations.isRevoked(claims);
       },
     };
-    const resolver = new BuiltinTokenResolver(service.services.accessTokens, new RevocationCache(counting, service.clock, 5000), service.services.settings.oauth.clientId);
+    const resolver = new BuiltinTokenResolver(service.services.accessTokens, new RevocationCache(counting, service.clock, 5000), service.services.settings.oauth.clientId, new VerifiedTokenCache(service.clock));
     const answers = await Promise.all(Array.from({ length: 20 }, () => resolver.resolve(rider.accessToken)));
     expect(answers.every((answer) => answer.linked)).to.equal(true);
     expect(storeQuestions).to.equal(1);
