@@ -42,8 +42,9 @@ export class AccountLinking {
     readonly links: SkillUserLinks,
     private readonly accounts: Pick<AccountDirectory, 'get'>,
     private readonly clock: Clock,
+    displayNamesMax = DISPLAY_NAMES_MAX,
   ) {
-    this.displayNames = new LRUCache({ max: DISPLAY_NAMES_MAX });
+    this.displayNames = new LRUCache({ max: displayNamesMax });
   }
 
   /** The linked user of this request, or undefined when there is no usable token (reason logged). */
