@@ -1,7 +1,8 @@
 import type { HotRoute } from './http/hot-routes';
 import type { Services } from './services';
+import { skillHotRoute } from './skill/hot-route';
 
 /** The routes served straight from node:http (see server/http/hot-routes.ts); the rest is express. */
-export function hotRoutes(_services: Services): HotRoute[] {
-  return [];
+export function hotRoutes(services: Services): HotRoute[] {
+  return [skillHotRoute(services)];
 }
