@@ -1,6 +1,6 @@
+import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../clock';
-import { sha256 } from '../../crypto-utils';
 import type { AccessTokenClaims } from '../../oauth/access-tokens';
 
 /** How many verified tokens are remembered: about one per active Alexa user of this process. */
@@ -29,7 +29,8 @@ export class VerifiedTokenCache {
    * (remembered in turn). Whatever `verify` throws for a bad token propagates and nothing is kept.
    */
   claimsOf(token: string, verify: (token: string) => AccessTokenClaims): AccessTokenClaims {
-    const key = sha256(token);
+    // One-shot hash: the same SHA-256 as crypto-utils' sha256, without a Hash object per request.
+    const key = hash('sha256', token, 'base64url');
     const now = this.clock.now();
     const remembered = this.entries.get(key);
     if (remembered !== undefined) {

@@ -54,9 +54,13 @@ const LANGUAGE_DEFAULTS: Readonly<Record<string, string>> = {
   pt: 'pt-BR',
 };
 
+/** The published locales, for the common case: Alexa sends one of them exactly as written. */
+const EXACT_LOCALES = new Set(Object.keys(PROMPTS_BY_LOCALE));
+
 /** The locale whose prompts answer a request: the exact locale, else its language's default, else en-US. */
 export function promptLocale(locale: string | undefined): string {
   if (locale === undefined) return 'en-US';
+  if (EXACT_LOCALES.has(locale)) return locale;
   const [language = '', region = ''] = locale.replace('_', '-').split('-');
   const exact = `${language.toLowerCase()}-${region.toUpperCase()}`;
   if (PROMPTS_BY_LOCALE[exact]) return exact;

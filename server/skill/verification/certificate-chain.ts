@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { type KeyObject, X509Certificate } from 'node:crypto';
 import { VerificationError } from './errors';
 import { type TrustStore, validAt } from './trust-store';
 
@@ -10,6 +10,8 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE
 /** A signing chain that passed every check at `checkedAt`. */
 export interface ValidatedChain {
   leaf: X509Certificate;
+  /** The leaf's public key, parsed once here (X509Certificate.publicKey builds a new KeyObject per read). */
+  key: KeyObject;
   /** The earliest notAfter in the path (ms): the chain must not be trusted beyond it. */
   validUntil: number;
 }
@@ -38,9 +40,9 @@ export function validateSigningChain(pem: string, trust: TrustStore, now: number
     const cert = chain[index] as X509Certificate;
     if (!validAt(cert, now)) throw new VerificationError(`certificate ${index} (${cert.subject.replace(/\n/g, ', ')}) is outside its validity dates`);
     validUntil = Math.min(validUntil, Date.parse(cert.validTo));
-    if (trust.contains(cert)) return { leaf, validUntil };
+    if (trust.contains(cert)) return { leaf, key: leaf.publicKey, validUntil };
     const root = trust.issuerOf(cert, now);
-    if (root) return { leaf, validUntil: Math.min(validUntil, Date.parse(root.validTo)) };
+    if (root) return { leaf, key: leaf.publicKey, validUntil: Math.min(validUntil, Date.parse(root.validTo)) };
     const issuer = chain[index + 1];
     if (!issuer) throw new VerificationError('certificate chain does not end at a trusted root');
     // A certificate may only vouch for another when it is a CA and its key made the signature.

@@ -1,4 +1,5 @@
 import type { RequestEnvelope } from 'ask-sdk-model';
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../clock';
 import type { SkillSettings } from '../settings';
 import { checkCertChainUrl } from './cert-url';
@@ -16,6 +17,12 @@ export type HeaderReader = (name: string) => string | undefined;
  * application id. Nothing in the body is trusted before the signature holds.
  */
 export class RequestVerifier {
+  /**
+   * Chain URL headers that passed the URL rules, by their exact text: Alexa sends the same one or two on
+   * every request, so the rules run once per distinct header, not per request. Failures are not kept.
+   */
+  private readonly checkedUrls = new LRUCache<string, URL>({ max: 16 });
+
   constructor(
     private readonly settings: Pick<SkillSettings, 'verifySignature' | 'skillId'>,
     private readonly certificates: SigningCertificates | undefined,
@@ -31,9 +38,13 @@ export class RequestVerifier {
       if (!chainUrl) throw new VerificationError('SignatureCertChainUrl header missing');
       if (!signature) throw new VerificationError('Signature-256 header missing');
       if (!this.certificates) throw new VerificationError('no certificate source configured');
-      const url = checkCertChainUrl(chainUrl);
-      const leaf = await this.certificates.leafFor(url);
-      checkBodySignature(body, signature, leaf);
+      let url = this.checkedUrls.get(chainUrl);
+      if (url === undefined) {
+        url = checkCertChainUrl(chainUrl);
+        this.checkedUrls.set(chainUrl, url);
+      }
+      const chain = await this.certificates.chainFor(url);
+      checkBodySignature(body, signature, chain.key);
     }
     const envelope = parseEnvelope(body);
     checkTimestamp(envelope, this.clock.now());

@@ -40,18 +40,23 @@ export class SigningCertificates {
     });
   }
 
-  /** The validated leaf certificate for a checked chain URL; throws VerificationError when unusable. */
-  async leafFor(url: URL): Promise<X509Certificate> {
+  /** The validated chain (leaf and its key) for a checked chain URL; throws VerificationError when unusable. */
+  async chainFor(url: URL): Promise<ValidatedChain> {
     const key = url.href;
     const now = this.options.clock.now();
     const cached = this.cache.get(key);
-    if (cached && now <= cached.validUntil) return cached.leaf;
+    if (cached && now <= cached.validUntil) return cached;
     let pending = this.inFlight.get(key);
     if (!pending) {
       pending = this.load(url).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);
     }
-    return (await pending).leaf;
+    return pending;
+  }
+
+  /** The validated leaf certificate for a checked chain URL (see chainFor). */
+  async leafFor(url: URL): Promise<X509Certificate> {
+    return (await this.chainFor(url)).leaf;
   }
 
   /** How many chains are cached now (for tests and metrics). */
