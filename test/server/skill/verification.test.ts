@@ -246,6 +246,25 @@ describe('skill endpoint: request verification (certification negative cases)', 
     await expectRefused(body, good.headers(body), /body unreadable \(entity.too.large\)/);
   });
 
+  it('with the chain URL and chain cached, still checks every request: a tampered body or a foreign signature is refused', async () => {
+    const scope = good.serveChain(1);
+    const body = launchBody();
+    expect((await postToSkill(service.url, body, good.headers(body))).status).to.equal(200);
+    await expectRefused(body.replace('"LaunchRequest"', '"IntentRequest"'), good.headers(body), /signature does not match/);
+    await expectRefused(body, { SignatureCertChainUrl: good.certUrl, 'Signature-256': untrusted.signature(body) }, /signature does not match/);
+    const later = launchBody();
+    expect((await postToSkill(service.url, later, good.headers(later))).status).to.equal(200);
+    expect(scope.isDone()).to.equal(true);
+  });
+
+  it('applies the URL rules to a bad certificate URL on every request, not only the first', async () => {
+    const bad = 'https://s3.amazonaws.com/invalid.path/echo-api-cert.pem';
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const body = launchBody();
+      await expectRefused(body, good.headers(body, bad), /path is \/invalid.path\//);
+    }
+  });
+
   it('caches a chain no longer than its leaf is valid: past notAfter it is fetched again and refused', async () => {
     const shortLived = AlexaSigner.create({ notAfter: new Date(service.clock.now() + 10 * 60_000) });
     await service.close();
