@@ -7,12 +7,11 @@ import { requestContext } from './http/request-context';
 import { oauthRouter } from './oauth/routes';
 import { opsRouter } from './ops/routes';
 import type { Services } from './services';
-import { skillRouter } from './skill/routes';
 
 /**
- * The express application: three faces (authorization server, skill endpoint, app-to-app companion)
- * over one domain. There is no global body parser: each face parses its own bodies, because the skill
- * endpoint must see the raw bytes to check Alexa's signature.
+ * The express application: the authorization server's pages and endpoints, the app-to-app companion and
+ * the operator pages. The skill endpoint (and, once converted, the token endpoint) are hot routes served
+ * in front of express (server/hot-routes.ts). There is no global body parser: each face parses its own.
  */
 export function createApp(services: Services): Express {
   const app = express();
@@ -39,7 +38,6 @@ export function createApp(services: Services): Express {
   app.use(healthRouter(services.store));
   app.use(opsRouter(services));
   app.use(oauthRouter(services));
-  app.use(skillRouter(services));
   app.use(appLinksRouter(services));
   app.use(notFound());
   app.use(errorHandler());

@@ -1,4 +1,3 @@
-import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { type Logger, requestScope } from '../log';
@@ -30,11 +29,11 @@ export function requestContext(log: Logger) {
     req.log = log;
     res.setHeader('X-Request-Id', req.id);
     const started = process.hrtime.bigint();
-    requestScope.run({ reqId: req.id }, () => {
-      // 'finish' fires from the socket's context; binding keeps this request's id on its summary line.
-      res.on(
-        'finish',
-        AsyncResource.bind(() => {
+    const scope = { reqId: req.id };
+    requestScope.run(scope, () => {
+      // 'finish' fires from the socket's context; re-entering the scope keeps this request's id on its line.
+      res.on('finish', () =>
+        requestScope.run(scope, () => {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
           req.log.info({ event: 'http.request', method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
         }),
