@@ -8,7 +8,7 @@ import { AppLinkError } from './errors';
 import { AmazonLinks } from './link-records';
 import type { AppLinksSettings } from './settings';
 import { LinkStates } from './state';
-import { createTokenResolver } from '../server/skill/linking/create-resolver';
+import { createTokenResolver } from '../server/identity/create-resolver';
 import { OurTokenVerifier } from './users/our-tokens';
 import { ProviderTokenVerifier } from './users/provider-tokens';
 import type { UserTokenVerifier } from './users/user-tokens';

@@ -1,6 +1,6 @@
 import type { ResponseEnvelope } from 'ask-sdk-model';
 import { ASK_FOR_ACCOUNT_LINKING_URI } from '../skill/handlers/linking-responses';
-import type { TokenResolver } from '../skill/linking/token-resolver';
+import type { TokenResolver } from '../identity/token-resolver';
 import { apologyEnvelope } from '../skill/speech';
 import type { SkillRequestOutcome } from './metrics';
 import type { Ops } from './ops';

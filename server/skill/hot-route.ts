@@ -6,7 +6,7 @@ import { observedResolver, skillOutcome } from '../ops/skill-observer';
 import type { Services } from '../services';
 import type { InvocationContext } from './handlers/deps';
 import { AccountLinking } from './linking/account-linking';
-import { createTokenResolver } from './linking/create-resolver';
+import { createTokenResolver } from '../identity/create-resolver';
 import { SkillUserLinks } from './linking/skill-user-links';
 import { RideCatalogue } from './rides';
 import { createRideHailerSkill } from './skill';

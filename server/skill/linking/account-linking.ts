@@ -5,7 +5,7 @@ import type { AccountDirectory } from '../../accounts/directory';
 import type { Clock } from '../../clock';
 import type { Logger } from '../../log';
 import type { SkillUserLinks } from './skill-user-links';
-import type { LinkedUser, Resolution, TokenResolver } from './token-resolver';
+import type { LinkedUser, Resolution, TokenResolver } from '../../identity/token-resolver';
 
 const RESOLVED = 'linkwright.linkedUser';
 /**

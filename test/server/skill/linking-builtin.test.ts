@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { KeyRing } from '../../../server/oauth/keys';
 import { AccessTokens } from '../../../server/oauth/access-tokens';
-import { BuiltinTokenResolver } from '../../../server/skill/linking/builtin-resolver';
-import { RevocationCache } from '../../../server/skill/linking/revocation-cache';
-import { VerifiedTokenCache } from '../../../server/skill/linking/verified-tokens';
+import { BuiltinTokenResolver } from '../../../server/identity/builtin-resolver';
+import { RevocationCache } from '../../../server/identity/revocation-cache';
+import { VerifiedTokenCache } from '../../../server/identity/verified-tokens';
 import { intentRequest, launchRequest, postToSkill, speechOf } from '../../support/alexa-requests';
 import type { TestService } from '../../support/service';
 import { linkRider, startSkillService } from './skill-test-kit';

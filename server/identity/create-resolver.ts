@@ -1,5 +1,5 @@
-import type { Services } from '../../services';
-import type { SkillSettings } from '../settings';
+import type { Services } from '../services';
+import type { SkillSettings } from '../skill/settings';
 import { BuiltinTokenResolver } from './builtin-resolver';
 import { JwksKeySet } from './jwks';
 import { LwaTokenResolver } from './lwa-resolver';

@@ -1,4 +1,4 @@
-import { type AccessTokens, InvalidAccessTokenError } from '../../oauth/access-tokens';
+import { type AccessTokens, InvalidAccessTokenError } from '../oauth/access-tokens';
 import type { RevocationCache } from './revocation-cache';
 import { notLinked, type Resolution, type TokenResolver } from './token-resolver';
 import type { VerifiedTokenCache } from './verified-tokens';

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { Clock } from '../../clock';
-import type { AccessTokenClaims } from '../../oauth/access-tokens';
+import type { Clock } from '../clock';
+import type { AccessTokenClaims } from '../oauth/access-tokens';
 
 /** How many verified tokens are remembered: about one per active Alexa user of this process. */
 export const VERIFIED_TOKENS_MAX = 10_000;

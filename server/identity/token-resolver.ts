@@ -1,4 +1,4 @@
-import type { LinkingProvider } from '../settings';
+import type { LinkingProvider } from '../skill/settings';
 
 /** The company's user behind an Alexa access token. */
 export interface LinkedUser {

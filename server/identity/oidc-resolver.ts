@@ -1,9 +1,9 @@
 import axios from 'axios';
 import jwt from 'jsonwebtoken';
-import type { AccountDirectory } from '../../accounts/directory';
-import type { Clock } from '../../clock';
-import { epochSeconds } from '../../clock';
-import type { OidcSettings } from '../settings';
+import type { AccountDirectory } from '../accounts/directory';
+import type { Clock } from '../clock';
+import { epochSeconds } from '../clock';
+import type { OidcSettings } from '../skill/settings';
 import type { JwksKeySet } from './jwks';
 import { ResolutionCache } from './resolution-cache';
 import { notLinked, ProviderUnavailableError, type Resolution, type TokenResolver } from './token-resolver';

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import type { Clock } from '../../clock';
-import { sha256 } from '../../crypto-utils';
+import type { Clock } from '../clock';
+import { sha256 } from '../crypto-utils';
 import type { LinkedUser, Resolution } from './token-resolver';
 
 /** What a provider lookup produced, and how long a "linked" answer may be reused. */

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
-import type { Clock } from '../../clock';
-import type { AccessTokenClaims } from '../../oauth/access-tokens';
-import type { Revocations } from '../../oauth/revocations';
+import type { Clock } from '../clock';
+import type { AccessTokenClaims } from '../oauth/access-tokens';
+import type { Revocations } from '../oauth/revocations';
 
 /**
  * Remembers revocation answers for built-in access tokens so a busy skill does not ask the store on

@@ -1,6 +1,6 @@
 import axios from 'axios';
-import type { AccountDirectory } from '../../accounts/directory';
-import type { Clock } from '../../clock';
+import type { AccountDirectory } from '../accounts/directory';
+import type { Clock } from '../clock';
 import { ResolutionCache } from './resolution-cache';
 import { notLinked, ProviderUnavailableError, type Resolution, type TokenResolver } from './token-resolver';
 
