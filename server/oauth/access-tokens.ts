@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Clock } from '../clock';
 import { epochSeconds } from '../clock';
 import type { KeyRing } from './keys';
+import { pooledRandomToken } from './random-pool';
 
 /** The claims of our access tokens (RFC 9068 shape). `sid` names the refresh family they came from. */
 export interface AccessTokenClaims {
@@ -49,7 +49,7 @@ export class AccessTokens {
       client_id: grant.clientId,
       scope: grant.scope,
       sid: grant.familyId,
-      jti: randomBytes(12).toString('base64url'),
+      jti: pooledRandomToken(12),
       iat,
       exp: iat + this.ttlSec,
     };

@@ -1,7 +1,9 @@
-import type { Request } from 'express';
 import { OAuthError } from '../errors';
 import type { ClientRegistry, OAuthClient } from './clients';
 import { describeProblem, type ParamSet } from './params';
+
+/** Reads a request header by case-insensitive name (the first value when repeated). */
+export type HeaderGetter = (name: string) => string | undefined;
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
 
@@ -22,12 +24,12 @@ const CREDENTIAL_LIMITS = { client_id: 256, client_secret: 512 } as const;
  * mangle methods, invalid_request; `reason` says which check failed and never holds the secret.
  * `onClientId` learns the claimed client id as soon as it is known, for the caller's log line.
  */
-export function authenticateClient(req: Request, form: ParamSet, clients: ClientRegistry, onClientId: (id: string) => void): AuthenticatedClient {
+export function authenticateClient(header: HeaderGetter, form: ParamSet, clients: ClientRegistry, onClientId: (id: string) => void): AuthenticatedClient {
   const { values, problems } = form.read(CREDENTIAL_LIMITS);
   const problem = problems[0];
   if (problem) throw new OAuthError('invalid_request', describeProblem(problem), 400, `client auth: ${problem.name} ${problem.kind}`);
-  const header = req.get('authorization');
-  if (header !== undefined) return basic(header, values, clients, onClientId);
+  const authorization = header('authorization');
+  if (authorization !== undefined) return basic(authorization, values, clients, onClientId);
 
   const { client_id: id, client_secret: secret } = values;
   if (id === undefined && secret === undefined) {
@@ -65,9 +67,12 @@ function basic(
   // RFC 6749 §2.3.1 form-encodes id and secret before Basic encoding them (oauth4webapi does), but many
   // clients, Alexa among them as far as anyone has documented, send them as they are. Both readings
   // are tried; they differ only for secrets containing '+' or '%', and each is a full secret check.
-  const candidates = [{ id: formDecode(rawId), secret: formDecode(rawSecret) }, { id: rawId, secret: rawSecret }].filter(
-    (c): c is { id: string; secret: string } => c.id !== undefined && c.secret !== undefined,
-  );
+  const decodedId = formDecode(rawId);
+  const decodedSecret = formDecode(rawSecret);
+  const candidates: Array<{ id: string; secret: string }> = [];
+  if (decodedId !== undefined && decodedSecret !== undefined) candidates.push({ id: decodedId, secret: decodedSecret });
+  // Without '+' or '%' both readings are the same: one secret check, not two.
+  if (decodedId !== rawId || decodedSecret !== rawSecret) candidates.push({ id: rawId, secret: rawSecret });
   const claimedId = candidates[0]?.id ?? rawId;
   onClientId(claimedId);
   if (values.client_id !== undefined && !candidates.some((c) => c.id === values.client_id)) {
@@ -91,6 +96,7 @@ function invalidClient(description: string, reason: string): OAuthError {
 }
 
 function formDecode(text: string): string | undefined {
+  if (!text.includes('+') && !text.includes('%')) return text;
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '));
   } catch {

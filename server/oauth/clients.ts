@@ -1,4 +1,4 @@
-import { safeEqual } from '../crypto-utils';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 /** An OAuth client allowed to link: in practice Alexa, configured in the developer console. */
 export interface OAuthClient {
@@ -9,8 +9,12 @@ export interface OAuthClient {
 }
 
 interface RegisteredClient extends OAuthClient {
-  secret: string;
+  /** SHA-256 of the secret, computed once: every token request compares against it. */
+  secretDigest: Buffer;
 }
+
+/** What an unknown client's secret is compared against, so timing does not reveal which ids exist. */
+const UNKNOWN_CLIENT_DIGEST = digest('\u0000unknown-client');
 
 /** The clients the authorization server knows, from settings. */
 export class ClientRegistry {
@@ -18,7 +22,7 @@ export class ClientRegistry {
 
   /** Registers a client; `redirectUris` are the only ones it may ever use. */
   register(client: { id: string; secret: string; redirectUris: string[]; scopes: string[] }): void {
-    this.clients.set(client.id, { ...client, redirectUris: new Set(client.redirectUris) });
+    this.clients.set(client.id, { id: client.id, scopes: client.scopes, redirectUris: new Set(client.redirectUris), secretDigest: digest(client.secret) });
   }
 
   /** The client with this id, or undefined. */
@@ -29,8 +33,13 @@ export class ClientRegistry {
   /** True when the secret is this client's; constant-time so a caller cannot learn it byte by byte. */
   secretMatches(clientId: string, secret: string): boolean {
     const client = this.clients.get(clientId);
-    // Compare against a dummy for unknown clients too, so timing does not reveal which ids exist.
-    const matches = safeEqual(client?.secret ?? '\u0000unknown-client', secret);
+    // As safeEqual (server/crypto-utils.ts) does, both sides are SHA-256 digests of equal length, so the
+    // comparison reveals neither content nor length; the registered side is hashed once, at start-up.
+    const matches = timingSafeEqual(client?.secretDigest ?? UNKNOWN_CLIENT_DIGEST, digest(secret));
     return client !== undefined && matches;
   }
+}
+
+function digest(secret: string): Buffer {
+  return hash('sha256', secret, 'buffer');
 }

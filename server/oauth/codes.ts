@@ -1,5 +1,6 @@
+import { hash } from 'node:crypto';
 import type { Clock } from '../clock';
-import { randomToken, sha256 } from '../crypto-utils';
+import { randomToken } from '../crypto-utils';
 import { OAuthError } from '../errors';
 import type { Store } from '../store';
 import { verifierMatches } from './pkce';
@@ -42,8 +43,11 @@ export interface RedeemRequest {
 
 /**
  * Authorization codes: random, stored only as a hash, short-lived, and single use. Redeeming swaps the
- * record for a "spent" marker in one compare-and-set, so of two racing requests exactly one wins, and
- * a later replay finds the marker and revokes the tokens the first redemption produced.
+ * record for a "spent" marker in one atomic step that also reads it, so of two racing requests exactly
+ * one gets the record, and each later one gets the marker left before it. The marker names the refresh
+ * family the redemption is about to start, so the first replay (or the loser of a race) revokes it at
+ * whatever moment it comes, even before the family is stored: RefreshTokens will not store a family
+ * that was revoked in advance.
  */
 export class AuthorizationCodes {
   constructor(
@@ -64,75 +68,56 @@ export class AuthorizationCodes {
   }
 
   /**
-   * Consumes a code and checks it against the token request; returns the grant it carried.
-   * Every failure is an `invalid_grant` whose reason names the check that failed.
+   * Consumes a code and checks it against the token request; returns the grant it carried. `familyId`
+   * is the refresh family the caller will start with it (none when the caller only withdraws the code):
+   * the spent marker records it in the same step, so no later step has to. Every failure is an
+   * `invalid_grant` whose reason names the check that failed, and spends the code all the same (a
+   * corrected retry is a replay; the family named is then never started).
    */
-  async redeem(code: string, request: RedeemRequest): Promise<CodeGrant> {
+  async redeem(code: string, request: RedeemRequest, familyId?: string): Promise<CodeGrant> {
     const k = key(code);
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const raw = await this.store.get(k);
-      if (raw === null) throw new OAuthError('invalid_grant', 'The authorization code is unknown or has expired.', 400, 'code unknown or expired');
-      const stored = JSON.parse(raw) as CodeRecord | SpentCode;
-      if (stored.kind === 'spent') {
-        await this.onReplay(k, raw, stored);
-        throw new OAuthError('invalid_grant', 'The authorization code was already used; tokens issued with it have been revoked.', 400, 'code replayed');
-      }
-      const spent: SpentCode = { kind: 'spent' };
-      if (!(await this.store.compareAndSet(k, raw, JSON.stringify(spent), SPENT_TTL_MS))) continue; // lost a race: re-read
-      return this.check(stored, request);
+    const spent: SpentCode = familyId === undefined ? { kind: 'spent' } : { kind: 'spent', familyId };
+    const raw = await this.store.getAndSet(k, JSON.stringify(spent), SPENT_TTL_MS);
+    if (raw === null) {
+      // No such code: take back the marker the swap wrote (codes are random, so none can appear meanwhile).
+      await this.store.delete(k);
+      throw new OAuthError('invalid_grant', 'The authorization code is unknown or has expired.', 400, 'code unknown or expired');
     }
-    throw new OAuthError('invalid_grant', 'The authorization code was already used.', 400, 'code redemption contended');
+    const stored = JSON.parse(raw) as CodeRecord | SpentCode;
+    if (stored.kind === 'spent') {
+      await this.onReplay(k, stored);
+      throw new OAuthError('invalid_grant', 'The authorization code was already used; tokens issued with it have been revoked.', 400, 'code replayed');
+    }
+    const outcome = this.check(stored, request);
+    if (outcome instanceof OAuthError) throw outcome;
+    return outcome;
   }
 
   /**
-   * Records which refresh family a redeemed code produced. If a replay slipped in between redemption
-   * and this call, the new family is revoked at once, exactly as a replay arriving a moment later
-   * would revoke it. The redeeming request itself still completes: of two requests racing on one code
-   * exactly one succeeds (the other was already refused), whichever order their steps interleave in.
+   * Revokes what a replayed code issued. The swap has just replaced the marker it found, so that
+   * marker is put back first (marked replayed): a later replay, or a retry after a failed revocation,
+   * still finds the family.
    */
-  async recordIssued(code: string, familyId: string): Promise<void> {
-    const k = key(code);
-    const fresh = JSON.stringify({ kind: 'spent' } satisfies SpentCode);
-    if (await this.store.compareAndSet(k, fresh, JSON.stringify({ kind: 'spent', familyId } satisfies SpentCode), SPENT_TTL_MS)) return;
-    await this.store.set(k, JSON.stringify({ kind: 'spent', familyId, replayed: true } satisfies SpentCode), SPENT_TTL_MS);
-    await this.revokeFamily(familyId, 'authorization code replayed during redemption');
+  private async onReplay(k: string, found: SpentCode): Promise<void> {
+    await this.store.set(k, JSON.stringify({ ...found, replayed: true } satisfies SpentCode), SPENT_TTL_MS);
+    if (found.familyId) await this.revokeFamily(found.familyId, 'authorization code replayed');
   }
 
-  /**
-   * Marks a spent code as replayed and revokes what it issued. The marker may change under us (the
-   * first redemption records its family between our read and our write), so a lost write re-reads:
-   * otherwise a replay that read the marker a moment too early would leave the new grant alive.
-   */
-  private async onReplay(k: string, raw: string, spent: SpentCode): Promise<void> {
-    let currentRaw = raw;
-    let current = spent;
-    for (let attempt = 0; attempt < 5; attempt += 1) {
-      if (current.familyId) await this.revokeFamily(current.familyId, 'authorization code replayed');
-      if (current.replayed) return;
-      if (await this.store.compareAndSet(k, currentRaw, JSON.stringify({ ...current, replayed: true }), SPENT_TTL_MS)) return;
-      const next = await this.store.get(k);
-      if (next === null) return;
-      currentRaw = next;
-      current = JSON.parse(next) as SpentCode;
-    }
-  }
-
-  private check(record: CodeRecord, request: RedeemRequest): CodeGrant {
-    const fail = (description: string, reason: string): never => {
-      throw new OAuthError('invalid_grant', description, 400, reason);
-    };
-    if (record.expiresAt <= this.clock.now()) fail('The authorization code has expired.', 'code expired');
-    if (record.clientId !== request.clientId) fail('The authorization code was issued to another client.', 'code client mismatch');
-    if (request.redirectUri === undefined && !record.redirectUriOptional) fail('redirect_uri is required: send the one used in the authorization request.', 'redirect_uri missing on token request');
+  /** The grant, or the invalid_grant naming the first check the request failed. */
+  private check(record: CodeRecord, request: RedeemRequest): CodeGrant | OAuthError {
+    const fail = (description: string, reason: string): OAuthError => new OAuthError('invalid_grant', description, 400, reason);
+    if (record.expiresAt <= this.clock.now()) return fail('The authorization code has expired.', 'code expired');
+    if (record.clientId !== request.clientId) return fail('The authorization code was issued to another client.', 'code client mismatch');
+    if (request.redirectUri === undefined && !record.redirectUriOptional) return fail('redirect_uri is required: send the one used in the authorization request.', 'redirect_uri missing on token request');
     if (request.redirectUri !== undefined && record.redirectUri !== request.redirectUri) {
-      fail('redirect_uri does not match the one used in the authorization request.', `redirect mismatch: token request "${request.redirectUri}", code bound to "${record.redirectUri}"`);
+      return fail('redirect_uri does not match the one used in the authorization request.', `redirect mismatch: token request "${request.redirectUri}", code bound to "${record.redirectUri}"`);
     }
     if (record.codeChallenge) {
-      if (!request.codeVerifier) fail('code_verifier is required: the authorization request used PKCE.', 'code_verifier missing');
-      if (!verifierMatches(request.codeVerifier as string, record.codeChallenge)) fail('code_verifier does not match the code_challenge.', 'PKCE verifier mismatch');
+      if (!request.codeVerifier) return fail('code_verifier is required: the authorization request used PKCE.', 'code_verifier missing');
+      if (!verifierMatches(request.codeVerifier, record.codeChallenge)) return fail('code_verifier does not match the code_challenge.', 'PKCE verifier mismatch');
     } else if (request.codeVerifier) {
       // RFC 9700 §2.1.1: a verifier without a challenge signals a downgrade attempt.
-      fail('code_verifier was sent but the authorization request had no code_challenge.', 'PKCE verifier without challenge');
+      return fail('code_verifier was sent but the authorization request had no code_challenge.', 'PKCE verifier without challenge');
     }
     return {
       clientId: record.clientId,
@@ -145,6 +130,7 @@ export class AuthorizationCodes {
   }
 }
 
+/** A code's key: its SHA-256 (as crypto-utils' sha256 writes it, hashed in one shot), so the store never holds the code. */
 function key(code: string): string {
-  return `code:${sha256(code)}`;
+  return `code:${hash('sha256', code, 'base64url')}`;
 }

@@ -1,7 +1,7 @@
 import { OAuthError } from '../errors';
 import type { AccessTokens } from './access-tokens';
 import type { AuthorizationCodes, RedeemRequest } from './codes';
-import type { RefreshTokens } from './refresh-tokens';
+import type { RefreshFamily, RefreshTokens } from './refresh-tokens';
 
 /** The JSON body of a successful token response (RFC 6749 §5.1). */
 export interface TokenResponse {
@@ -12,7 +12,14 @@ export interface TokenResponse {
   scope: string;
 }
 
-/** Turns codes and refresh tokens into token responses; the token endpoint's domain logic. */
+/** What a token response is made of: the grant's family (scope possibly narrowed) and its new refresh token. */
+type Grant = Pick<RefreshFamily, 'id' | 'userId' | 'clientId' | 'scope'>;
+
+/**
+ * Turns codes and refresh tokens into token responses; the token endpoint's domain logic. Each grant
+ * signs its access token while its last store write is in flight: signing is the CPU half of a token
+ * request and the writes the waiting half, so neither waits for the other.
+ */
 export class Grants {
   constructor(
     private readonly codes: AuthorizationCodes,
@@ -20,36 +27,58 @@ export class Grants {
     private readonly accessTokens: AccessTokens,
   ) {}
 
-  /** The authorization_code grant: redeems the code once and starts a refresh family. */
+  /**
+   * The authorization_code grant: redeems the code once and starts a refresh family. The family's id is
+   * chosen first and written into the code's spent marker by the redemption itself, so a replay at any
+   * later moment revokes it (three store round trips in all: read, spend, family and user index).
+   */
   async exchangeCode(code: string, request: RedeemRequest): Promise<TokenResponse> {
-    const grant = await this.codes.redeem(code, request);
-    const { token: refreshToken, family } = await this.refreshTokens.issue(grant);
-    await this.codes.recordIssued(code, family.id);
-    return this.respond(family, refreshToken);
+    const familyId = this.refreshTokens.newFamilyId();
+    const grant = await this.codes.redeem(code, request, familyId);
+    const { token, family, stored } = this.refreshTokens.begin(grant, familyId);
+    let access: SignedAccessToken;
+    try {
+      access = this.sign(family);
+    } catch (error) {
+      await stored.catch(() => undefined);
+      throw error;
+    }
+    await stored;
+    return answer(family, access, token);
   }
 
   /** The refresh_token grant: rotates the token; a narrower `scope` may be asked for, never a wider one. */
   async refresh(refreshToken: string, clientId: string, requestedScope: string | undefined): Promise<TokenResponse> {
-    const { token, family } = await this.refreshTokens.rotate(refreshToken, clientId);
-    let scope = family.scope;
-    if (requestedScope !== undefined) {
-      const granted = new Set(family.scope.split(' ').filter(Boolean));
-      const asked = requestedScope.split(' ').filter(Boolean);
-      const wider = asked.filter((s) => !granted.has(s));
-      if (wider.length > 0) throw new OAuthError('invalid_scope', `The scope ${wider.join(' ')} was not granted to this refresh token.`);
-      scope = asked.join(' ');
-    }
-    return this.respond({ ...family, scope }, token);
+    const { token, prepared } = await this.refreshTokens.rotate(refreshToken, clientId, (family) => {
+      const grant = { ...family, scope: narrowed(family.scope, requestedScope) };
+      return { grant, access: this.sign(grant) };
+    });
+    return answer(prepared.grant, prepared.access, token);
   }
 
-  private respond(family: { id: string; userId: string; clientId: string; scope: string }, refreshToken: string): TokenResponse {
-    const access = this.accessTokens.sign({ userId: family.userId, clientId: family.clientId, scope: family.scope, familyId: family.id });
-    return {
-      access_token: access.token,
-      token_type: 'Bearer',
-      expires_in: access.expiresIn,
-      refresh_token: refreshToken,
-      scope: family.scope,
-    };
+  private sign(grant: Grant): SignedAccessToken {
+    return this.accessTokens.sign({ userId: grant.userId, clientId: grant.clientId, scope: grant.scope, familyId: grant.id });
   }
+}
+
+type SignedAccessToken = { token: string; expiresIn: number };
+
+/** The scope a refresh answers with: the granted one, or the narrower one asked for (invalid_scope if wider). */
+function narrowed(granted: string, requested: string | undefined): string {
+  if (requested === undefined) return granted;
+  const grantedSet = new Set(granted.split(' ').filter(Boolean));
+  const asked = requested.split(' ').filter(Boolean);
+  const wider = asked.filter((s) => !grantedSet.has(s));
+  if (wider.length > 0) throw new OAuthError('invalid_scope', `The scope ${wider.join(' ')} was not granted to this refresh token.`);
+  return asked.join(' ');
+}
+
+function answer(grant: Grant, access: SignedAccessToken, refreshToken: string): TokenResponse {
+  return {
+    access_token: access.token,
+    token_type: 'Bearer',
+    expires_in: access.expiresIn,
+    refresh_token: refreshToken,
+    scope: grant.scope,
+  };
 }

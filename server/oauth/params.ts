@@ -23,19 +23,31 @@ export class ParamSet {
   static parse(encoded: string): ParamSet {
     const values = new Map<string, string[]>();
     const malformed = new Set<string>();
-    for (const pair of encoded.split('&')) {
-      if (pair === '') continue;
-      const eq = pair.indexOf('=');
-      const rawName = eq === -1 ? pair : pair.slice(0, eq);
-      const rawValue = eq === -1 ? '' : pair.slice(eq + 1);
-      const name = decode(rawName);
-      if (name === undefined) continue; // a name we cannot read is not one of ours
-      const value = decode(rawValue);
-      if (value === undefined) {
-        malformed.add(name);
-        continue;
+    // Walks the string by index (the token endpoint parses one of these per request). The next '=' is
+    // remembered, so a body of many pairs without one is still read in one pass, not one per pair.
+    let eq = -1;
+    for (let start = 0; start < encoded.length; ) {
+      const amp = encoded.indexOf('&', start);
+      const end = amp === -1 ? encoded.length : amp;
+      if (end > start) {
+        if (eq < start) {
+          const found = encoded.indexOf('=', start);
+          eq = found === -1 ? Infinity : found;
+        }
+        const split = eq < end;
+        const name = decode(encoded.slice(start, split ? eq : end));
+        // A name we cannot read is not one of ours: the pair is skipped.
+        if (name !== undefined) {
+          const value = split ? decode(encoded.slice(eq + 1, end)) : '';
+          if (value === undefined) malformed.add(name);
+          else {
+            const seen = values.get(name);
+            if (seen) seen.push(value);
+            else values.set(name, [value]);
+          }
+        }
       }
-      values.set(name, [...(values.get(name) ?? []), value]);
+      start = end + 1;
     }
     return new ParamSet(values, malformed);
   }
@@ -72,9 +84,13 @@ export class ParamSet {
 
   private problemWith(name: string, limit: number): ParamProblem | undefined {
     if (this.malformed.has(name)) return { name, kind: 'malformed' };
-    const present = (this.values.get(name) ?? []).filter((v) => v !== '');
-    if (present.length > 1) return { name, kind: 'duplicated' };
-    if (present[0] !== undefined && present[0].length > limit) return { name, kind: 'too_long', limit };
+    let present: string | undefined;
+    for (const value of this.values.get(name) ?? []) {
+      if (value === '') continue;
+      if (present !== undefined) return { name, kind: 'duplicated' };
+      present = value;
+    }
+    if (present !== undefined && present.length > limit) return { name, kind: 'too_long', limit };
     return undefined;
   }
 }
@@ -92,8 +108,11 @@ export function describeProblem(problem: ParamProblem): string {
 }
 
 function decode(text: string): string | undefined {
+  // Most OAuth values (codes, tokens, grant types) need no decoding at all.
+  const spaced = text.includes('+') ? text.replace(/\+/g, ' ') : text;
+  if (!spaced.includes('%')) return spaced;
   try {
-    return decodeURIComponent(text.replace(/\+/g, ' '));
+    return decodeURIComponent(spaced);
   } catch {
     return undefined;
   }

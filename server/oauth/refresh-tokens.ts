@@ -1,8 +1,9 @@
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock';
-import { randomToken, safeEqual, sha256 } from '../crypto-utils';
 import { OAuthError } from '../errors';
 import type { Logger } from '../log';
 import type { Store } from '../store';
+import { pooledRandomToken } from './random-pool';
 
 /**
  * A refresh family: every refresh token descended from one authorization. Tokens are opaque
@@ -34,6 +35,12 @@ export interface RefreshPolicy {
 
 /** How long a revoked family is kept, so a later attempt is told "revoked" rather than "unknown". */
 const REVOKED_RETENTION_MS = 7 * 86_400_000;
+/**
+ * How long the revocation of a family that was never stored is kept. A code's spent marker names the
+ * family before it is written, so a replay can revoke it first; the record only has to outlast the
+ * moment until the redeeming request writes the family (and finds it revoked).
+ */
+const REVOKED_IN_ADVANCE_RETENTION_MS = 15 * 60_000;
 /** Re-issues allowed inside one grace window before the retries are treated as abuse. */
 const MAX_CURRENT = 5;
 
@@ -59,34 +66,56 @@ export class RefreshTokens {
     this.revokedListeners.push(listener);
   }
 
+  /** A fresh family id, for a caller that must name the family before it is stored (code redemption). */
+  newFamilyId(): string {
+    return pooledRandomToken(16);
+  }
+
   /** Starts a new family for a grant and returns its first token. */
-  async issue(grant: { userId: string; clientId: string; scope: string }): Promise<{ token: string; family: RefreshFamily }> {
-    const id = randomToken(16);
-    const secret = randomToken(32);
+  async issue(grant: { userId: string; clientId: string; scope: string }, familyId?: string): Promise<{ token: string; family: RefreshFamily }> {
+    const { token, family, stored } = this.begin(grant, familyId);
+    await stored;
+    return { token, family };
+  }
+
+  /**
+   * `issue` in two halves: the token and family now, and `stored`, which settles once the family is
+   * written, so the caller can sign the access token while the writes travel. The family record and the
+   * user's index are written together. The family is only written if its id is free: a family revoked
+   * in advance (its code was replayed first, see revokeFamilyRecord) stays revoked.
+   */
+  begin(grant: { userId: string; clientId: string; scope: string }, familyId = this.newFamilyId()): { token: string; family: RefreshFamily; stored: Promise<void> } {
+    const secret = pooledRandomToken(32);
     const now = this.clock.now();
     const family: RefreshFamily = {
-      id,
-      ...grant,
-      current: [sha256(secret)],
+      id: familyId,
+      userId: grant.userId,
+      clientId: grant.clientId,
+      scope: grant.scope,
+      current: [secretHash(secret)],
       previous: null,
       previousValidUntil: 0,
       createdAt: now,
       lastUsedAt: now,
     };
-    await this.store.set(familyKey(id), JSON.stringify(family), this.ttlMs(family));
-    await this.store.addToSet(userKey(grant.userId), id);
-    return { token: `${id}.${secret}`, family };
+    const stored = Promise.all([
+      this.store.setIfAbsent(familyKey(familyId), JSON.stringify(family), this.ttlMs(family)),
+      this.store.addToSet(userKey(grant.userId), familyId),
+    ]).then(([written]) => (written ? undefined : this.keepRevoked(family)));
+    return { token: `${familyId}.${secret}`, family, stored };
   }
 
   /**
    * Redeems a refresh token for a new one (rotation). The presented token must be current, or the
    * immediately previous one within the grace window; anything older means the token leaked, and
-   * the whole family is revoked.
+   * the whole family is revoked. `whileWriting` runs once the new state is decided and its write sent
+   * (the token endpoint signs the access token there); it runs again if a concurrent rotation makes this
+   * one re-read, and what it returns (or throws) counts only once the write has won.
    */
-  async rotate(presented: string, clientId: string): Promise<{ token: string; family: RefreshFamily }> {
+  async rotate<T>(presented: string, clientId: string, whileWriting: (family: RefreshFamily) => T): Promise<{ token: string; family: RefreshFamily; prepared: T }> {
     const parsed = parse(presented);
     if (!parsed) throw invalid('The refresh token is malformed.', 'refresh token malformed');
-    const presentedHash = sha256(parsed.secret);
+    const presentedHash = secretHash(parsed.secret);
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const raw = await this.store.get(familyKey(parsed.familyId));
       if (raw === null) throw invalid('The refresh token is unknown or has expired.', 'refresh family unknown or expired');
@@ -96,26 +125,34 @@ export class RefreshTokens {
       if (family.revokedAt !== undefined) throw invalid('The refresh token has been revoked.', `refresh family revoked (${family.revokedReason ?? 'revoked'})`);
       if (this.expired(family, now)) throw invalid('The refresh token has expired.', 'refresh family expired');
 
-      const secret = randomToken(32);
+      const secret = pooledRandomToken(32);
       const next: RefreshFamily = { ...family, lastUsedAt: now };
-      if (family.current.some((hash) => safeEqual(hash, presentedHash))) {
+      if (family.current.some((hash) => sameHash(hash, presentedHash))) {
         next.previous = presentedHash;
         next.previousValidUntil = now + this.policy.graceSec * 1000;
-        next.current = [sha256(secret)];
-      } else if (family.previous !== null && safeEqual(family.previous, presentedHash) && now <= family.previousValidUntil) {
+        next.current = [secretHash(secret)];
+      } else if (family.previous !== null && sameHash(family.previous, presentedHash) && now <= family.previousValidUntil) {
         // A retry of the last rotation (the answer was lost): the siblings stay valid, so whichever
         // answer Alexa kept works, and the one it kept becomes the only valid one once it is used.
-        next.current = [...family.current, sha256(secret)].slice(-MAX_CURRENT);
+        next.current = [...family.current, secretHash(secret)].slice(-MAX_CURRENT);
       } else {
         await this.revokeFamilyRecord(parsed.familyId, 'refresh token reused');
-        const outside = family.previous !== null && safeEqual(family.previous, presentedHash);
+        const outside = family.previous !== null && sameHash(family.previous, presentedHash);
         throw invalid(
           'The refresh token was already used; the grant has been revoked. Link the account again.',
           outside ? 'refresh token reused after the grace window' : 'refresh token reused (older generation)',
         );
       }
-      if (await this.store.compareAndSet(familyKey(family.id), raw, JSON.stringify(next), this.ttlMs(next))) {
-        return { token: `${family.id}.${secret}`, family: next };
+      const writing = this.store.compareAndSet(familyKey(family.id), raw, JSON.stringify(next), this.ttlMs(next));
+      let prepared: { value: T } | { error: unknown };
+      try {
+        prepared = { value: whileWriting(next) };
+      } catch (error) {
+        prepared = { error };
+      }
+      if (await writing) {
+        if ('error' in prepared) throw prepared.error;
+        return { token: `${family.id}.${secret}`, family: next, prepared: prepared.value };
       }
       // Another request rotated the family between our read and write: read again and re-decide.
     }
@@ -129,8 +166,8 @@ export class RefreshTokens {
     const raw = await this.store.get(familyKey(parsed.familyId));
     if (raw === null) return undefined;
     const family = JSON.parse(raw) as RefreshFamily;
-    const hash = sha256(parsed.secret);
-    const known = family.current.some((h) => safeEqual(h, hash)) || (family.previous !== null && safeEqual(family.previous, hash));
+    const presentedHash = secretHash(parsed.secret);
+    const known = family.current.some((h) => sameHash(h, presentedHash)) || (family.previous !== null && sameHash(family.previous, presentedHash));
     return known && family.revokedAt === undefined ? family : undefined;
   }
 
@@ -145,11 +182,21 @@ export class RefreshTokens {
     return this.store.members(userKey(userId));
   }
 
-  /** Revokes one family; true when it was live. */
+  /**
+   * Revokes one family; true when it was live. A family not stored (yet) is revoked in advance: a
+   * revoked record takes its id, so a redemption still writing it (see AuthorizationCodes) cannot store
+   * it live afterwards.
+   */
   async revokeFamilyRecord(familyId: string, reason: string): Promise<boolean> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const raw = await this.store.get(familyKey(familyId));
-      if (raw === null) return false;
+      if (raw === null) {
+        const now = this.clock.now();
+        const placeholder: RefreshFamily = { id: familyId, clientId: '', userId: '', scope: '', current: [], previous: null, previousValidUntil: 0, createdAt: now, lastUsedAt: now, revokedAt: now, revokedReason: reason };
+        if (!(await this.store.setIfAbsent(familyKey(familyId), JSON.stringify(placeholder), REVOKED_IN_ADVANCE_RETENTION_MS))) continue; // stored meanwhile
+        for (const listener of this.revokedListeners) await listener(familyId, reason);
+        return false;
+      }
       const family = JSON.parse(raw) as RefreshFamily;
       if (family.revokedAt !== undefined) return false;
       const revoked: RefreshFamily = { ...family, current: [], previous: null, revokedAt: this.clock.now(), revokedReason: reason };
@@ -182,6 +229,22 @@ export class RefreshTokens {
     if (limits.length === 0) return undefined;
     return Math.max(1000, Math.min(...limits) - this.clock.now() + 86_400_000);
   }
+
+  /**
+   * A family whose id was revoked before it could be stored (its code was replayed meanwhile) stays
+   * revoked; its record gets the grant's details, so later attempts are told "revoked" like any other.
+   */
+  private async keepRevoked(family: RefreshFamily): Promise<void> {
+    const key = familyKey(family.id);
+    const raw = await this.store.get(key);
+    const advance = raw === null ? undefined : (JSON.parse(raw) as RefreshFamily);
+    const reason = advance?.revokedReason ?? 'revoked before it was stored';
+    const revoked: RefreshFamily = { ...family, current: [], previous: null, revokedAt: advance?.revokedAt ?? this.clock.now(), revokedReason: reason };
+    // A lost write leaves the placeholder, which is revoked as well.
+    if (raw === null) await this.store.setIfAbsent(key, JSON.stringify(revoked), REVOKED_RETENTION_MS);
+    else await this.store.compareAndSet(key, raw, JSON.stringify(revoked), REVOKED_RETENTION_MS);
+    this.log.info({ event: 'refresh.family_revoked', familyId: family.id, userId: family.userId, reason }, 'refresh family revoked before it was stored');
+  }
 }
 
 function invalid(description: string, reason: string): OAuthError {
@@ -191,6 +254,22 @@ function invalid(description: string, reason: string): OAuthError {
 function parse(token: string): { familyId: string; secret: string } | undefined {
   const match = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/.exec(token);
   return match ? { familyId: match[1] as string, secret: match[2] as string } : undefined;
+}
+
+/**
+ * Whether two stored token hashes are equal, in constant time. Both are SHA-256 digests in base64url,
+ * so they have the same public length and comparing them directly reveals nothing about a secret
+ * (safeEqual would hash them once more for nothing).
+ */
+function sameHash(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** How a refresh secret is stored: SHA-256, base64url (crypto-utils' sha256, in one shot without a Hash object). */
+function secretHash(secret: string): string {
+  return hash('sha256', secret, 'base64url');
 }
 
 function familyKey(id: string): string {

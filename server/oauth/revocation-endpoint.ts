@@ -45,7 +45,7 @@ export function revocationEndpoint(services: Services): Array<RequestHandler | E
     const form = formParams(req);
     const { values, problems } = form.read(REVOKE_PARAMS);
     if (problems[0]) throw new OAuthError('invalid_request', describeProblem(problems[0]), 400, `${problems[0].name} ${problems[0].kind}`);
-    const { client } = authenticateClient(req, form, services.clients, (id) => {
+    const { client } = authenticateClient((name) => req.get(name), form, services.clients, (id) => {
       context.client_id = id.slice(0, 256);
     });
     if (values.token === undefined) throw new OAuthError('invalid_request', 'token is required.', 400, 'token missing');

@@ -37,11 +37,17 @@ export class Revocations {
    */
   async revokeUser(userId: string, reason: string, clientId?: string): Promise<number> {
     let live = 0;
+    const index = `user-families:${userId}`;
     for (const familyId of await this.refreshTokens.familiesOf(userId)) {
-      const family = await this.refreshTokens.get(familyId);
+      let family = await this.refreshTokens.get(familyId);
       if (!family) {
-        await this.store.removeFromSet(`user-families:${userId}`, familyId);
-        continue;
+        await this.store.removeFromSet(index, familyId);
+        // A new family and its index entry are written at once (RefreshTokens.begin), in order on one
+        // Redis node but in either order on a Cluster: a family appearing meanwhile is put back and
+        // revoked rather than left out of the index, where no later revocation would find it.
+        family = await this.refreshTokens.get(familyId);
+        if (!family) continue;
+        await this.store.addToSet(index, familyId);
       }
       if (clientId !== undefined && family.clientId !== clientId) continue;
       if (family.revokedAt === undefined) live += 1;

@@ -12,14 +12,13 @@ import { loginHandler } from './login';
 import { jwksHandler, metadataHandler, OAUTH_PATHS } from './metadata';
 import { pageErrors } from './page-errors';
 import { revocationEndpoint } from './revocation-endpoint';
-import { tokenEndpoint } from './token-endpoint';
 
 /** Sign-in and consent forms are tiny; the limit only stops abuse. */
 const PAGE_FORM_LIMIT = '16kb';
 
 /**
  * The authorization server's HTTP faces: metadata and JWKS, the authorization pages (authorize,
- * login, consent), the token and revocation endpoints, the pages' stylesheet, and in development
+ * login, consent), the revocation endpoint (the token endpoint is the hot route tokenHotRoute), the pages' stylesheet, and in development
  * the callback page that stands in for Alexa.
  */
 export function oauthRouter(services: Services): Router {
@@ -37,7 +36,7 @@ export function oauthRouter(services: Services): Router {
   router.get(OAUTH_PATHS.consent, cookies, consentPageHandler(ctx), errorsAsPages);
   router.post(OAUTH_PATHS.consent, cookies, ...formBody(PAGE_FORM_LIMIT), consentAnswerHandler(ctx), errorsAsPages);
 
-  router.post(OAUTH_PATHS.token, ...tokenEndpoint(services));
+  // POST /oauth/token is a hot route (tokenHotRoute, served before express); other methods get 405 here.
   router.post(OAUTH_PATHS.revoke, ...revocationEndpoint(services));
   router.all([OAUTH_PATHS.token, OAUTH_PATHS.revoke], methodNotAllowed('POST'));
   router.all([OAUTH_PATHS.login], methodNotAllowed('POST'));

@@ -1,5 +1,5 @@
-import type { Request } from 'express';
 import { StoreUnavailableError } from '../errors';
+import type { Logger } from '../log';
 import type { Services } from '../services';
 import type { Store } from '../store';
 import { FailureLog } from './failure-log';
@@ -11,8 +11,8 @@ import { type ObservedEndpoint, type Sighting, TrafficLog } from './traffic';
 export interface FailureContext {
   clientId?: string | undefined;
   userId?: string | undefined;
-  /** The request, for its id and logger. */
-  req?: Request | undefined;
+  /** The request (express's or a hot route's), for its id and logger. */
+  req?: { id: string; log: Logger } | undefined;
   /** The error behind the failure, when there is one: store outages are not written to the (unreachable) store. */
   error?: unknown;
 }
