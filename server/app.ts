@@ -10,8 +10,8 @@ import type { Services } from './services';
 
 /**
  * The express application: the authorization server's pages and endpoints, the app-to-app companion and
- * the operator pages. The skill endpoint (and, once converted, the token endpoint) are hot routes served
- * in front of express (server/hot-routes.ts). There is no global body parser: each face parses its own.
+ * the operator pages. POST /alexa and POST /oauth/token are hot routes served in
+ * front of express (server/hot-routes.ts). There is no global body parser: each face parses its own.
  */
 export function createApp(services: Services): Express {
   const app = express();

@@ -1,8 +1,9 @@
 import type { HotRoute } from './http/hot-routes';
+import { tokenHotRoute } from './oauth/token-endpoint';
 import type { Services } from './services';
 import { skillHotRoute } from './skill/hot-route';
 
 /** The routes served straight from node:http (see server/http/hot-routes.ts); the rest is express. */
 export function hotRoutes(services: Services): HotRoute[] {
-  return [skillHotRoute(services)];
+  return [skillHotRoute(services), tokenHotRoute(services)];
 }

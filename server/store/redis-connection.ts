@@ -55,6 +55,7 @@ export function connectRedis(target: RedisTarget, options: RedisOptions): Redis 
     case 'cluster': {
       const clusterOptions: ClusterOptions = {
         enableOfflineQueue: options.enableOfflineQueue ?? false,
+        enableAutoPipelining: options.enableAutoPipelining ?? false,
         clusterRetryStrategy: (attempt) => Math.min(attempt * 100, 2000),
         redisOptions: {
           ...options,
