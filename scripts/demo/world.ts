@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { loadSettings } from '../../server/config/settings';
 import { createLogger } from '../../server/log';
 import { type RunningService, startService } from '../../server/runtime';
 import { MemoryStore } from '../../server/store/memory';
 import { type AmazonSimulator, type CustomerConfig, startAmazonSimulator, type TestCertificateChain } from '../../simulator';
+import { freePort } from '../../simulator/ports';
 import type { DemoClock } from './clock';
 
 /** The OAuth client Alexa links as, and the vendor id its redirect URLs carry. */
@@ -150,16 +150,3 @@ export async function startDemoWorld(options: WorldOptions): Promise<DemoWorld> 
   };
 }
 
-/** A TCP port on loopback that nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
