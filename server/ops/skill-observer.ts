@@ -1,7 +1,6 @@
 import type { ResponseEnvelope } from 'ask-sdk-model';
 import { ASK_FOR_ACCOUNT_LINKING_URI } from '../skill/handlers/linking-responses';
 import type { TokenResolver } from '../identity/token-resolver';
-import { apologyEnvelope } from '../skill/speech';
 import type { SkillRequestOutcome } from './metrics';
 import type { Ops } from './ops';
 
@@ -35,14 +34,12 @@ export function observedResolver(resolver: TokenResolver, ops: Ops): TokenResolv
 
 /**
  * What a skill answer amounted to: asked the user to link (LinkAccount card or voice-forward linking),
- * apologised (the skill's error path, recognised by its exact apology), or an ordinary answer.
+ * apologised (the skill's error handler says so on the invocation context), or an ordinary answer.
  */
-export function skillOutcome(response: ResponseEnvelope, locale: string | undefined, skillName: string): Exclude<SkillRequestOutcome, 'refused'> {
+export function skillOutcome(response: ResponseEnvelope, apologised: boolean): Exclude<SkillRequestOutcome, 'refused'> {
+  if (apologised) return 'apologised';
   const body = response.response;
   if (body.card?.type === 'LinkAccount') return 'link_required';
   if (body.directives?.some((d) => d.type === 'Connections.StartConnection' && (d as { uri?: string }).uri === ASK_FOR_ACCOUNT_LINKING_URI)) return 'link_required';
-  const speech = body.outputSpeech?.type === 'SSML' ? body.outputSpeech.ssml : undefined;
-  const apology = apologyEnvelope(locale, skillName).response.outputSpeech;
-  if (speech !== undefined && apology?.type === 'SSML' && speech === apology.ssml) return 'apologised';
   return 'ok';
 }

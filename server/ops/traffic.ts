@@ -48,6 +48,8 @@ export class TrafficLog {
   private readonly unrecognised: StoreRing<UnrecognisedValue>;
   private readonly pending = new Map<string, { count: number; last: number }>();
   private flushTimer: NodeJS.Timeout | undefined;
+  /** Store keys of the registered values, worked out once: the token path then hashes nothing. */
+  private readonly registeredKeys = new Map<string, string>();
 
   constructor(
     private readonly store: Store,
@@ -55,6 +57,14 @@ export class TrafficLog {
     private readonly registered: { clientIds: readonly string[]; redirectUris: readonly string[] },
   ) {
     this.unrecognised = new StoreRing(store, 'unrecognised', UNRECOGNISED_KEPT);
+    for (const endpoint of ['authorize', 'token'] as const) {
+      for (const [kind, values] of [
+        ['client_id', registered.clientIds],
+        ['redirect_uri', registered.redirectUris],
+      ] as const) {
+        for (const value of values) this.registeredKeys.set(lookupKey(endpoint, kind, value), counterKey(endpoint, kind, value));
+      }
+    }
   }
 
   /**
@@ -64,13 +74,13 @@ export class TrafficLog {
    */
   async record(endpoint: ObservedEndpoint, sighting: Sighting): Promise<void> {
     const writes: Array<Promise<unknown>> = [];
-    for (const [kind, value, known] of [
-      ['client_id', sighting.clientId, this.registered.clientIds],
-      ['redirect_uri', sighting.redirectUri, this.registered.redirectUris],
+    for (const [kind, value] of [
+      ['client_id', sighting.clientId],
+      ['redirect_uri', sighting.redirectUri],
     ] as const) {
       if (value === undefined || value === '') continue;
-      if (known.includes(value)) {
-        const key = counterKey(endpoint, kind, value);
+      const key = this.registeredKeys.get(lookupKey(endpoint, kind, value));
+      if (key !== undefined) {
         const pending = this.pending.get(key);
         if (pending) {
           pending.count += 1;
@@ -128,6 +138,10 @@ export class TrafficLog {
     const [count, last] = await Promise.all([this.store.get(key), this.store.get(`${key}:last`)]);
     return { count: Number(count ?? '0'), lastSeen: last === null ? undefined : Number(last) };
   }
+}
+
+function lookupKey(endpoint: ObservedEndpoint, kind: string, value: string): string {
+  return `${endpoint}\u0000${kind}\u0000${value}`;
 }
 
 function counterKey(endpoint: ObservedEndpoint, kind: string, value: string): string {

@@ -76,7 +76,7 @@ export function skillHotRoute(services: Services): HotRoute {
     context.log.info({ event: 'skill.request', type: request.type, intent: request.type === 'IntentRequest' ? request.intent.name : undefined, locale: request.locale }, 'Alexa request');
     try {
       const response = await skill.invoke(envelope, context);
-      return { response: { status: 200, json: response }, type: request.type, outcome: skillOutcome(response, request.locale, settings.skillName) };
+      return { response: { status: 200, json: response }, type: request.type, outcome: skillOutcome(response, context.apologised === true) };
     } catch (error) {
       // The skill's own error handler apologises; this catches what escapes it (e.g. a handler lookup failure).
       context.log.error({ event: 'skill.invoke_failed', reason: (error as Error).message }, 'skill invocation failed; apologised');

@@ -24,6 +24,8 @@ export interface SkillDeps {
 /** The per-invocation context the endpoint passes to skill.invoke. */
 export interface InvocationContext {
   log: Logger;
+  /** Set by the skill's error handler when it answered with the apology (read by the endpoint's metrics). */
+  apologised?: boolean;
 }
 
 /** One turn of the conversation: the prompts in the request's locale, the skill's name, the request log. */

@@ -1,6 +1,6 @@
 import type { ErrorHandler, HandlerInput } from 'ask-sdk-core';
 import type { Response } from 'ask-sdk-model';
-import { type SkillDeps, turnOf } from './deps';
+import { type InvocationContext, type SkillDeps, turnOf } from './deps';
 
 /**
  * Any failure inside a handler (store down, provider timeout, a bug) becomes a spoken apology that
@@ -15,6 +15,8 @@ export function apologyHandler(deps: SkillDeps): ErrorHandler {
         { event: 'skill.failed', requestType: input.requestEnvelope.request.type, errorName: error.name, reason: error.message },
         'skill request failed; apologised',
       );
+      const context = input.context as InvocationContext | undefined;
+      if (context) context.apologised = true;
       return input.responseBuilder.speak(turn.say(turn.prompts.apology(turn.named))).withShouldEndSession(true).getResponse();
     },
   };
