@@ -3,6 +3,7 @@ import { AuthorizationPages } from './authorization-pages';
 import { BrowserBinding } from './browser-binding';
 import { Interactions } from './interactions';
 import { LoginLimiter } from './login-limiter';
+import { type PasswordSource, passwordSourceFor } from './sign-in/password-sources';
 
 /** What the authorize, login and consent handlers share. */
 export interface AuthorizationContext {
@@ -11,6 +12,8 @@ export interface AuthorizationContext {
   binding: BrowserBinding;
   limiter: LoginLimiter;
   pages: AuthorizationPages;
+  /** Checks the sign-in form's password (local accounts or the company API); undefined with an upstream provider. */
+  passwords: PasswordSource | undefined;
 }
 
 /** Builds the shared pieces from the services' settings. */
@@ -22,5 +25,6 @@ export function createAuthorizationContext(services: Services): AuthorizationCon
     binding: new BrowserBinding(services.settings.publicUrl.startsWith('https://'), oauth.interactionTtlSec),
     limiter: new LoginLimiter(services.store, { maxPerAccount: oauth.loginMaxPerAccount, maxPerAddress: oauth.loginMaxPerAddress, windowSec: oauth.loginWindowSec }),
     pages: new AuthorizationPages(services.settings),
+    passwords: passwordSourceFor(services.settings.login, services.accounts),
   };
 }
