@@ -4,6 +4,7 @@ import { BrowserBinding } from './browser-binding';
 import { Interactions } from './interactions';
 import { LoginLimiter } from './login-limiter';
 import { type PasswordSource, passwordSourceFor } from './sign-in/password-sources';
+import { createUpstreamSignIn, type UpstreamSignIn } from './upstream-sign-in';
 
 /** What the authorize, login and consent handlers share. */
 export interface AuthorizationContext {
@@ -14,6 +15,8 @@ export interface AuthorizationContext {
   pages: AuthorizationPages;
   /** Checks the sign-in form's password (local accounts or the company API); undefined with an upstream provider. */
   passwords: PasswordSource | undefined;
+  /** The upstream OpenID Connect provider that signs users in (LOGIN_SOURCE=oidc). */
+  upstream: UpstreamSignIn | undefined;
 }
 
 /** Builds the shared pieces from the services' settings. */
@@ -26,5 +29,6 @@ export function createAuthorizationContext(services: Services): AuthorizationCon
     limiter: new LoginLimiter(services.store, { maxPerAccount: oauth.loginMaxPerAccount, maxPerAddress: oauth.loginMaxPerAddress, windowSec: oauth.loginWindowSec }),
     pages: new AuthorizationPages(services.settings),
     passwords: passwordSourceFor(services.settings.login, services.accounts),
+    upstream: services.settings.login.kind === 'oidc' ? createUpstreamSignIn({ services }, services.settings.login) : undefined,
   };
 }

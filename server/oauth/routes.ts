@@ -12,6 +12,8 @@ import { loginHandler } from './login';
 import { jwksHandler, metadataHandler, OAUTH_PATHS } from './metadata';
 import { pageErrors } from './page-errors';
 import { revocationEndpoint } from './revocation-endpoint';
+import { UPSTREAM_CALLBACK_PATH } from './sign-in/settings';
+import { upstreamCallbackHandler } from './upstream-sign-in';
 
 /** Sign-in and consent forms are tiny; the limit only stops abuse. */
 const PAGE_FORM_LIMIT = '16kb';
@@ -35,6 +37,7 @@ export function oauthRouter(services: Services): Router {
   router.post(OAUTH_PATHS.login, cookies, ...formBody(PAGE_FORM_LIMIT), loginHandler(ctx), errorsAsPages);
   router.get(OAUTH_PATHS.consent, cookies, consentPageHandler(ctx), errorsAsPages);
   router.post(OAUTH_PATHS.consent, cookies, ...formBody(PAGE_FORM_LIMIT), consentAnswerHandler(ctx), errorsAsPages);
+  if (ctx.upstream) router.get(UPSTREAM_CALLBACK_PATH, cookies, upstreamCallbackHandler(ctx, ctx.upstream), errorsAsPages);
 
   // POST /oauth/token is a hot route (tokenHotRoute, served before express); other methods get 405 here.
   router.post(OAUTH_PATHS.revoke, ...revocationEndpoint(services));

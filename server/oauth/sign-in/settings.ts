@@ -19,6 +19,8 @@ export interface UpstreamLoginSource {
   scopes: string[];
   /** The provider's name on the sign-in button and the pages ("Sign in with …"). */
   name: string;
+  /** The one algorithm the provider's ID tokens must be signed with (asymmetric only). */
+  idTokenAlg: string;
   /** Per-request budget for discovery, token, JWKS and userinfo requests. */
   timeoutMs: number;
   /** `${PUBLIC_URL}/oauth/upstream/callback`: to be registered at the provider. */
@@ -35,7 +37,17 @@ export interface ApiLoginSource {
 
 export type LoginSource = LocalLoginSource | UpstreamLoginSource | ApiLoginSource;
 
-const UPSTREAM_SETTINGS = ['LOGIN_UPSTREAM_ISSUER', 'LOGIN_UPSTREAM_CLIENT_ID', 'LOGIN_UPSTREAM_CLIENT_SECRET', 'LOGIN_UPSTREAM_SCOPES', 'LOGIN_UPSTREAM_NAME', 'LOGIN_UPSTREAM_TIMEOUT_MS'];
+const UPSTREAM_SETTINGS = [
+  'LOGIN_UPSTREAM_ISSUER',
+  'LOGIN_UPSTREAM_CLIENT_ID',
+  'LOGIN_UPSTREAM_CLIENT_SECRET',
+  'LOGIN_UPSTREAM_SCOPES',
+  'LOGIN_UPSTREAM_NAME',
+  'LOGIN_UPSTREAM_ID_TOKEN_ALG',
+  'LOGIN_UPSTREAM_TIMEOUT_MS',
+];
+/** Asymmetric algorithms only: an HS256 ID token would be signed with the client secret, which is no proof of the provider. */
+const ID_TOKEN_ALGS = ['RS256', 'PS256', 'ES256', 'ES384', 'RS384', 'RS512', 'PS384', 'PS512', 'EdDSA', 'Ed25519'] as const;
 const API_SETTINGS = ['LOGIN_VERIFY_URL', 'LOGIN_VERIFY_SECRET', 'LOGIN_VERIFY_TIMEOUT_MS'];
 
 /**
@@ -72,6 +84,8 @@ function readUpstream(read: EnvReader, production: boolean, publicUrl: string): 
     clientSecret: read.string('LOGIN_UPSTREAM_CLIENT_SECRET'),
     scopes,
     name,
+    // Pinned: otherwise openid-client accepts any algorithm the provider advertises, HS256 included.
+    idTokenAlg: read.choice('LOGIN_UPSTREAM_ID_TOKEN_ALG', ID_TOKEN_ALGS, 'RS256'),
     timeoutMs: read.integer('LOGIN_UPSTREAM_TIMEOUT_MS', 5000, 200, 30_000),
     redirectUri: `${publicUrl}${UPSTREAM_CALLBACK_PATH}`,
   };

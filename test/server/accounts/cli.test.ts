@@ -313,5 +313,11 @@ describe('account command (npm run account)', function () {
     const result = await spawnWithInput(process.execPath, [compiled, 'add', 'compiled@example.com', '--password-stdin'], { PATH: process.env.PATH, ...env }, 'compiled password 1\n');
     expect(result.code, result.err).to.equal(0);
     expect(await accounts.authenticate('compiled@example.com', 'compiled password 1')).to.not.equal(undefined);
+    // openid-client 6 is ESM-only: the compiled (CommonJS) upstream sign-in must still load and use it.
+    const upstream = join(outDir, 'server', 'oauth', 'sign-in', 'upstream.js');
+    const script = `const { UpstreamProvider } = require(${JSON.stringify(upstream)});
+new UpstreamProvider({ issuer: 'http://127.0.0.1:${await freePort()}', clientId: 'c', scopes: ['openid'], timeoutMs: 500, idTokenAlg: 'RS256' }, true).begin().catch((e) => console.log(e.name, e.kind));`;
+    const loaded = await run(process.execPath, ['-e', script], { cwd: ROOT });
+    expect(loaded.stdout).to.equal('UpstreamFailure unavailable\n');
   });
 });
