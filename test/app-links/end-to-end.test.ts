@@ -5,7 +5,6 @@ import { TEST_CLIENT_ID, TEST_CLIENT_SECRET } from '../support/settings';
 import {
   ALEXA_API,
   ALEXA_API_EU,
-  ALEXA_REDIRECTS,
   AMAZON_TOKENS,
   callApi,
   ENABLED,
@@ -121,7 +120,7 @@ describe('app-to-app linking end to end, our own token endpoint answering Alexa\
     const late = await fetch(`${service.url}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: firstCode, redirect_uri: ALEXA_REDIRECTS[0], client_id: TEST_CLIENT_ID, client_secret: TEST_CLIENT_SECRET }).toString(),
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: firstCode, redirect_uri: service.services.settings.appLinks.appRedirectUrl, client_id: TEST_CLIENT_ID, client_secret: TEST_CLIENT_SECRET }).toString(),
     });
     expect(late.status).to.equal(400);
     expect(((await late.json()) as { error: string }).error).to.equal('invalid_grant');

@@ -55,7 +55,23 @@ describe('app-links when the company\'s accounts live in Login with Amazon (SKIL
     expect((await callApi(service, 'DELETE', '/app-links/link', APP_LWA_TOKEN)).body).to.deep.equal({ linked: false, amazonDisabled: true, revokedGrants: 0 });
   });
 
-  it('requires the provider\'s code and an Alexa redirect URI, checked before the state is spent', async () => {
+  it('accepts a provider\'s code bound to the app\'s redirect URL (APP_REDIRECT_URL) and sends that URL', async () => {
+    // The profile of APP_LWA_TOKEN is cached from the first test.
+    const { state } = await startAttempt(service, APP_LWA_TOKEN);
+    mockLwaToken([]);
+    mockDiscovery([]);
+    const sent: string[] = [];
+    mockEnable(ALEXA_API, (body) => {
+      sent.push(body.accountLinkRequest.redirectUri);
+      return [201, ENABLED];
+    });
+    const appRedirect = service.services.settings.appLinks.appRedirectUrl;
+    const { status, body } = await callApi(service, 'POST', '/app-links/complete', APP_LWA_TOKEN, { code: 'ANAmazonCode', state, providerCode: 'ANCompanyLwaCode', providerRedirectUri: appRedirect });
+    expect(status, JSON.stringify(body)).to.equal(200);
+    expect(sent).to.deep.equal([appRedirect]);
+  });
+
+  it('requires the provider\'s code and a configured redirect URI, checked before the state is spent', async () => {
     const { state } = await startAttempt(service, APP_LWA_TOKEN);
     const missing = await callApi(service, 'POST', '/app-links/complete', APP_LWA_TOKEN, { code: 'ANAmazonCode', state });
     expect([missing.status, missing.body.error]).to.deep.equal([400, 'invalid_request']);
