@@ -52,7 +52,10 @@ const schemas: Record<string, Schema> = {
     required: ['error', 'error_description'],
     properties: {
       error: ref('ErrorCode'),
-      error_description: { type: 'string', description: 'A sentence for developers and logs; show users a message chosen by `error`.' },
+      error_description: {
+        type: 'string',
+        description: 'For the app-links codes, the code\'s fixed description (see ErrorCode), written so the app can show it to the user, 5xx included; for the other codes, a sentence for developers.',
+      },
     },
   },
   ErrorCode: {

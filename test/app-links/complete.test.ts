@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { s256 } from '../../server/oauth/pkce';
+import { APP_LINK_ERRORS, type AppLinkErrorCode } from '../../app-links/errors';
 import { OAuthError } from '../../server/errors';
 import type { TestService } from '../support/service';
 import { TEST_CLIENT_ID } from '../support/settings';
@@ -164,6 +165,8 @@ describe('POST /app-links/complete', () => {
       const { status, body } = await callApi(service, 'POST', '/app-links/complete', token, { code: AMAZON_CODE, state });
       expect(status).to.equal(ourStatus);
       expect(body.error).to.equal(code);
+      // The code's description, which an app can show, also for the 502.
+      expect(body.error_description).to.equal(APP_LINK_ERRORS[code as AppLinkErrorCode].description);
       expect(await service.store.get(`app-link:${userId}`)).to.equal(null);
     });
   }
@@ -189,6 +192,7 @@ describe('POST /app-links/complete', () => {
     const { status, body } = await callApi(service, 'POST', '/app-links/complete', token, { code: AMAZON_CODE, state });
     expect(status).to.equal(502);
     expect(body.error).to.equal('amazon_client_misconfigured');
+    expect(body.error_description).to.equal(APP_LINK_ERRORS.amazon_client_misconfigured.description);
   });
 
   it('answers 503 amazon_unavailable with Retry-After when Amazon stays down', async () => {
@@ -199,6 +203,7 @@ describe('POST /app-links/complete', () => {
     const { status, body, headers } = await callApi(service, 'POST', '/app-links/complete', token, { code: AMAZON_CODE, state });
     expect(status).to.equal(503);
     expect(body.error).to.equal('amazon_unavailable');
+    expect(body.error_description).to.equal(APP_LINK_ERRORS.amazon_unavailable.description);
     expect(headers.get('retry-after')).to.equal('5');
     expect(lwa).to.have.length(3);
   });
