@@ -52,6 +52,20 @@ export class UpstreamProvider {
     private readonly allowHttp: boolean,
   ) {}
 
+  /**
+   * Runs discovery ahead of the first sign-in, so a provider that is unreachable or does not do PKCE
+   * is named in the log at start; undefined when it is usable. A failure is not cached.
+   */
+  async check(): Promise<UpstreamFailure | undefined> {
+    try {
+      await this.configuration();
+      return undefined;
+    } catch (error) {
+      if (error instanceof UpstreamFailure) return error;
+      throw error;
+    }
+  }
+
   /** The provider's authorization URL for a new sign-in, and the checks to keep for its return. */
   async begin(): Promise<{ url: URL; checks: UpstreamChecks }> {
     const config = await this.configuration();

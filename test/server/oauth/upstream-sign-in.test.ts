@@ -39,10 +39,11 @@ interface World {
 }
 
 /** A provider and a service that signs in through it, on loopback. */
-async function startWorld(options: { idTokenAlg?: 'RS256' | 'HS256'; issuer?: string; env?: Record<string, string> } = {}): Promise<World> {
+async function startWorld(options: { idTokenAlg?: 'RS256' | 'HS256'; issuer?: string; env?: Record<string, string>; withoutPkce?: boolean } = {}): Promise<World> {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const provider = await startOidcProvider({ redirectUri: `${publicUrl}/oauth/upstream/callback`, idTokenAlg: options.idTokenAlg ?? 'RS256' });
+  provider.behaviour.withoutPkce = options.withoutPkce ?? false;
   const clock = new ManualClock();
   const store = new CountingStore(clock);
   const service = await startTestService({
@@ -108,6 +109,11 @@ async function signInAtProvider(browser: Browser, world: World, authorizationUrl
 async function callback(browser: Browser, url: URL): Promise<{ status: number; page: string; location: string | null }> {
   const response = await browser.get(url.href);
   return { status: response.status, page: await response.text(), location: response.headers.get('location') };
+}
+
+/** Resolves once the service has logged the event (the start-up check runs in the background). */
+async function waitForEvent(world: World, event: string): Promise<void> {
+  while (world.service.logs.events(event).length === 0) await new Promise((resolve) => setImmediate(resolve));
 }
 
 function lastFailure(world: World): Record<string, unknown> | undefined {
@@ -267,8 +273,9 @@ describe('sign-in through an upstream OpenID Connect provider (LOGIN_SOURCE=oidc
     });
 
     it('refuses a provider whose discovery does not offer PKCE S256, saying why in the log', async () => {
-      world = await startWorld();
-      world.provider.behaviour.withoutPkce = true;
+      world = await startWorld({ withoutPkce: true });
+      await waitForEvent(world, 'upstream.unusable');
+      expect(world.service.logs.events('upstream.unusable')[0]).to.include({ failure: 'no_pkce' });
       const browser = new Browser(world.service.url);
       const response = await browser.get(`/oauth/authorize?${authorizeQuery()}`);
       const page = await response.text();
@@ -281,6 +288,8 @@ describe('sign-in through an upstream OpenID Connect provider (LOGIN_SOURCE=oidc
     it('says the provider is not answering when it is down', async () => {
       const port = await freePort();
       world = await startWorld({ issuer: `http://127.0.0.1:${port}` });
+      await waitForEvent(world, 'upstream.unusable');
+      expect(world.service.logs.events('upstream.unusable')[0]).to.include({ failure: 'unavailable' });
       const browser = new Browser(world.service.url);
       const response = await browser.get(`/oauth/authorize?${authorizeQuery()}`);
       expect(response.status).to.equal(503);
