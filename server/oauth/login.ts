@@ -50,7 +50,7 @@ export function loginHandler(ctx: AuthorizationContext) {
       pages.login(res, 400, loaded, { username, error: 'The username or password is incorrect.' });
       return;
     }
-    await limiter.succeeded(username);
+    await limiter.succeeded(username, req.ip ?? 'unknown');
     const updated = await interactions.update(loaded, { ...loaded.interaction, userId: account.id, csrf: Interactions.newCsrf() });
     if (!updated) {
       // Another post changed the interaction first; continue only if it is now signed in.
