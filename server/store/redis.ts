@@ -96,6 +96,7 @@ export class RedisStore implements Store {
   /** Set when a command went unanswered past its deadline; cleared by the next answered ping. */
   private stalled = false;
   private probing = false;
+  private closed = false;
 
   constructor(options: RedisStoreOptions) {
     this.prefix = options.keyPrefix;
@@ -105,7 +106,10 @@ export class RedisStore implements Store {
     client.defineCommand('lwIncrement', { numberOfKeys: 1, lua: INCREMENT_WITH_TTL });
     client.defineCommand('lwAddToSet', { numberOfKeys: 1, lua: ADD_TO_SET });
     const onEvent = options.onEvent;
-    client.on('ready', () => onEvent?.('ready'));
+    client.on('ready', () => {
+      this.stalled = false;
+      onEvent?.('ready');
+    });
     client.on('reconnecting', () => onEvent?.('reconnecting'));
     client.on('end', () => onEvent?.('end'));
     // Without a listener ioredis would print every failed reconnect; the event goes to our log instead.
@@ -198,6 +202,7 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     try {
       await this.redis.quit();
     } catch {
@@ -240,9 +245,9 @@ export class RedisStore implements Store {
     this.probe();
   }
 
-  /** One ping at a time while stalled; its answer (or a fresh connection's) ends the stall. */
+  /** One ping at a time while stalled, repeated until one is answered (or a fresh connection is ready). */
   private probe(): void {
-    if (this.probing) return;
+    if (this.probing || this.closed) return;
     this.probing = true;
     withDeadline(this.redis.ping(), this.waitMs).then(
       () => {
@@ -251,10 +256,14 @@ export class RedisStore implements Store {
       },
       () => {
         this.probing = false;
+        if (this.stalled) setTimeout(() => this.probe(), PROBE_AGAIN_MS).unref();
       },
     );
   }
 }
+
+/** How soon a stalled store pings again after a ping went unanswered. */
+const PROBE_AGAIN_MS = 100;
 
 class DeadlineExceeded extends Error {
   constructor(ms: number) {
