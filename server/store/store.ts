@@ -5,7 +5,7 @@
  * one command missed it the store fails the next ones at once until Redis answers a ping, so a request
  * waits at most about this long however many commands it makes.
  */
-export const DEFAULT_COMMAND_TIMEOUT_MS = 750;
+export const DEFAULT_COMMAND_TIMEOUT_MS = 500;
 
 /**
  * The one storage contract of the service. Values are strings (callers serialise); every key the
