@@ -62,6 +62,14 @@ describe('the pending authorization request is sealed into the page, not stored 
     expect(response.headers.get('location')).to.equal(null);
   });
 
+  it('refuses an oversized interaction field with a page, before opening it', async () => {
+    const browser = new Browser(service.url);
+    const form = await openAuthorize(browser, authorizeQuery());
+    const response = await browser.postForm('/oauth/login', { ...form, interaction: `${form.interaction}${'A'.repeat(17_000)}`, username: USERNAME, password: PASSWORD });
+    expect(response.status).to.equal(400);
+    expect(headings(await response.text())).to.deep.equal(['The form could not be read']);
+  });
+
   it('refuses a sealed request after its lifetime with a page', async () => {
     const browser = new Browser(service.url);
     const form = await openAuthorize(browser, authorizeQuery());
