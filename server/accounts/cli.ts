@@ -135,7 +135,7 @@ export async function runAccountCli(argv: string[], io: CliIo): Promise<number> 
       case 'unlock': {
         const oauth = settings.oauth;
         const limiter = new LoginLimiter(store, { maxPerAccount: oauth.loginMaxPerAccount, maxPerAddress: oauth.loginMaxPerAddress, windowSec: oauth.loginWindowSec });
-        await limiter.succeeded(parsed.username);
+        await limiter.unlock(parsed.username);
         const account = await services.accounts.findByName(parsed.username);
         say(`Cleared the sign-in lockout of ${parsed.username}${account ? '' : ' (no account has that name; its failed attempts are cleared anyway)'}.`);
         return EXIT.ok;

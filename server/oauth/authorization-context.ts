@@ -3,6 +3,7 @@ import { AuthorizationPages } from './authorization-pages';
 import { BrowserBinding } from './browser-binding';
 import { Interactions } from './interactions';
 import { LoginLimiter } from './login-limiter';
+import { RequestSeal } from './request-seal';
 import { type PasswordSource, passwordSourceFor } from './sign-in/password-sources';
 import { createUpstreamSignIn, type UpstreamSignIn } from './upstream-sign-in';
 
@@ -22,13 +23,14 @@ export interface AuthorizationContext {
 /** Builds the shared pieces from the services' settings. */
 export function createAuthorizationContext(services: Services): AuthorizationContext {
   const oauth = services.settings.oauth;
+  const seal = new RequestSeal(services.keys);
   return {
     services,
-    interactions: new Interactions(services.store, services.clock, oauth.interactionTtlSec),
+    interactions: new Interactions(services.store, services.clock, oauth.interactionTtlSec, seal),
     binding: new BrowserBinding(services.settings.publicUrl.startsWith('https://'), oauth.interactionTtlSec),
     limiter: new LoginLimiter(services.store, { maxPerAccount: oauth.loginMaxPerAccount, maxPerAddress: oauth.loginMaxPerAddress, windowSec: oauth.loginWindowSec }),
     pages: new AuthorizationPages(services.settings),
     passwords: passwordSourceFor(services.settings.login, services.accounts),
-    upstream: services.settings.login.kind === 'oidc' ? createUpstreamSignIn({ services }, services.settings.login) : undefined,
+    upstream: services.settings.login.kind === 'oidc' ? createUpstreamSignIn(services, seal, services.settings.login) : undefined,
   };
 }

@@ -6,6 +6,8 @@ import { consentUrl } from './form-checks';
 import { Interactions } from './interactions';
 import { OAUTH_PATHS } from './metadata';
 import { ParamSet } from './params';
+import type { RequestSeal } from './request-seal';
+import type { Services } from '../services';
 import { SealedCookie } from './sign-in/sealed-cookie';
 import type { UpstreamLoginSource } from './sign-in/settings';
 import { type UpstreamChecks, UpstreamFailure, type UpstreamFailureKind, UpstreamProvider } from './sign-in/upstream';
@@ -22,17 +24,12 @@ export interface UpstreamSignIn {
   pending: SealedCookie<PendingUpstream>;
 }
 
-/** Builds the upstream sign-in from the settings; the cookie is sealed with keys derived from the signing keys. */
-export function createUpstreamSignIn(ctx: Pick<AuthorizationContext, 'services'>, source: UpstreamLoginSource): UpstreamSignIn {
-  const { services } = ctx;
+/** Builds the upstream sign-in from the settings; the pending sign-in is sealed with the service's RequestSeal. */
+export function createUpstreamSignIn(services: Services, seal: RequestSeal, source: UpstreamLoginSource): UpstreamSignIn {
   const secure = services.settings.publicUrl.startsWith('https://');
   return {
     provider: new UpstreamProvider(source, source.issuer.startsWith('http://')),
-    pending: new SealedCookie<PendingUpstream>(
-      services.keys.keys.map((key) => key.privateKey),
-      'upstream',
-      { secure, maxAgeSec: services.settings.oauth.interactionTtlSec, now: () => services.clock.now() },
-    ),
+    pending: new SealedCookie<PendingUpstream>(seal, 'upstream', { secure, maxAgeSec: services.settings.oauth.interactionTtlSec, now: () => services.clock.now() }),
   };
 }
 
@@ -114,7 +111,8 @@ export function upstreamCallbackHandler(ctx: AuthorizationContext, upstream: Ups
     }
     upstream.pending.clear(res);
     const account = await ctx.services.accounts.syncExternal('upstream', identity.sub, { name: identity.name, email: identity.email });
-    const created = await ctx.interactions.create(request, ctx.binding.ensure(req, res));
+    // Stored only now that the provider vouched for the user (the same step as a password sign-in).
+    const created = ctx.interactions.begin(request, ctx.binding.ensure(req, res));
     if (!(await ctx.interactions.update(created, { ...created.interaction, userId: account.id, csrf: Interactions.newCsrf() }))) {
       ctx.pages.expired(res);
       return;

@@ -197,12 +197,17 @@ describe('account command (npm run account)', function () {
   it('unlocks an account locked by wrong passwords', async () => {
     await cli(['add', USERNAME], env, `${PASSWORD}\n`);
     const limiter = new LoginLimiter(store, { maxPerAccount: 5, maxPerAddress: 1000, windowSec: 900 });
-    for (let i = 0; i < 5; i += 1) expect(await limiter.attempt(USERNAME, `192.0.2.${i}`)).to.equal(undefined);
-    expect(await limiter.attempt(USERNAME, '192.0.2.99')).to.equal('account');
+    // Wrong passwords from two addresses: each is over its budget for this account.
+    for (const address of ['192.0.2.1', '198.51.100.7']) {
+      for (let i = 0; i < 5; i += 1) expect(await limiter.attempt(USERNAME, address)).to.equal(undefined);
+      expect(await limiter.attempt(USERNAME, address)).to.equal('account');
+    }
     const result = await cli(['unlock', USERNAME.toUpperCase()], env);
     expect(result.code, result.err).to.equal(0);
     expect(result.out).to.equal(`Cleared the sign-in lockout of ${USERNAME.toUpperCase()}.\n`);
-    expect(await limiter.attempt(USERNAME, '192.0.2.100')).to.equal(undefined);
+    expect(await limiter.attempt(USERNAME, '192.0.2.1')).to.equal(undefined);
+    expect(await limiter.attempt(USERNAME, '198.51.100.7')).to.equal(undefined);
+    expect((await cli(['unlock', 'nobody@example.com'], env)).out).to.include('no account has that name');
     expect((await cli(['unlock'], env)).err).to.match(/^unlock needs a username\./);
   });
 

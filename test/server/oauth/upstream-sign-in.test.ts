@@ -4,6 +4,7 @@ import { startupBanner } from '../../../server/banner';
 import { ManualClock } from '../../../server/clock';
 import { loadSettings } from '../../../server/config/settings';
 import { Interactions } from '../../../server/oauth/interactions';
+import { RequestSeal } from '../../../server/oauth/request-seal';
 import { MemoryStore } from '../../../server/store/memory';
 import { launchBrowser, screenshot } from '../../support/browser';
 import { startOidcProvider, type TestOidcProvider, UPSTREAM_CLIENT_ID, UPSTREAM_CLIENT_SECRET } from '../../support/oidc-provider';
@@ -145,7 +146,7 @@ describe('sign-in through an upstream OpenID Connect provider (LOGIN_SOURCE=oidc
       expect(url.searchParams.get('nonce')).to.have.length.greaterThan(20);
       expect(world.store.writes - writesBefore, 'store writes for an unauthenticated visitor').to.equal(0);
       const cookie = [...browser.cookies].find(([name]) => name === 'lw-upstream');
-      expect(cookie?.[1]).to.match(/^[A-Za-z0-9_-]+$/);
+      expect(cookie?.[1]).to.match(/^p1\.[A-Za-z0-9_-]{8}\.[A-Za-z0-9_-]+$/);
       expect(cookie?.[1]).to.not.include(url.searchParams.get('state') as string); // sealed, not readable
     });
 
@@ -257,10 +258,10 @@ describe('sign-in through an upstream OpenID Connect provider (LOGIN_SOURCE=oidc
       expect(login).to.include('>Sign in with Ride Hailer ID</a>');
       expect(login).to.not.include('type="password"');
       // The form is not shown; a post with the interaction's own (current) CSRF token is still refused.
-      const loaded = await new Interactions(world.service.store, world.service.clock, 600).load(form.interaction);
+      const loaded = await new Interactions(world.service.store, world.service.clock, 600, new RequestSeal(world.service.services.keys)).load(form.interaction);
       const posted = await browser.postForm('/oauth/login', { interaction: form.interaction, csrf: loaded?.interaction.csrf, username: 'frank', password: 'x' });
       expect(posted.status).to.equal(303);
-      expect((await new Interactions(world.service.store, world.service.clock, 600).load(form.interaction))?.interaction.userId).to.equal(undefined);
+      expect((await new Interactions(world.service.store, world.service.clock, 600, new RequestSeal(world.service.services.keys)).load(form.interaction))?.interaction.userId).to.equal(undefined);
       expect(world.service.logs.events('login.refused').at(-1)).to.include({ reason: 'password sign-in is off (LOGIN_SOURCE=oidc)' });
     });
   });
