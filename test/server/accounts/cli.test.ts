@@ -170,6 +170,10 @@ describe('account command (npm run account)', function () {
     ]);
     expect(result.err).to.equal('3 accounts.\n');
     expect((await cli(['list', 'extra'], env)).code).to.equal(64);
+    // A mirrored account is named provider:subject; deleting it frees the subject for a fresh record.
+    expect((await cli(['delete', 'upstream:sub-42'], env)).out).to.equal('Deleted upstream:sub-42 and revoked 0 live grants.\n');
+    expect(await accounts.findExternal('upstream', 'sub-42')).to.equal(undefined);
+    expect((await cli(['list'], env)).err).to.equal('2 accounts.\n');
   });
 
   it('deletes an account after revoking its grants, and says so for unknown names', async () => {
