@@ -46,7 +46,8 @@ export class AuthorizationPages {
         action: OAUTH_PATHS.consent,
         interactionId: loaded.id,
         csrf: loaded.interaction.csrf,
-        account: { displayName: account.displayName, username: account.username },
+        // A mirrored account's name is provider:subject, which means nothing to its user; the e-mail does.
+        account: { displayName: account.displayName, username: account.external ? (account.external.email ?? account.displayName) : account.username },
         permissions: loaded.interaction.request.scope.split(' ').filter(Boolean).map(describeScope),
         error,
       }),

@@ -160,7 +160,7 @@ describe('sign-in through an upstream OpenID Connect provider (LOGIN_SOURCE=oidc
       const consent = await browser.get(answer.location as string);
       const page = await consent.text();
       expect(headings(page)).to.deep.equal(['Allow Alexa to use your account?']);
-      expect(page).to.include('Alice Upstream');
+      expect(page).to.include('<strong>Alice Upstream</strong> <span class="muted">(alice@upstream.example)</span>');
       const location = await answerConsent(browser, formState(page), 'allow');
       expect(`${location.origin}${location.pathname}`).to.equal(ALEXA_REDIRECTS[0]);
       expect(location.searchParams.get('state')).to.equal('A2SAAEAEDaHR0cHM6Ly9hbGV4YS5hbWF6b24uY29t');
