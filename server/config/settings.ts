@@ -6,6 +6,8 @@ import { parseSkillSettings, type SkillSettings } from '../skill/settings';
 import { parseAppLinksSettings, type AppLinksSettings } from '../../app-links/settings';
 import { parseOpsSettings, type OpsSettings } from '../ops/settings';
 import { parseLoginSource, type LoginSource } from '../oauth/sign-in/settings';
+import { PAGE_LOCALES, type PageLocale } from '../views/i18n/locales';
+import { parseBrandSettings, type BrandSettings } from './brand';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../store/store';
 
 /** The three Alexa redirect URLs for a vendor id, as the developer console lists them. */
@@ -52,7 +54,7 @@ export interface OAuthSettings {
   issParameter: boolean;
   /** The client's name on the consent page ("Alexa wants to…"). */
   clientName: string;
-  /** The company's or product's name on the sign-in and consent pages. */
+  /** The company's or product's name on the sign-in and consent pages (BRAND_NAME, formerly SERVICE_NAME). */
   serviceName: string;
   /** Set in development when no redirect URI is configured: the local page that shows the code. */
   devCallbackUri: string | undefined;
@@ -69,6 +71,10 @@ export interface Settings {
   oauth: OAuthSettings;
   /** Who checks the user's identity on the sign-in page (LOGIN_SOURCE). */
   login: LoginSource;
+  /** The company's name, logo, colour and links on every end-user page (BRAND_*). */
+  brand: BrandSettings;
+  /** The pages' language when neither ui_locales nor Accept-Language names one we have (DEFAULT_LOCALE). */
+  defaultLocale: PageLocale;
   amazon: AmazonUrls;
   demo: { username: string; password: string; passwordGenerated: boolean } | undefined;
   skill: SkillSettings;
@@ -91,7 +97,8 @@ export function loadSettings(env: Env = process.env): Settings {
   const redisUrl = read.string('REDIS_URL');
   if (production && !redisUrl) read.problem('REDIS_URL is required in production (the in-memory store loses every link on restart)');
 
-  const oauth = readOAuth(read, production, publicUrl);
+  const brand = parseBrandSettings(read, production);
+  const oauth = readOAuth(read, production, publicUrl, brand.name);
   const demo = readDemo(read, production);
 
   const settings: Settings = {
@@ -108,6 +115,8 @@ export function loadSettings(env: Env = process.env): Settings {
     },
     oauth,
     login: parseLoginSource(read, production, publicUrl),
+    brand,
+    defaultLocale: read.choice('DEFAULT_LOCALE', PAGE_LOCALES, 'en-US'),
     amazon: parseAmazonUrls(read, production),
     demo,
     skill: parseSkillSettings(read, production),
@@ -118,7 +127,7 @@ export function loadSettings(env: Env = process.env): Settings {
   return settings;
 }
 
-function readOAuth(read: EnvReader, production: boolean, publicUrl: string): OAuthSettings {
+function readOAuth(read: EnvReader, production: boolean, publicUrl: string, serviceName: string): OAuthSettings {
   const clientId = read.string('OAUTH_CLIENT_ID') ?? (production ? '' : 'alexa-skill');
   if (production && !clientId) read.problem('OAUTH_CLIENT_ID is required in production');
 
@@ -185,7 +194,7 @@ function readOAuth(read: EnvReader, production: boolean, publicUrl: string): OAu
     requirePkce: read.boolean('OAUTH_REQUIRE_PKCE', false),
     issParameter: read.boolean('OAUTH_ISS_PARAMETER', true),
     clientName: read.string('OAUTH_CLIENT_NAME') ?? 'Alexa',
-    serviceName: read.string('SERVICE_NAME') ?? 'Linkwright',
+    serviceName,
     devCallbackUri,
   };
 }
