@@ -26,7 +26,7 @@ async function phone(browser: Browser): Promise<{ context: BrowserContext; page:
 
 async function fitsWidth(page: Page): Promise<boolean> {
   // A string expression runs in the page; this project's TypeScript has no DOM types.
-  return page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
+  return page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth');
 }
 
 async function stylesheetApplied(page: Page): Promise<boolean> {

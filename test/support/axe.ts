@@ -26,7 +26,10 @@ export async function axeViolations(page: Page): Promise<string[]> {
   return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
-/** True when nothing on the page is wider than the viewport (no sideways scrolling of the page). */
+/**
+ * True when nothing on the page is wider than the screen (no sideways scrolling of the page). The
+ * layout viewport's clientWidth, not innerWidth: a mobile browser widens innerWidth to fit overflowing content.
+ */
 export function fitsWidth(page: Page): Promise<boolean> {
-  return page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
+  return page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth');
 }
