@@ -1,6 +1,7 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { OAuthError, ServiceError } from '../errors';
+import { declaredLengthWithin } from '../http/body-limit';
 import type { HeaderGetter } from './client-auth';
 import { ParamSet } from './params';
 
@@ -8,13 +9,16 @@ const FORM_TYPE = 'application/x-www-form-urlencoded';
 const parsedForms = new WeakMap<Request, ParamSet>();
 
 /**
- * Middleware that accepts only an application/x-www-form-urlencoded body of at most `limit` (e.g.
- * '16kb') and parses it strictly (see ParamSet). Wrong content type → invalid_request; too large →
- * 413 (body-parser's error, mapped by toServiceError). Read the result with formParams(req).
+ * Middleware that accepts only an application/x-www-form-urlencoded body of at most `limitBytes` and
+ * parses it strictly (see ParamSet). Wrong content type → invalid_request; a declared length over the
+ * limit → 413 before reading (declaredLengthWithin); a body that grows past it, does not match its
+ * Content-Encoding or names an unknown charset → body-parser's error, mapped to a 4xx by toServiceError.
+ * Read the result with formParams(req).
  */
-export function formBody(limit: string): RequestHandler[] {
-  const readText = express.text({ type: () => true, limit, defaultCharset: 'utf-8' });
+export function formBody(limitBytes: number): RequestHandler[] {
+  const readText = express.text({ type: () => true, limit: limitBytes, defaultCharset: 'utf-8' });
   return [
+    declaredLengthWithin(limitBytes),
     (req: Request, _res: Response, next: NextFunction) => {
       if (req.is(FORM_TYPE) !== FORM_TYPE) {
         next(wrongContentType(req.get('content-type')));
@@ -93,6 +97,6 @@ function inflate(body: Buffer, contentEncoding: string | undefined, limitBytes: 
   } catch (error) {
     if (error instanceof ServiceError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new ServiceError('invalid_request', 413, 'The request body is too large.');
-    throw new ServiceError('invalid_request', 400, 'The request body is not well-formed.', `could not decode the ${coding} body: ${(error as Error).message}`);
+    throw new ServiceError('invalid_request', 400, 'The request body could not be decoded: it does not match its Content-Encoding.', `could not decode the ${coding} body: ${(error as Error).message}`);
   }
 }

@@ -14,7 +14,7 @@ import { pageErrors } from './page-errors';
 import { revocationEndpoint } from './revocation-endpoint';
 
 /** Sign-in and consent forms are tiny; the limit only stops abuse. */
-const PAGE_FORM_LIMIT = '16kb';
+const PAGE_FORM_LIMIT = 16 * 1024;
 
 /**
  * The authorization server's HTTP faces: metadata and JWKS, the authorization pages (authorize,
