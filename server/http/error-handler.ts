@@ -6,6 +6,8 @@ interface BodyReadError extends Error {
   type?: string;
   status?: number;
   code?: string;
+  /** Set by zlib (gzip, deflate, brotli) on a stream that could not be decoded. */
+  errno?: number;
 }
 
 /** Maps any error that reached express to a JSON answer: specific for ours, generic for the rest. */
@@ -61,7 +63,7 @@ export function toServiceError(error: unknown): ServiceError {
   }
   const status = read.status;
   if (typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 500) {
-    if (read.type === undefined && typeof read.code === 'string' && read.code.startsWith('Z_')) {
+    if (read.type === undefined && typeof read.errno === 'number' && typeof read.code === 'string') {
       return new ServiceError('invalid_request', 400, 'The request body could not be decoded: it does not match its Content-Encoding.', `${read.code}: ${reason}`);
     }
     if (status === 413) return new ServiceError('invalid_request', 413, TOO_LARGE, reason);
