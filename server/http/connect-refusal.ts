@@ -16,6 +16,12 @@ export function refuseConnect(log: Logger) {
   return (_req: IncomingMessage, socket: Duplex): void => {
     log.info({ event: 'http.client_error', code: 'method_not_allowed', reason: 'CONNECT refused' }, 'request refused');
     socket.on('error', () => socket.destroy());
+    // Whatever the client sends after its CONNECT is read and dropped, so its end of the stream is seen and
+    // the socket closes (unread, it stayed half-open and held server.close); a silent client gets 5 s.
+    socket.resume();
+    const timer = setTimeout(() => socket.destroy(), 5000);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
     socket.end(
       [
         'HTTP/1.1 405 Method Not Allowed',

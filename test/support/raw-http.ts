@@ -73,13 +73,26 @@ export function requestBytes(method: string, target: string, headers: Array<[str
   return Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8')]);
 }
 
+/** Where the final answer's head ends, past any interim 1xx answers (100 Continue). */
 function headEnd(data: Buffer): number {
-  return data.indexOf('\r\n\r\n');
+  return data.indexOf('\r\n\r\n', interimEnd(data));
+}
+
+/** The offset after the interim (1xx) answers at the start of the data. */
+function interimEnd(data: Buffer): number {
+  let offset = 0;
+  while (/^HTTP\/1\.[01] 1\d\d/.test(data.subarray(offset, offset + 12).toString('latin1'))) {
+    const end = data.indexOf('\r\n\r\n', offset);
+    if (end === -1) return offset;
+    offset = end + 4;
+  }
+  return offset;
 }
 
 function parse(data: Buffer): Pick<RawAnswer, 'status' | 'head' | 'headers' | 'body'> {
+  const start = interimEnd(data);
   const end = headEnd(data);
-  const head = (end === -1 ? data : data.subarray(0, end)).toString('latin1');
+  const head = (end === -1 ? data.subarray(start) : data.subarray(start, end)).toString('latin1');
   const status = /^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1];
   const headers: Record<string, string> = {};
   for (const line of head.split('\r\n').slice(1)) {

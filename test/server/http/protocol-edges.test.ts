@@ -20,6 +20,14 @@ describe('protocol edges: CONNECT, trailing slashes, the pages’ CSP', () => {
     expect(answer.headers.allow).to.be.a('string');
     expect(JSON.parse(answer.body.toString('utf8'))).to.include({ error: 'method_not_allowed' });
     expect(answer.closed).to.equal(true);
+    // A CONNECT with bytes after it: the socket used to stay half-open, unread, and held server.close.
+    const withBody = await rawRequest(service.url, requestBytes('CONNECT', 'example.com:443', [['Host', 'example.com:443'], ['Content-Length', '100000']], 'a'.repeat(100_000)), {
+      untilClosed: true,
+      halfClose: true,
+      timeoutMs: 3000,
+    });
+    expect(withBody.status).to.equal(405);
+    expect(withBody.timedOut, 'the server closed the connection').to.equal(false);
     // The server still serves.
     expect((await fetch(`${service.url}/healthz`)).status).to.equal(200);
   });
