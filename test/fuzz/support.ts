@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import { rawRequest, requestBytes } from '../support/raw-http';
@@ -6,7 +8,8 @@ import { rawRequest, requestBytes } from '../support/raw-http';
  * A bounded fuzz run per endpoint: each request starts from a well-formed request of the endpoint (its
  * cookies, credentials and fields, so the faults reach past the first check) and gets one to three faults
  * of the kinds below. Any 5xx, any request left unanswered, and any error-level log line is a failure.
- * The seed is printed; FUZZ_SEED=<seed> replays a run, FUZZ_REQUESTS=<n> changes the count per endpoint.
+ * The seed is printed; FUZZ_SEED=<seed> replays a run, FUZZ_REQUESTS=<n> changes the count per endpoint,
+ * FUZZ_VERBOSE=1 prints each endpoint's answers by status, FUZZ_DUMP_DIR=<dir> writes each failing request there.
  */
 
 /** Requests per endpoint (FUZZ_REQUESTS overrides). */
@@ -105,8 +108,8 @@ interface Draft {
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'TRACE', 'PROPFIND', 'M-SEARCH', 'CONNECT'];
-const ODD_STRINGS = ['', ' ', '%', '%ZZ', '%C3%28', '%FF%FE', '%00', '\u0000', '\r', '../../etc/passwd', '<script>alert(1)</script>', '"\'`', '\u202e\u0301', '😀', 'a'.repeat(5000), '\\u0000', 'null', 'undefined', '__proto__', 'constructor', '[object Object]', '-1', '1e309', 'NaN'];
-const JSON_ODD: unknown[] = [0, -1, 1e308, 3.5, true, false, null, [], {}, ['a'], { a: 'b' }, [[[]]], { toString: 'x' }, '', 'a'.repeat(3000)];
+export const ODD_STRINGS = ['', ' ', '%', '%ZZ', '%C3%28', '%FF%FE', '%00', '\u0000', '\r', '../../etc/passwd', '<script>alert(1)</script>', '"\'`', '\u202e\u0301', '😀', 'a'.repeat(5000), '\\u0000', 'null', 'undefined', '__proto__', 'constructor', '[object Object]', '-1', '1e309', 'NaN'];
+export const JSON_ODD: unknown[] = [0, -1, 1e308, 3.5, true, false, null, [], {}, ['a'], { a: 'b' }, [[[]]], { toString: 'x' }, '', 'a'.repeat(3000)];
 const CONTENT_TYPES = [
   undefined,
   'text/plain',
@@ -129,7 +132,7 @@ const AUTHORIZATIONS = ['Basic', 'Basic ', 'Basic !!!!', `Basic ${Buffer.from('n
 const COOKIES = ['a', '=;=;', 'lw-x=%E0%A4%A', `big=${'b'.repeat(6000)}`, '__proto__=1', 'a=1; a=2; a=3', 'lw-ops=' + 'A'.repeat(43), '__Host-lw-ops=x; lw-ops-csrf=%', '";"', 'j:{"a":1}', 's:abc.def'];
 
 /** Builds one fuzzed request from an endpoint's base request. */
-export function fuzzRequest(prng: Prng, base: BaseRequest): FuzzedRequest {
+export function fuzzRequest(prng: Prng, base: BaseRequest, minFaults = 1): FuzzedRequest {
   const draft: Draft = {
     method: base.method,
     path: base.path,
@@ -143,7 +146,7 @@ export function fuzzRequest(prng: Prng, base: BaseRequest): FuzzedRequest {
     length: 'exact',
     faults: [],
   };
-  const count = 1 + prng.int(3);
+  const count = minFaults + prng.int(4 - minFaults);
   for (let i = 0; i < count; i += 1) prng.pick(FAULTS)(prng, draft);
   return serialise(prng, draft);
 }
@@ -370,16 +373,33 @@ export interface FuzzReport {
   sent: number;
   failures: string[];
   statuses: Record<string, number>;
+  /** Known open issues met, by name, with how often. */
+  known: Record<string, number>;
 }
 
 /**
  * Sends REQUESTS_PER_ENDPOINT fuzzed requests to one endpoint (a few at a time) and collects failures:
  * a 5xx, no answer within the timeout, or no answer at all when our side did not give up first.
  */
-export async function fuzzEndpoint(baseUrl: string, name: string, base: BaseFor, count = REQUESTS_PER_ENDPOINT, concurrency = 6): Promise<FuzzReport> {
+export interface FuzzOptions {
+  count?: number;
+  concurrency?: number;
+  /** The fewest transport faults per request (default 1); 0 when the base itself is already varied. */
+  minFaults?: number;
+  /**
+   * Names a 5xx that is a known open issue owned elsewhere (it is counted and printed, not failed), or
+   * undefined for a failure. Each use says which issue; remove it once the issue is fixed.
+   */
+  knownFailure?: (request: Buffer) => string | undefined;
+  /** The same for an error-level log line. */
+  knownLogLine?: (line: Record<string, unknown>) => string | undefined;
+}
+
+export async function fuzzEndpoint(baseUrl: string, name: string, base: BaseFor, options: FuzzOptions = {}): Promise<FuzzReport> {
+  const { count = REQUESTS_PER_ENDPOINT, concurrency = 6, minFaults = 1, knownFailure } = options;
   const prng = new Prng(endpointSeed(name));
-  const report: FuzzReport = { sent: 0, failures: [], statuses: {} };
-  const requests = Array.from({ length: count }, () => fuzzRequest(prng, base(prng)));
+  const report: FuzzReport = { sent: 0, failures: [], statuses: {}, known: {} };
+  const requests = Array.from({ length: count }, () => fuzzRequest(prng, base(prng), minFaults));
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < requests.length) {
@@ -391,8 +411,13 @@ export async function fuzzEndpoint(baseUrl: string, name: string, base: BaseFor,
       const status = answer.status === undefined ? (answer.timedOut ? 'timeout' : 'closed') : String(answer.status);
       report.statuses[status] = (report.statuses[status] ?? 0) + 1;
       const unanswered = answer.status === undefined && (answer.timedOut || !request.halfClose);
-      if ((answer.status !== undefined && answer.status >= 500) || unanswered) {
+      const serverError = answer.status !== undefined && answer.status >= 500;
+      const known = serverError ? knownFailure?.(request.bytes) : undefined;
+      if (known !== undefined) {
+        report.known[known] = (report.known[known] ?? 0) + 1;
+      } else if (serverError || unanswered) {
         report.failures.push(`#${index} [${request.faults.join('; ')}] → ${status}: ${request.bytes.subarray(0, 300).toString('latin1').replace(/\r\n/g, '⏎')}`);
+        if (process.env.FUZZ_DUMP_DIR) writeFileSync(join(process.env.FUZZ_DUMP_DIR, `${name.replace(/[^A-Za-z0-9]+/g, '_')}-${index}.http`), request.bytes);
       }
     }
   };
@@ -401,16 +426,24 @@ export async function fuzzEndpoint(baseUrl: string, name: string, base: BaseFor,
 }
 
 /** Running totals over the whole fuzz suite, printed at the end of each face. */
-export const totals = { sent: 0, failures: 0 };
+export const totals = { sent: 0, failures: 0, known: 0 };
 
 /** Fuzzes one endpoint and asserts the run found nothing, naming the seed to replay a failure. */
-export async function expectNoServerErrors(baseUrl: string, name: string, base: BaseFor, errorLines: () => Array<Record<string, unknown>>): Promise<FuzzReport> {
+export async function expectNoServerErrors(baseUrl: string, name: string, base: BaseFor, errorLines: () => Array<Record<string, unknown>>, options: FuzzOptions = {}): Promise<FuzzReport> {
   printSeed();
   const before = errorLines().length;
-  const report = await fuzzEndpoint(baseUrl, name, base);
+  const report = await fuzzEndpoint(baseUrl, name, base, options);
   totals.sent += report.sent;
   totals.failures += report.failures.length;
-  const logged = errorLines().slice(before).map((line) => JSON.stringify(line).slice(0, 300));
+  const logged: string[] = [];
+  for (const line of errorLines().slice(before)) {
+    const known = options.knownLogLine?.(line);
+    if (known === undefined) logged.push(JSON.stringify(line).slice(0, 300));
+    else report.known[known] = (report.known[known] ?? 0) + 1;
+  }
+  totals.known += Object.values(report.known).reduce((sum, n) => sum + n, 0);
+  if (process.env.FUZZ_VERBOSE) console.log(`      ${name}: ${JSON.stringify(report.statuses)}`);
+  if (Object.keys(report.known).length > 0) console.log(`      ${name}: known open issues met: ${JSON.stringify(report.known)}`);
   expect(report.failures, `${name}: seed ${FUZZ_SEED}, ${report.failures.length} of ${report.sent} failed:\n${report.failures.slice(0, 8).join('\n')}`).to.deep.equal([]);
   expect(logged, `${name}: error-level log lines (seed ${FUZZ_SEED})`).to.deep.equal([]);
   return report;
