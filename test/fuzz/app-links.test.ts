@@ -3,7 +3,7 @@ import nock from 'nock';
 import { startAppLinksService, signedInUser, LWA } from '../app-links/support';
 import { Browser, authorizeQuery, createRider, hiddenField } from '../server/oauth/flow-helpers';
 import type { TestService } from '../support/service';
-import { type BaseFor, expectNoServerErrors, totals } from './support';
+import { type BaseFor, FACE_TIMEOUT_MS, expectNoServerErrors, totals } from './support';
 
 function cookieHeader(browser: Browser): Array<[string, string]> {
   const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
@@ -13,7 +13,7 @@ function cookieHeader(browser: Browser): Array<[string, string]> {
 const AUTHORIZE_FIELDS = (): Array<[string, string]> => [...new URLSearchParams(authorizeQuery({ code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }))];
 
 describe('fuzz: app-to-app linking (association files, JSON API, fallback pages)', function () {
-  this.timeout(120_000);
+  this.timeout(FACE_TIMEOUT_MS);
   let service: TestService;
   const endpoints = new Map<string, BaseFor>();
 

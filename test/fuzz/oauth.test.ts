@@ -3,7 +3,7 @@ import { startTestService, type TestService } from '../support/service';
 import { TEST_CLIENT_ID } from '../support/settings';
 import { ALEXA_REDIRECTS, authorizeQuery, basicAuth, Browser, createRider, obtainCode, openAuthorize, redeem, signIn } from '../server/oauth/flow-helpers';
 import { TEST_CLIENT_SECRET } from '../support/settings';
-import { type BaseFor, expectNoServerErrors, totals } from './support';
+import { type BaseFor, FACE_TIMEOUT_MS, expectNoServerErrors, totals } from './support';
 
 const LOGIN_WINDOW_MS = 901_000;
 
@@ -17,7 +17,7 @@ function pairs(query: string): Array<[string, string]> {
 }
 
 describe('fuzz: the authorization server (OAuth endpoints and pages)', function () {
-  this.timeout(120_000);
+  this.timeout(FACE_TIMEOUT_MS);
   let service: TestService;
   const endpoints = new Map<string, BaseFor>();
 

@@ -3,7 +3,7 @@ import { Browser, createRider, hiddenField, obtainCode, redeem } from '../server
 import { ADMIN, METRICS_TOKEN, OPS_ENV } from '../server/ops/helpers';
 import { rawRequest, requestBytes } from '../support/raw-http';
 import { startTestService, type TestService } from '../support/service';
-import { type BaseFor, expectNoServerErrors, totals } from './support';
+import { type BaseFor, FACE_TIMEOUT_MS, expectNoServerErrors, totals } from './support';
 
 function cookieHeader(browser: Browser): Array<[string, string]> {
   const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
@@ -11,7 +11,7 @@ function cookieHeader(browser: Browser): Array<[string, string]> {
 }
 
 describe('fuzz: health, metrics, the operator pages and unknown paths', function () {
-  this.timeout(120_000);
+  this.timeout(FACE_TIMEOUT_MS);
   let service: TestService;
   const endpoints = new Map<string, BaseFor>();
 

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { expect } from 'chai';
@@ -9,7 +9,8 @@ import { rawRequest, requestBytes } from '../support/raw-http';
  * cookies, credentials and fields, so the faults reach past the first check) and gets one to three faults
  * of the kinds below. Any 5xx, any request left unanswered, and any error-level log line is a failure.
  * The seed is printed; FUZZ_SEED=<seed> replays a run, FUZZ_REQUESTS=<n> changes the count per endpoint,
- * FUZZ_VERBOSE=1 prints each endpoint's answers by status, FUZZ_DUMP_DIR=<dir> writes each failing request there.
+ * FUZZ_VERBOSE=1 prints each endpoint's answers by status, FUZZ_DUMP_DIR=<dir> writes each failing request there,
+ * FUZZ_TALLY=<file> appends one JSON line per endpoint (the README's figures come from it).
  */
 
 /** Requests per endpoint (FUZZ_REQUESTS overrides). */
@@ -425,6 +426,9 @@ export async function fuzzEndpoint(baseUrl: string, name: string, base: BaseFor,
   return report;
 }
 
+/** Mocha's timeout for a face (FUZZ_TIMEOUT_MS overrides, for slow replays against old code). */
+export const FACE_TIMEOUT_MS = Number(process.env.FUZZ_TIMEOUT_MS ?? 120_000);
+
 /** Running totals over the whole fuzz suite, printed at the end of each face. */
 export const totals = { sent: 0, failures: 0, known: 0 };
 
@@ -443,6 +447,7 @@ export async function expectNoServerErrors(baseUrl: string, name: string, base: 
   }
   totals.known += Object.values(report.known).reduce((sum, n) => sum + n, 0);
   if (process.env.FUZZ_VERBOSE) console.log(`      ${name}: ${JSON.stringify(report.statuses)}`);
+  if (process.env.FUZZ_TALLY) appendFileSync(process.env.FUZZ_TALLY, `${JSON.stringify({ name, seed: FUZZ_SEED, sent: report.sent, failures: report.failures.length, errorLines: logged.length, statuses: report.statuses, known: report.known })}\n`);
   if (Object.keys(report.known).length > 0) console.log(`      ${name}: known open issues met: ${JSON.stringify(report.known)}`);
   expect(report.failures, `${name}: seed ${FUZZ_SEED}, ${report.failures.length} of ${report.sent} failed:\n${report.failures.slice(0, 8).join('\n')}`).to.deep.equal([]);
   expect(logged, `${name}: error-level log lines (seed ${FUZZ_SEED})`).to.deep.equal([]);
