@@ -66,6 +66,19 @@ describe('body errors on every express route that reads a body', () => {
     expect(errorLines(), JSON.stringify(errorLines()).slice(0, 500)).to.deep.equal([]);
   });
 
+  it('answers the same on the hot routes: 400 from the token endpoint, the skill’s generic 400', async () => {
+    for (const coding of ['gzip', 'deflate', 'br']) {
+      const token = await post(service, '/oauth/token', { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': coding }, 'grant_type=refresh_token');
+      expect(token.status, coding).to.equal(400);
+      expectFaceError('oauth-json', token, 'The request body could not be decoded: it does not match its Content-Encoding.', `/oauth/token ${coding}`);
+      const skill = await post(service, '/alexa', { 'content-type': 'application/json', 'content-encoding': coding }, '{}');
+      expect(skill.status, coding).to.equal(400);
+    }
+    const unknown = await post(service, '/oauth/token', { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'compress' }, 'a=1');
+    expect(unknown.status).to.equal(415);
+    expect(errorLines(), JSON.stringify(errorLines()).slice(0, 500)).to.deep.equal([]);
+  });
+
   it('answers 415 for an encoding or a charset it does not read, and 400 for malformed JSON', async () => {
     for (const route of BODY_ROUTES) {
       const coding = await post(service, route.path, { 'content-type': CONTENT_TYPE[route.body], 'content-encoding': 'compress' }, SAMPLE[route.body]);
