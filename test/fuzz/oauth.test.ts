@@ -103,3 +103,30 @@ describe('fuzz: the authorization server (OAuth endpoints and pages)', function 
     expect(tokens.access_token).to.be.a('string');
   });
 });
+
+describe('fuzz: the development callback pages (mounted when no redirect URI is configured)', function () {
+  this.timeout(FACE_TIMEOUT_MS);
+  let service: TestService;
+
+  before(async () => {
+    service = await startTestService({ env: { ALEXA_VENDOR_ID: '' } });
+  });
+  after(() => service?.close());
+
+  const errorLines = (): Array<Record<string, unknown>> => service.logs.lines.filter((line) => (line.level as number) >= 50);
+
+  it('GET /oauth/dev/start: no 5xx and no unanswered request', async () => {
+    expect((await fetch(`${service.url}/oauth/dev/start`, { redirect: 'manual' })).status).to.be.below(400);
+    await expectNoServerErrors(service.url, 'GET /oauth/dev/start', () => ({ method: 'GET', path: '/oauth/dev/start' }), errorLines);
+  });
+
+  it('GET /oauth/dev/callback: no 5xx and no unanswered request', async () => {
+    const base: BaseFor = (prng) => ({
+      method: 'GET',
+      path: '/oauth/dev/callback',
+      query: prng.chance(0.5) ? [['code', 'x'.repeat(43)], ['state', 'dev-state']] : [['error', 'access_denied'], ['error_description', 'The user said no'], ['state', 'dev-state']],
+    });
+    await expectNoServerErrors(service.url, 'GET /oauth/dev/callback', base, errorLines);
+    expect((await fetch(`${service.url}/oauth/dev/callback?code=abc&state=s`)).status).to.equal(200);
+  });
+});
