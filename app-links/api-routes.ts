@@ -1,8 +1,8 @@
-import express, { type Request, type Response, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { OAuthError } from '../server/errors';
-import { declaredLengthWithin } from '../server/http/body-limit';
 import { issueAuthorizationCode, paramsFromJson, responseUrl, validateAuthorization } from './authorize';
 import { currentUser, requireUser } from './bearer';
+import { jsonBody } from './json-body';
 import { completeLinking } from './complete';
 import type { AppLinksContext } from './context';
 import { startLinking } from './start';
@@ -25,7 +25,7 @@ const JSON_LIMIT_BYTES = 16 * 1024;
  */
 export function appLinksApi(ctx: AppLinksContext): Router {
   const router = Router();
-  const json = [declaredLengthWithin(JSON_LIMIT_BYTES), express.json({ limit: JSON_LIMIT_BYTES, strict: true })];
+  const json = jsonBody(JSON_LIMIT_BYTES);
   const user = requireUser(ctx.users);
   const noStore = (_req: Request, res: Response, next: () => void) => {
     res.setHeader('Cache-Control', 'no-store');
