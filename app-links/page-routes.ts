@@ -1,7 +1,8 @@
 import cookieParser from 'cookie-parser';
-import { type Request, type Response, Router } from 'express';
+import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Account } from '../server/accounts/directory';
 import { ServiceError } from '../server/errors';
+import { toServiceError } from '../server/http/error-handler';
 import { recordAppLinkFailure } from '../server/ops/app-links-observer';
 import type { AuthorizationRequest } from '../server/oauth/authorization-request';
 import { allowFormActionTo, originOf } from '../server/oauth/csp';
@@ -37,7 +38,7 @@ const FORM_LIMITS = { code: 2048, state: 4096, csrf: 64, username: 254, password
  */
 export function appLinksPages(ctx: AppLinksContext): Router {
   const router = Router();
-  const form = formBody('16kb');
+  const form = formBody(16 * 1024);
   const cookies = cookieParser();
   const settings = ctx.services.settings;
   const secure = settings.publicUrl.startsWith('https://');
@@ -154,6 +155,7 @@ export function appLinksPages(ctx: AppLinksContext): Router {
     });
   });
 
+  router.use(pageRefusals(ctx));
   return router;
 }
 
@@ -240,26 +242,42 @@ function sendPage(res: Response, status: number, page: string): void {
 
 /** Runs a page handler; a refusal becomes a page that explains it (never a JSON body or a bare 500). */
 async function asPage(ctx: AppLinksContext, req: Request, res: Response, handler: () => Promise<void>): Promise<void> {
-  const p = pageContext(ctx.services.settings, req);
   try {
     await handler();
   } catch (error) {
-    await recordAppLinkFailure(ctx.services, req, res, error);
-    if (!(error instanceof ServiceError)) {
-      req.log.error({ event: 'http.error', err: error }, 'page failed');
-      sendPage(res, 500, problemPage(p, { title: p.text.failedTitle, message: p.text.appFailedMessage, code: 'server_error' }));
-      return;
-    }
-    // App-link codes carry descriptions written for people, outages included; other 5xx stay generic.
-    const known = error.code in APP_LINK_ERRORS;
-    req.log[error.status >= 500 ? 'warn' : 'info']({ event: 'app_links.page_refused', code: error.code, reason: error.reason }, 'page refused');
-    if (error.status === 503) res.setHeader('Retry-After', '5');
-    // The visitor reads words for people in their language; outside production the English description
-    // (which may name a parameter or a redirect URL) is shown beside them for whoever runs the service.
-    const words = wordsFor(p.text, error, ctx.services.settings.oauth.clientName);
-    const detail = error.expose || known ? error.description : undefined;
-    sendPage(res, error.status, problemPage(p, { ...words, code: error.code, detail }));
+    await sendRefusalPage(ctx, req, res, error);
   }
+}
+
+/**
+ * The pages' error middleware, for what fails before a page handler runs (a body that cannot be read:
+ * too large, not matching its Content-Encoding, an unknown charset): the same page as asPage's.
+ */
+function pageRefusals(ctx: AppLinksContext) {
+  return async (error: unknown, req: Request, res: Response, _next: NextFunction): Promise<void> => {
+    await sendRefusalPage(ctx, req, res, error);
+  };
+}
+
+async function sendRefusalPage(ctx: AppLinksContext, req: Request, res: Response, error: unknown): Promise<void> {
+  const p = pageContext(ctx.services.settings, req);
+  const failure = toServiceError(error);
+  await recordAppLinkFailure(ctx.services, req, res, error);
+  if (res.headersSent) return;
+  if (failure.status === 500 && !(error instanceof ServiceError)) {
+    req.log.error({ event: 'http.error', err: error }, 'page failed');
+    sendPage(res, 500, problemPage(p, { title: p.text.failedTitle, message: p.text.appFailedMessage, code: 'server_error' }));
+    return;
+  }
+  // App-link codes carry descriptions written for people, outages included; other 5xx stay generic.
+  const known = failure.code in APP_LINK_ERRORS;
+  req.log[failure.status >= 500 ? 'warn' : 'info']({ event: 'app_links.page_refused', code: failure.code, reason: failure.reason }, 'page refused');
+  if (failure.status === 503) res.setHeader('Retry-After', '5');
+  // The visitor reads words for people in their language; outside production the English description
+  // (which may name a parameter or a redirect URL) is shown beside them for whoever runs the service.
+  const words = wordsFor(p.text, failure, ctx.services.settings.oauth.clientName);
+  const detail = failure.expose || known ? failure.description : undefined;
+  sendPage(res, failure.status, problemPage(p, { ...words, code: failure.code, detail }));
 }
 
 /** The title and message a refusal shows, by code: what happened and what to do next. */
