@@ -6,7 +6,9 @@ import type { Browser, Page } from 'playwright-core';
 import { ALEXA_API, ENABLED, isolateNetwork, mockDiscovery, mockEnable, mockLwaToken, signedInUser, startAppLinksService, startAttempt } from '../../app-links/support';
 import { axeContext, axeViolations, fitsWidth, WIDTHS } from '../../support/axe';
 import { launchBrowser, screenshot } from '../../support/browser';
-import type { TestService } from '../../support/service';
+import { startOidcProvider, type TestOidcProvider, UPSTREAM_CLIENT_ID, UPSTREAM_CLIENT_SECRET } from '../../support/oidc-provider';
+import { freePort } from '../../support/ports';
+import { startTestService, type TestService } from '../../support/service';
 import { TEST_CLIENT_ID } from '../../support/settings';
 import { ALEXA_REDIRECTS, authorizeQuery, createRider, PASSWORD, USERNAME } from '../oauth/flow-helpers';
 
@@ -128,6 +130,72 @@ describe('every end-user page passes axe-core at 360 and 1280 px (chromium, bran
         await checkPage(page, 'app-links-cancelled', width, cspViolations);
         await page.goto(`${service.url}/app-links/return?code=abc&state=${'Q'.repeat(43)}`);
         await checkPage(page, 'app-links-refused', width, cspViolations);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
+
+describe('the upstream sign-in pages and the development callback page pass axe-core at 360 and 1280 px', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let provider: TestOidcProvider;
+  let upstream: TestService;
+  let developing: TestService;
+  before(async () => {
+    browser = await launchBrowser();
+    const port = await freePort();
+    provider = await startOidcProvider({ redirectUri: `http://127.0.0.1:${port}/oauth/upstream/callback` });
+    upstream = await startTestService({
+      env: {
+        ...brandEnv(),
+        PORT: String(port),
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        LOGIN_SOURCE: 'oidc',
+        LOGIN_UPSTREAM_ISSUER: provider.issuer,
+        LOGIN_UPSTREAM_CLIENT_ID: UPSTREAM_CLIENT_ID,
+        LOGIN_UPSTREAM_CLIENT_SECRET: UPSTREAM_CLIENT_SECRET,
+        LOGIN_UPSTREAM_NAME: 'Ride Hailer ID',
+      },
+    });
+    // No redirect URI configured: the development callback page stands in for Alexa.
+    developing = await startTestService({ env: { ALEXA_VENDOR_ID: '' } });
+    await createRider(developing);
+  });
+  after(async () => {
+    await browser?.close();
+    await upstream?.close();
+    await provider?.close();
+    await developing?.close();
+  });
+
+  for (const width of WIDTHS) {
+    it(`the sign-in link page after "use another account", an upstream failure page, and the callback page at ${width} px`, async () => {
+      const context = await axeContext(browser, width);
+      const page = await context.newPage();
+      const cspViolations: string[] = [];
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+      });
+      await context.route('https://pitangui.amazon.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Alexa</title>' }));
+      try {
+        await page.goto(`${upstream.url}/oauth/authorize?${authorizeQuery()}`);
+        await page.locator('input[name=login]').fill('ivy');
+        await page.locator('input[name=password]').fill('any password');
+        await page.locator('button[type=submit]').click();
+        await page.waitForURL(/\/oauth\/consent/);
+        await page.getByRole('button', { name: 'Not you? Use another account' }).click();
+        expect(await page.locator('#upstream-sign-in').innerText()).to.equal('Sign in with Ride Hailer ID');
+        await checkPage(page, 'upstream-login', width, cspViolations);
+
+        await page.goto(`${upstream.url}/oauth/upstream/callback?code=stale&state=stale`);
+        expect(await page.locator('h1').innerText()).to.equal('This sign-in has expired');
+        await checkPage(page, 'upstream-expired', width, cspViolations);
+
+        const devBase = developing.services.settings.oauth.devCallbackUri as string;
+        await page.goto(`${devBase}?code=a-code-for-the-developer&state=dev`);
+        await checkPage(page, 'dev-callback', width, cspViolations);
       } finally {
         await context.close();
       }
