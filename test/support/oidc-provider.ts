@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
@@ -19,7 +19,9 @@ interface ProviderContext {
   oidc: {
     client?: { clientId: string };
     session?: { accountId?: string };
-    provider: { Grant: new (fields: { accountId: string; clientId: string }) => { addOIDCScope(scope: string): void; save(): Promise<string> } };
+    provider: {
+      Grant: new (fields: { accountId: string; clientId: string }) => { addOIDCScope(scope: string): void; addResourceScope(resource: string, scope: string): void; save(): Promise<string> };
+    };
   };
 }
 
@@ -38,15 +40,29 @@ export interface TestOidcProvider {
   names: Map<string, string>;
   /** Token requests the provider received. */
   tokenRequests: number;
+  /** Where its keys are published (the provider's jwks_uri). */
+  jwksUrl: string;
+  /** Its userinfo endpoint. */
+  userinfoUrl: string;
+  /**
+   * Signs `login` in through the provider's own pages and redeems the code for an access token for
+   * `resource` (one of `resourceServers`): a JWT whose audience is that API, as the company's app
+   * would hold. Throws when the provider refuses.
+   */
+  accessTokenFor(login: string, resource: string): Promise<string>;
   close(): Promise<void>;
 }
+
+/** A scope of the resource servers (APIs) the provider issues JWT access tokens for. */
+export const API_SCOPE = 'rides';
 
 /**
  * node-oidc-provider 9 on loopback, with its development sign-in pages (any login and password is
  * accepted; the login becomes the `sub`) and one confidential client whose redirect URI is the given
  * one. `idTokenAlg` registers the client for another ID token algorithm (HS256 tests validation).
  */
-export async function startOidcProvider(options: { redirectUri: string; idTokenAlg?: 'RS256' | 'HS256' }): Promise<TestOidcProvider> {
+export async function startOidcProvider(options: { redirectUri: string; idTokenAlg?: 'RS256' | 'HS256'; resourceServers?: string[] }): Promise<TestOidcProvider> {
+  const resourceServers = options.resourceServers ?? [];
   const server: Server = createServer();
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -57,6 +73,9 @@ export async function startOidcProvider(options: { redirectUri: string; idTokenA
     behaviour: { withoutPkce: false, stallToken: false },
     names,
     tokenRequests: 0,
+    jwksUrl: `${issuer}/jwks`,
+    userinfoUrl: `${issuer}/me`,
+    accessTokenFor: (login, resource) => accessTokenFor(issuer, options.redirectUri, login, resource),
     close: async () => {
       for (const res of stalled) res.destroy();
       server.closeAllConnections();
@@ -76,6 +95,18 @@ export async function startOidcProvider(options: { redirectUri: string; idTokenA
       },
     ],
     enabledJWA: { idTokenSigningAlgValues: ['RS256', 'HS256'] },
+    features: {
+      // Each configured API gets JWT access tokens with itself as the audience (RFC 8707, RFC 9068).
+      resourceIndicators: {
+        enabled: true,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx: unknown, resource: string) => {
+          // Only the configured APIs; anything else fails the request (the tests never ask for one).
+          if (!resourceServers.includes(resource)) throw new Error(`unknown resource ${resource}`);
+          return { scope: API_SCOPE, audience: resource, accessTokenFormat: 'jwt', accessTokenTTL: 600, jwt: { sign: { alg: 'RS256' } } };
+        },
+      },
+    },
     claims: { openid: ['sub'], profile: ['name'], email: ['email'] },
     cookies: { keys: ['test-provider-cookie-key-0123456789'] },
     jwks: { keys: [{ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid: 'test-rsa', alg: 'RS256', use: 'sig' }] },
@@ -91,6 +122,7 @@ export async function startOidcProvider(options: { redirectUri: string; idTokenA
       if (!accountId || !clientId) return undefined;
       const grant = new ctx.oidc.provider.Grant({ accountId, clientId });
       grant.addOIDCScope('openid profile email');
+      for (const resource of resourceServers) grant.addResourceScope(resource, API_SCOPE);
       await grant.save();
       return grant;
     },
@@ -111,4 +143,61 @@ export async function startOidcProvider(options: { redirectUri: string; idTokenA
     handle(req, res);
   });
   return harness;
+}
+
+/** A cookie jar of one: every cookie the provider set goes back with every request (paths ignored). */
+class Jar {
+  private readonly cookies = new Map<string, string>();
+
+  header(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  take(response: Response): Response {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const eq = pair.indexOf('=');
+      if (eq > 0) this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+    return response;
+  }
+}
+
+/** The authorization code flow through the provider's development pages, then the code redeemed for `resource`. */
+async function accessTokenFor(issuer: string, redirectUri: string, login: string, resource: string): Promise<string> {
+  const jar = new Jar();
+  const step = async (url: string, init: RequestInit = {}): Promise<string> => {
+    const response = jar.take(await fetch(new URL(url, issuer), { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: jar.header() } }));
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status >= 400 || !location) throw new Error(`provider answered ${response.status} at ${url}: ${(await response.text()).slice(0, 300)}`);
+    return location;
+  };
+  const verifier = randomBytes(32).toString('base64url');
+  const query = new URLSearchParams({
+    client_id: UPSTREAM_CLIENT_ID,
+    response_type: 'code',
+    redirect_uri: redirectUri,
+    scope: `openid profile ${API_SCOPE}`,
+    resource,
+    state: randomBytes(8).toString('hex'),
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  });
+  const interaction = await step(`/auth?${query.toString()}`);
+  const resume = await step(interaction, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ prompt: 'login', login, password: 'any password' }).toString(),
+  });
+  const callback = new URL(await step(resume));
+  const code = callback.searchParams.get('code');
+  if (!code) throw new Error(`provider sent no code: ${callback.href}`);
+  const token = await fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${UPSTREAM_CLIENT_ID}:${UPSTREAM_CLIENT_SECRET}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, resource }).toString(),
+  });
+  const body = (await token.json()) as { access_token?: string; error?: string; error_description?: string };
+  if (!body.access_token) throw new Error(`token refused: ${body.error ?? token.status} ${body.error_description ?? ''}`);
+  return body.access_token;
 }
