@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { ALEXA_API, ENABLED, isolateNetwork, mockDiscovery, mockEnable, mockLwaToken, signedInUser, startAppLinksService, startAttempt } from '../../app-links/support';
+import { PAGE_MESSAGES } from '../../../server/views/i18n';
 import { axeContext, axeViolations, fitsWidth, WIDTHS } from '../../support/axe';
 import { launchBrowser, screenshot } from '../../support/browser';
 import { startOidcProvider, type TestOidcProvider, UPSTREAM_CLIENT_ID, UPSTREAM_CLIENT_SECRET } from '../../support/oidc-provider';
@@ -168,6 +169,23 @@ describe('the upstream sign-in pages and the development callback page pass axe-
     await upstream?.close();
     await provider?.close();
     await developing?.close();
+  });
+
+  it('keeps the ui_locales language through the round trip to the provider (consent in Japanese)', async () => {
+    const context = await axeContext(browser, 360);
+    const page = await context.newPage();
+    try {
+      await page.goto(`${upstream.url}/oauth/authorize?${authorizeQuery({ ui_locales: 'ja-JP' })}`);
+      await page.locator('input[name=login]').fill('kenji');
+      await page.locator('input[name=password]').fill('any password');
+      await page.locator('button[type=submit]').click();
+      await page.waitForURL(/\/oauth\/consent/);
+      expect(await page.locator('html').getAttribute('lang')).to.equal('ja-JP');
+      expect(await page.locator('h1').innerText()).to.equal(PAGE_MESSAGES['ja-JP'].consentTitle('Alexa'));
+      await checkPage(page, 'upstream-consent-ja-JP', 360, []);
+    } finally {
+      await context.close();
+    }
   });
 
   for (const width of WIDTHS) {
