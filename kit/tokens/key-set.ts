@@ -13,6 +13,7 @@ export class KeySetUnavailableError extends Error {
   }
 }
 
+/** How a {@link RemoteKeySet} finds its keys and paces its downloads. */
 export interface RemoteKeySetOptions {
   /** Where the JWKS is; asked once per download, so it may discover the URL lazily. */
   url: () => Promise<string>;

@@ -61,5 +61,7 @@ export function introspectionEndpoint(services: Services): Array<RequestHandler 
 function activeAnswer(claims: AccessTokenClaims): Record<string, unknown> {
   const answer: Record<string, unknown> = { active: true, token_type: 'Bearer' };
   for (const name of ANSWERED_CLAIMS) if (claims[name] !== undefined) answer[name] = claims[name];
+  // RFC 7662 §2.2 names the human-readable identifier `username`.
+  if (claims.preferred_username !== undefined) answer.username = claims.preferred_username;
   return answer;
 }

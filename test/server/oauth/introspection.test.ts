@@ -142,3 +142,20 @@ describe('introspection settings', () => {
     expect(loadSettings(base).oauth.accessTokenClaims).to.deep.equal([]);
   });
 });
+
+describe('introspection with profile claims in tokens', () => {
+  let service: TestService;
+  before(async () => {
+    service = await startTestService({ env: { ACCESS_TOKEN_CLAIMS: 'username,name', INTROSPECTION_CLIENT_ID: RESOURCE_SERVER.id, INTROSPECTION_CLIENT_SECRET: RESOURCE_SERVER.secret } });
+    await createRider(service);
+  });
+  after(async () => service?.close());
+
+  it('repeats them, with RFC 7662\'s username', async () => {
+    const { code, redirectUri } = await obtainCode(service);
+    const access = (await redeem(service, code, redirectUri)).access_token as string;
+    const result = await postToken(service, { token: access }, 'basic', '/oauth/introspect', RESOURCE_SERVER);
+    expect(result.body).to.include({ active: true, username: 'rider@example.com', preferred_username: 'rider@example.com', name: 'Test Rider' });
+    expect(result.body).to.not.have.property('email');
+  });
+});
