@@ -203,11 +203,14 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     return entry.pending;
   };
 
-  const revocationOf = async (token: string, key: string, found: VerifiedAccessToken): Promise<'revoked' | 'unavailable' | undefined> => {
+  const revocationOf = async (token: string, key: string, found: VerifiedAccessToken): Promise<'revoked' | 'expired' | 'unavailable' | undefined> => {
     try {
       if (options.isRevoked && (await options.isRevoked(found.claims))) return 'revoked';
       const credentials = options.introspection;
-      if (credentials && !(await introspectionSays(token, key, async () => (await discovery.endpoints()).introspectionEndpoint, credentials))) return 'revoked';
+      if (credentials && !(await introspectionSays(token, key, async () => (await discovery.endpoints()).introspectionEndpoint, credentials))) {
+        // Inside our clock tolerance the issuer may already count the token expired: say so, not "revoked".
+        return clock.now() >= found.expiresAt.getTime() ? 'expired' : 'revoked';
+      }
       return undefined;
     } catch (error) {
       options.onEvent?.('tokens.revocation_check_failed', { reason: error instanceof Error ? error.message : String(error) });
@@ -234,9 +237,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         verified.set(key, found, { ttl: Math.max(1, found.expiresAt.getTime() + clockTolerance * 1000 - clock.now()) });
       }
       const revoked = await revocationOf(token, key, found);
-      if (revoked === 'revoked') {
+      if (revoked === 'revoked' || revoked === 'expired') {
         verified.delete(key);
-        return refuse(key, 'revoked', Math.max(1, found.expiresAt.getTime() + clockTolerance * 1000 - clock.now()));
+        return refuse(key, revoked, Math.max(1, found.expiresAt.getTime() + clockTolerance * 1000 - clock.now()));
       }
       if (revoked === 'unavailable') return { ok: false, reason: 'unavailable' };
       return { ok: true, token: found };

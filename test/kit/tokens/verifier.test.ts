@@ -202,3 +202,19 @@ describe('linkwright/tokens: createTokenVerifier against a running Linkwright', 
     expect(perCallUs).to.be.below(40);
   });
 });
+
+describe('linkwright/tokens: expiry seen by introspection inside the clock tolerance', () => {
+  let service: TestService;
+  before(async () => {
+    service = await startLinkwright();
+  });
+  after(async () => service?.close());
+
+  it('is reported as expired, not revoked', async () => {
+    const { token } = await issueToken(service);
+    const verifier = createTokenVerifier({ issuer: service.services.settings.publicUrl, clock: service.clock, introspection: RESOURCE_SERVER, clockToleranceSec: 30 });
+    expect((await verifier.verify(token)).ok).to.equal(true);
+    service.clock.advance(service.services.accessTokens.ttlSec * 1000 + 10_000);
+    expect(await verifier.verify(token)).to.deep.equal({ ok: false, reason: 'expired' });
+  });
+});
