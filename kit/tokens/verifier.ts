@@ -122,6 +122,14 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     // Symmetric algorithms would let anyone holding the public JWKS forge tokens (key confusion).
     throw new TypeError('createTokenVerifier: algorithms must be asymmetric (ES256, ES384, RS256, PS256, EdDSA…)');
   }
+  for (const name of ['clockToleranceSec', 'revocationCheckMs', 'timeoutMs', 'jwksCooldownMs', 'jwksMaxAgeMs', 'cacheSize'] as const) {
+    const value = options[name];
+    const least = name === 'cacheSize' ? 1 : 0;
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < least)) throw new TypeError(`createTokenVerifier: options.${name} must be a number ≥ ${least}`);
+  }
+  if (options.introspection && (typeof options.introspection.clientId !== 'string' || typeof options.introspection.clientSecret !== 'string' || options.introspection.clientId === '')) {
+    throw new TypeError('createTokenVerifier: options.introspection needs clientId and clientSecret');
+  }
   const audience = options.audience ?? issuer;
   const timeoutMs = options.timeoutMs ?? 3000;
   const revocationCheckMs = options.revocationCheckMs ?? 5000;

@@ -71,6 +71,15 @@ describe('linkwright/tokens: createTokenVerifier against a running Linkwright', 
     expect(() => createTokenVerifier({ issuer: service.services.settings.publicUrl, algorithms: ['none'] })).to.throw(TypeError);
   });
 
+  it('refuses options it cannot work with, at creation', () => {
+    const issuer = service.services.settings.publicUrl;
+    expect(() => createTokenVerifier({} as TokenVerifierOptions)).to.throw(TypeError, /issuer/);
+    expect(() => createTokenVerifier({ issuer: 'link.example.com' })).to.throw(TypeError, /issuer/);
+    expect(() => createTokenVerifier({ issuer, revocationCheckMs: -1 })).to.throw(TypeError, /revocationCheckMs/);
+    expect(() => createTokenVerifier({ issuer, cacheSize: Number.NaN })).to.throw(TypeError, /cacheSize/);
+    expect(() => createTokenVerifier({ issuer, introspection: { clientId: '', clientSecret: 'x' } })).to.throw(TypeError, /introspection/);
+  });
+
   it('refuses malformed tokens: garbage, wrong typ, missing claims, oversized', async () => {
     const key = service.services.keys.active;
     const base = { iss: service.services.settings.publicUrl, aud: service.services.settings.publicUrl, sub: 'u', client_id: TEST_CLIENT_ID, exp: Math.floor(service.clock.now() / 1000) + 600 };
