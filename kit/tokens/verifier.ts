@@ -189,11 +189,15 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     }
   };
 
+  // After a failed introspection every token waits RETRY_AFTER_FAILURE_MS before the next call, so an
+  // outage costs the issuer one request per interval, not one per incoming request.
+  let introspectionFailedAt = Number.NEGATIVE_INFINITY;
   const introspectionSays = async (token: string, key: string, endpoint: () => Promise<string>, credentials: IntrospectionCredentials): Promise<boolean> => {
     const now = clock.now();
     const check = revocationChecks.get(key);
     if (check?.pending) return check.pending;
     if (check && now - check.checkedAt < revocationCheckMs) return true;
+    if (now - introspectionFailedAt < RETRY_AFTER_FAILURE_MS) throw new Error('introspection failed moments ago');
     const entry: RevocationCheck = { checkedAt: check?.checkedAt ?? Number.NEGATIVE_INFINITY };
     entry.pending = endpoint()
       .then((url) => introspect(url, credentials, token, timeoutMs))
@@ -203,6 +207,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
           return active;
         },
         (error: unknown) => {
+          introspectionFailedAt = clock.now();
           revocationChecks.delete(key);
           throw error;
         },

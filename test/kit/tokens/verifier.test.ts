@@ -180,6 +180,13 @@ describe('linkwright/tokens: createTokenVerifier against a running Linkwright', 
     const verifier = verifierFor({ introspection: { clientId: RESOURCE_SERVER.clientId, clientSecret: 'wrong' }, onEvent: (event) => events.push(event) });
     expect(await verifier.verify(token)).to.deep.equal({ ok: false, reason: 'unavailable' });
     expect(events).to.include('tokens.revocation_check_failed');
+    // While it fails, other tokens are answered at once without asking again (one call per retry interval).
+    const calls = introspections(service);
+    for (let i = 0; i < 5; i += 1) expect(await verifier.verify((await issueToken(service)).token)).to.deep.equal({ ok: false, reason: 'unavailable' });
+    expect(introspections(service)).to.equal(calls);
+    service.clock.advance(2001);
+    await verifier.verify(token);
+    expect(introspections(service)).to.equal(calls + 1);
   });
 
   it('answers unavailable when the JWKS cannot be downloaded, and keeps using keys it already holds', async () => {
