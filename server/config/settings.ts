@@ -5,6 +5,7 @@ import { parseAmazonUrls, type AmazonUrls } from './amazon';
 import { parseSkillSettings, type SkillSettings } from '../skill/settings';
 import { parseAppLinksSettings, type AppLinksSettings } from '../../app-links/settings';
 import { parseOpsSettings, type OpsSettings } from '../ops/settings';
+import { readResourceServerSettings, type ResourceServerSettings } from '../oauth/resource-server-settings';
 import { parseLoginSource, type LoginSource } from '../oauth/sign-in/settings';
 import { PAGE_LOCALES, type PageLocale } from '../views/i18n/locales';
 import { parseBrandSettings, type BrandSettings } from './brand';
@@ -25,7 +26,7 @@ export const DEV_CALLBACK_PATH = '/oauth/dev/callback';
 export const MIN_ACCESS_TOKEN_TTL = 360; // Alexa rejects shorter-lived access tokens.
 const DAY = 86_400;
 
-export interface OAuthSettings {
+export interface OAuthSettings extends ResourceServerSettings {
   clientId: string;
   clientSecret: string;
   /** True when the secret was generated at start (development only); it is printed once. */
@@ -196,6 +197,7 @@ function readOAuth(read: EnvReader, production: boolean, publicUrl: string, serv
     clientName: read.string('OAUTH_CLIENT_NAME') ?? 'Alexa',
     serviceName,
     devCallbackUri,
+    ...readResourceServerSettings(read, production, clientId),
   };
 }
 
