@@ -91,7 +91,7 @@ export function colourStylesheet(color: string): string {
   const text = contrastRatio(color, '#ffffff') >= contrastRatio(color, '#000000') ? '#ffffff' : '#000000';
   return `:root { --brand: ${color}; --brand-text: ${text}; }
 .card { border-top: 0.25rem solid var(--brand); }
-button:not(.secondary):not(.link) { background: var(--brand); border-color: var(--brand); color: var(--brand-text); }
+button:not(.secondary):not(.link), a.button { background: var(--brand); border-color: var(--brand); color: var(--brand-text); }
 `;
 }
 

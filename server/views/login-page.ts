@@ -26,7 +26,7 @@ export function loginPage(page: PageContext, model: LoginPageModel): string {
     // A link, not a form: a form's redirect to the provider would need the provider in CSP form-action.
     const restart = `/oauth/authorize?${new URLSearchParams(model.upstream.restart).toString()}`;
     const body = html`<p>${text.upstreamIntro(model.upstream.name, model.clientName)}</p>
-<p><a href="${restart}" id="upstream-sign-in">${text.upstreamButton(model.upstream.name)}</a></p>`;
+<p><a href="${restart}" id="upstream-sign-in" class="button">${text.upstreamButton(model.upstream.name)}</a></p>`;
     return renderPage(page, { title: text.signInTitle(model.clientName), body });
   }
   const body = html`<p>${text.signInIntro(page.brand.name, model.clientName)}</p>
