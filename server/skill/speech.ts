@@ -15,7 +15,7 @@ export function ssmlText(text: string): string {
  * A complete, valid Alexa response that apologises and ends the session: what the endpoint answers
  * when something fails outside the skill's own error handler (never a 500, never an empty body).
  */
-export function apologyEnvelope(locale: string | undefined, skillName: string): ResponseEnvelope {
+export function apologyEnvelope(locale: unknown, skillName: string): ResponseEnvelope {
   return {
     version: '1.0',
     response: {
