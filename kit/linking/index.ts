@@ -11,6 +11,7 @@ export { LinkPromptBook, LINK_PROMPTS, linkPromptLocale, speak, type LinkPrompts
 export { createProviderResolver, type LwaProviderOptions, type OidcProviderOptions, type ProviderOptions } from './providers';
 export { readResume, type ResumeOutcome, type ResumeResult } from './resume';
 export { handleSkillEvent, type SkillEventDeps } from './skill-events';
+export { issuerRevocation, type IssuerClient } from './issuer-revocation';
 export { ssmlSpeech, ssmlText } from './ssml';
 export { JwksKeySet, type JwksOptions, type VerificationKey } from './resolvers/jwks';
 export { LwaTokenResolver, type LwaResolverOptions } from './resolvers/lwa-resolver';
