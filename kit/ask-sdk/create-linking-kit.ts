@@ -13,6 +13,7 @@ import {
   speak,
   ssmlSpeech,
   tokensOf,
+  tokenToUse,
   type LinkedUser,
   type LinkPrompts,
   type LinkStore,
@@ -144,8 +145,7 @@ export function createLinkingKit(options: LinkingKitOptions): LinkingKit {
   }
 
   function linkAccountResponse(input: HandlerInput, answer: LinkAccountResponseOptions = {}): Response {
-    const tokens = tokensOf(input.requestEnvelope);
-    const tokenPresent = tokens.personId !== undefined ? tokens.personToken !== undefined : tokens.userToken !== undefined;
+    const tokenPresent = tokenToUse(tokensOf(input.requestEnvelope), options).token !== undefined;
     const cardSentence = answer.reason === 'requested' ? 'linkCardRequested' : 'linkNeeded';
     return buildLinkAnswer({
       voiceForward: voiceForward && answer.cardOnly !== true,
