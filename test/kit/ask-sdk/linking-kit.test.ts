@@ -164,6 +164,17 @@ describe('linkwright/ask-sdk: createLinkingKit against a running Linkwright', fu
       expect(stale.response.directives).to.equal(undefined);
     });
 
+    it('starts voice-forward for a recognized person without a link (their level has no token), the card when the level used has a token', async () => {
+      const kit = (allowSharedAccountForPersons: boolean) => createLinkingKit({ ...options, voiceForward: true, allowSharedAccountForPersons });
+      const answer = (allow: boolean) => {
+        const k = kit(allow);
+        const handler: RequestHandler = { canHandle: () => true, handle: (input) => k.linkAccountResponse(input) };
+        return SkillBuilders.custom().addRequestHandlers(handler).create().invoke(withPerson(launchRequest({ clock: service.clock, accessToken: 'stale-account-token' }), 'amzn1.ask.person.P'));
+      };
+      expect((await answer(false)).response.directives?.[0]?.type).to.equal('Connections.StartConnection');
+      expect((await answer(true)).response.card).to.deep.equal({ type: 'LinkAccount' });
+    });
+
     it('answers every SessionResumedRequest outcome of its own, the card as the safe fallback; another skill’s resume passes on', async () => {
       const skill = companySkill(createLinkingKit({ ...options, voiceForward: true }));
       const ours = encodeConnectionToken({ then: 'x' });
