@@ -4,9 +4,9 @@ import { expect } from 'chai';
 
 const ROOT = resolve(__dirname, '../..');
 const KIT = join(ROOT, 'kit');
-const IMPORT = /^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
+const IMPORT = /^\s*(?:import|export)\s(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
 /** The packages the kit may use at run time: nothing of the service's stack. */
-const KIT_PACKAGES = ['ask-sdk-core', 'ask-sdk-model', 'axios', 'jsonwebtoken', 'lru-cache', 'node-forge'];
+const KIT_PACKAGES = ['ask-sdk-core', 'ask-sdk-model', 'axios', 'jsonwebtoken', 'jose', 'lru-cache', 'node-forge'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -22,6 +22,7 @@ function importsOf(file: string): string[] {
 }
 
 describe('kit: dependencies point one way', () => {
+  // Type-only imports vanish at run time (express's types for the tokens middleware a company mounts).
   it('kit/ imports nothing outside kit/ but node built-ins and its own few packages', () => {
     const offending: string[] = [];
     for (const file of sources(KIT)) {
