@@ -11,6 +11,7 @@ import type { TestService } from '../support/service';
 import { linkRider, startSkillService } from '../server/skill/skill-test-kit';
 
 const run = promisify(execFile);
+const INTROSPECTION = { INTROSPECTION_CLIENT_ID: 'acme-pantry-skill', INTROSPECTION_CLIENT_SECRET: 'acme-pantry-introspection-secret-0123' };
 const ROOT = resolve(__dirname, '../..');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
@@ -56,11 +57,11 @@ describe('consumer: the packed package in a fresh project', function () {
       ({ stdout }) => stdout,
       (error: { stdout?: string }) => `tsc failed:\n${error.stdout ?? String(error)}`,
     );
-    service = await startSkillService();
+    service = await startSkillService(INTROSPECTION);
     const port = await freePort();
     skill = spawn(process.execPath, ['out/skill.js'], {
       cwd: project,
-      env: { PATH: process.env.PATH, PORT: String(port), LINKWRIGHT_URL: service.services.settings.publicUrl, SKILL_VERIFY_SIGNATURE: 'false' },
+      env: { PATH: process.env.PATH, PORT: String(port), LINKWRIGHT_URL: service.services.settings.publicUrl, SKILL_VERIFY_SIGNATURE: 'false', ...INTROSPECTION },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     skillUrl = `http://127.0.0.1:${port}`;
@@ -107,5 +108,21 @@ describe('consumer: the packed package in a fresh project', function () {
     const envelope = intentRequest('ReorderIntent', {}, { clock: service.clock, userId: alexaUserId('household'), accessToken: owner.accessToken }) as RequestEnvelope & { context: { System: Record<string, unknown> } };
     envelope.context.System.person = { personId: 'amzn1.ask.person.KID', accessToken: kid.accessToken };
     expect(speechOf(await ask(envelope))).to.equal(`Reordered for ${kid.account.id}, linked as person.`);
+  });
+
+  it('revoked: "not linked" within the documented 5 s of the revocation at Linkwright', async () => {
+    const rider = await linkRider(service, 'Sam');
+    const order = () => ask(intentRequest('ReorderIntent', {}, { clock: service.clock, accessToken: rider.accessToken }));
+    expect(speechOf(await order())).to.equal(`Reordered for ${rider.account.id}, linked as user.`);
+    await service.services.revocations.revokeFamily(rider.familyId, 'user unlinked');
+    const revokedAt = Date.now();
+    let answer = await order();
+    // The bound is the verifier's revocationCheckMs (5 s): poll within it, fail past it.
+    while (answer.body.response?.card === undefined && Date.now() - revokedAt < 6000) {
+      await new Promise((done) => setTimeout(done, 200));
+      answer = await order();
+    }
+    expect(answer.body.response?.card).to.deep.equal({ type: 'LinkAccount' });
+    expect(Date.now() - revokedAt).to.be.below(6000);
   });
 });
