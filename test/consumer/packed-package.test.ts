@@ -51,6 +51,7 @@ describe('consumer: the packed package in a fresh project', function () {
     );
     copyFileSync(join(__dirname, 'example', 'skill.ts'), join(project, 'src', 'skill.ts'));
     copyFileSync(join(__dirname, 'example', 'api.ts'), join(project, 'src', 'api.ts'));
+    copyFileSync(join(__dirname, 'example', 'service.ts'), join(project, 'src', 'service.ts'));
     const packages = [join(work, tarball), ...['ask-sdk-core', 'ask-sdk-model', '@types/node', 'express', '@types/express'].map(installed)];
     try {
       await run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...packages], { cwd: project, timeout: 240_000 });
@@ -87,7 +88,7 @@ describe('consumer: the packed package in a fresh project', function () {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('typechecks the README examples (skill and API) against the published .d.ts (tsc in the fresh project)', () => {
+  it('typechecks the README examples (skill and API) and an embedded createLinkwright against the published .d.ts (tsc in the fresh project)', () => {
     expect(typecheck).to.equal('');
   });
 
@@ -158,5 +159,10 @@ describe('consumer: the packed package in a fresh project', function () {
       status = (await orders()).status;
     }
     expect(status).to.equal(401);
+  });
+
+  it('linkwright (the service entry) imports without starting anything, from the installed package', async () => {
+    const { stdout } = await run(process.execPath, ['-e', "const { createLinkwright } = require('linkwright'); console.log(typeof createLinkwright)"], { cwd: project, timeout: 15_000 });
+    expect(stdout.trim()).to.equal('function');
   });
 });
