@@ -9,7 +9,8 @@ import { AmazonLinks } from './link-records';
 import type { AppLinksSettings } from './settings';
 import { LinkStates } from './state';
 import { createTokenResolver } from '../server/identity/create-resolver';
-import { OurTokenVerifier } from './users/our-tokens';
+import { AppCallers } from './users/app-callers';
+import { DirectoryIds, OurTokenVerifier } from './users/our-tokens';
 import { ProviderTokenVerifier } from './users/provider-tokens';
 import type { UserTokenVerifier } from './users/user-tokens';
 
@@ -74,7 +75,20 @@ export function createAppLinksContext(services: Services, overrides: Partial<Pic
 }
 
 function userVerifier(services: Services, settings: AppLinksSettings): UserTokenVerifier {
-  if (settings.accountProvider === 'ours') return new OurTokenVerifier(services.accessTokens, services.revocations, services.accounts);
+  const directory = new DirectoryIds(services.accounts, settings.accountProvider, mirrorPrefix(services, settings.accountProvider));
+  const ours = new OurTokenVerifier(services.accessTokens, services.revocations, services.accounts, services.clients, directory);
   // The skill's resolver for the same provider and settings (SKILL_LINKING_PROVIDER, OIDC_*, LWA_PROFILE_URL).
-  return new ProviderTokenVerifier(settings.accountProvider, createTokenResolver(services, services.settings.skill), services.accounts);
+  const provider =
+    settings.accountProvider === 'ours' ? undefined : new ProviderTokenVerifier(settings.accountProvider, createTokenResolver(services, services.settings.skill), services.accounts);
+  return new AppCallers(services.settings.publicUrl, ours, provider);
+}
+
+/** How the skill's resolvers name the accounts mirroring a provider's users (server/identity). */
+function mirrorPrefix(services: Services, provider: AppLinksSettings['accountProvider']): string | undefined {
+  if (provider === 'lwa') return 'lwa';
+  if (provider === 'oidc') {
+    const issuer = services.settings.skill.oidc?.issuer;
+    return issuer === undefined ? undefined : `oidc:${new URL(issuer).host}`;
+  }
+  return undefined;
 }

@@ -30,8 +30,12 @@ export class Ops {
     // Process metrics sample the event loop and GC continuously: only worth it when /metrics is on.
     this.metrics = new OpsMetrics({ processMetrics: services.settings.ops.metricsToken !== undefined });
     this.failures = new FailureLog(services.store, services.clock, services.settings.ops.failuresKept);
-    const clients = services.settings.oauth.clientId ? [services.settings.oauth.clientId] : [];
-    this.traffic = new TrafficLog(services.store, services.clock, { clientIds: clients, redirectUris: services.settings.oauth.redirectUris });
+    // Every registered client and redirect URI is counted on its own: several skills, the app and services share the endpoints.
+    const clients = services.settings.oauth.clients.filter((c) => c.clientId !== '');
+    this.traffic = new TrafficLog(services.store, services.clock, {
+      clientIds: clients.map((c) => c.clientId),
+      redirectUris: [...new Set(clients.flatMap((c) => c.redirectUris))],
+    });
     watchStoreErrors(services.store, this.metrics);
   }
 

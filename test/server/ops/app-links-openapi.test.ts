@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { APP_LINK_ERRORS } from '../../../app-links/errors';
 import { appLinksOpenApi } from '../../../app-links/openapi';
+import { registerAppClient } from '../../support/clients';
 import { startTestService, type TestService } from '../../support/service';
 import { TEST_CLIENT_ID } from '../../support/settings';
 import {
@@ -206,6 +207,7 @@ describe('the app-links OpenAPI document on a service without app-to-app credent
     const doc = (await (await fetch(`${service.url}/app-links/openapi.json`)).json()) as Document;
     const checker = new DocumentChecker(doc);
     const account = await service.services.accounts.create({ username: 'unconfigured@example.com', password: 'correct horse battery', displayName: 'U' });
+    registerAppClient(service.services);
     const { family } = await service.services.refreshTokens.issue({ userId: account.id, clientId: 'company-app', scope: 'profile' });
     const { token } = service.services.accessTokens.sign({ userId: account.id, clientId: 'company-app', scope: 'profile', familyId: family.id });
     const answer = await callApi(service, 'POST', '/app-links/start', token);
