@@ -1,4 +1,5 @@
 import { opsOf } from '../server/ops/ops';
+import type { Account } from '../server/accounts/directory';
 import type { Services } from '../server/services';
 import { AlexaApiClient } from './amazon/alexa-api-client';
 import { AmazonHttp, type AmazonHttpOptions } from './amazon/http';
@@ -75,7 +76,7 @@ export function createAppLinksContext(services: Services, overrides: Partial<Pic
 }
 
 function userVerifier(services: Services, settings: AppLinksSettings): UserTokenVerifier {
-  const directory = new DirectoryIds(services.accounts, settings.accountProvider, mirrorPrefix(services, settings.accountProvider));
+  const directory = new DirectoryIds(settings.accountProvider, directoryLookup(services, settings.accountProvider));
   const ours = new OurTokenVerifier(services.accessTokens, services.revocations, services.accounts, services.clients, directory);
   // The skill's resolver for the same provider and settings (SKILL_LINKING_PROVIDER, OIDC_*, LWA_PROFILE_URL).
   const provider =
@@ -83,12 +84,16 @@ function userVerifier(services: Services, settings: AppLinksSettings): UserToken
   return new AppCallers(services.settings.publicUrl, ours, provider);
 }
 
-/** How the skill's resolvers name the accounts mirroring a provider's users (server/identity). */
-function mirrorPrefix(services: Services, provider: AppLinksSettings['accountProvider']): string | undefined {
-  if (provider === 'lwa') return 'lwa';
-  if (provider === 'oidc') {
-    const issuer = services.settings.skill.oidc?.issuer;
-    return issuer === undefined ? undefined : `oidc:${new URL(issuer).host}`;
-  }
-  return undefined;
+/**
+ * How a service caller's Linkwright-User is read: a local username, or the subject at the provider the
+ * skill's resolvers mirror accounts from (server/identity: `lwa`, `oidc:<issuer host>`).
+ */
+function directoryLookup(services: Services, provider: AppLinksSettings['accountProvider']): (id: string) => Promise<Account | undefined> {
+  const mirrored = provider === 'lwa' ? 'lwa' : provider === 'oidc' && services.settings.skill.oidc ? `oidc:${new URL(services.settings.skill.oidc.issuer).host}` : undefined;
+  if (mirrored === undefined) return (id) => services.accounts.findByName(id);
+  return async (id) => {
+    // The mirror link AccountDirectory.findOrCreateExternal writes (read-only here: a service caller never creates accounts).
+    const accountId = await services.store.get(`account-ext:${mirrored}:${id}`);
+    return accountId === null ? undefined : services.accounts.get(accountId);
+  };
 }

@@ -66,18 +66,16 @@ export class OurTokenVerifier implements UserTokenVerifier {
 /**
  * Finds an account by the id the company's own directory knows the user by: the local username when
  * accounts live here, the provider's `sub` (or LWA user_id) when they live in an identity provider, whose
- * users are mirrored under `<provider>:<id>`. One reading per deployment, so an id never means two users.
+ * users are mirrored locally. One reading per deployment, so an id never means two users.
  */
 export class DirectoryIds {
   constructor(
-    private readonly accounts: Pick<AccountDirectory, 'findByName'>,
     readonly provider: AccountProvider,
-    /** The username prefix of mirrored accounts (`lwa`, `oidc:<issuer host>`); undefined for local accounts. */
-    private readonly mirrorPrefix: string | undefined,
+    private readonly lookup: (id: string) => Promise<Account | undefined>,
   ) {}
 
   /** The account the directory id names, or undefined. */
   find(id: string): Promise<Account | undefined> {
-    return this.accounts.findByName(this.mirrorPrefix === undefined ? id : `${this.mirrorPrefix}:${id}`);
+    return this.lookup(id);
   }
 }
