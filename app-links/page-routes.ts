@@ -146,7 +146,7 @@ function sendAuthorizePage(ctx: AppLinksContext, req: Request, res: Response, se
   // redirect too, so its origin (and only it) is allowed for this page.
   allowFormActionTo(res, [originOf(request.redirectUri)]);
   const csrf = issueCsrfToken(req, res, secure);
-  sendPage(res, status, authorizePage({ serviceName: ctx.services.settings.oauth.serviceName, clientName: ctx.services.settings.oauth.clientName, request, csrf, ...extra }));
+  sendPage(res, status, authorizePage({ serviceName: ctx.services.settings.oauth.serviceName, clientName: ctx.services.clients.find(request.clientId)?.name ?? ctx.services.settings.oauth.clientName, request, csrf, ...extra }));
 }
 
 function sendPage(res: Response, status: number, page: string): void {

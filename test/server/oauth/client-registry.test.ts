@@ -116,6 +116,20 @@ describe('the client registry (CLIENTS_FILE): several Alexa clients, the app, a 
       expect(basic.body).to.deep.equal({ error: 'invalid_client', error_description: 'This client is public (token_endpoint_auth_method none): send client_id in the body, without a secret.' });
     });
 
+    it('revokes its own refresh token with client_id alone (RFC 7009), and the token stops refreshing', async () => {
+      const pkce = pkcePair();
+      const issued = await code({ client_id: APP.id, redirect_uri: APP.redirect, code_challenge: pkce.challenge, code_challenge_method: 'S256' });
+      const tokens = await appToken({ grant_type: 'authorization_code', code: issued, redirect_uri: APP.redirect, client_id: APP.id, code_verifier: pkce.verifier });
+      const revoked = await fetch(`${service.url}/oauth/revoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: tokens.body.refresh_token as string, client_id: APP.id }).toString(),
+      });
+      expect(revoked.status).to.equal(200);
+      const refreshed = await appToken({ grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token as string, client_id: APP.id });
+      expect(refreshed.body.error).to.equal('invalid_grant');
+    });
+
     it('cannot redeem an Alexa client\'s code, nor use client_credentials', async () => {
       const issued = await code({ client_id: CUSTOM_SKILL.id, redirect_uri: CUSTOM_REDIRECT });
       const stolen = await appToken({ grant_type: 'authorization_code', code: issued, redirect_uri: CUSTOM_REDIRECT, client_id: APP.id, code_verifier: pkcePair().verifier });
