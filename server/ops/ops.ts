@@ -32,10 +32,7 @@ export class Ops {
     this.failures = new FailureLog(services.store, services.clock, services.settings.ops.failuresKept);
     // Every registered client and redirect URI is counted on its own: several skills, the app and services share the endpoints.
     const clients = services.settings.oauth.clients.filter((c) => c.clientId !== '');
-    this.traffic = new TrafficLog(services.store, services.clock, {
-      clientIds: clients.map((c) => c.clientId),
-      redirectUris: [...new Set(clients.flatMap((c) => c.redirectUris))],
-    });
+    this.traffic = new TrafficLog(services.store, services.clock, { clientIds: clients.map((c) => c.clientId), redirectUris: registeredRedirectUris(services.settings) });
     watchStoreErrors(services.store, this.metrics);
   }
 
@@ -106,4 +103,14 @@ export function storeErrorKind(error: Error): 'timeout' | 'unavailable' | 'other
   if (message.includes('timed out') || message.includes('timeout')) return 'timeout';
   if (/writeable|connection is closed|econnrefused|econnreset|enotfound|offline|not connected|clusterdown|loading/.test(message)) return 'unavailable';
   return 'other';
+}
+
+/**
+ * The redirect URIs a token request may name: every client's and, when app-to-app linking hands Alexa a
+ * code bound to the app's redirect URL (APP_LINKS_ENABLEMENT_REDIRECT=app), that URL too.
+ */
+function registeredRedirectUris(settings: Services['settings']): string[] {
+  const { appLinks, oauth } = settings;
+  const app = appLinks.enabled && appLinks.enablementRedirect === 'app' ? [appLinks.appRedirectUrl] : [];
+  return [...new Set([...oauth.clients.flatMap((c) => c.redirectUris), ...app])];
 }
