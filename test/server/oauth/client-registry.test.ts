@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { APP, BACKEND, clientsFileEnv, CUSTOM_SKILL, deploymentClients, SMART_HOME, writeClientsFile } from '../../support/clients-file';
+import { opsOf } from '../../../server/ops/ops';
 import { startTestService, type TestService } from '../../support/service';
 import { answerConsent, authorizeAndConsent, authorizeQuery, Browser, createRider, openAuthorize, pkcePair, postToken, signIn } from './flow-helpers';
 
@@ -167,6 +168,8 @@ describe('the client registry (CLIENTS_FILE): several Alexa clients, the app, a 
       const signIn = await new Browser(service.url).get(`/oauth/authorize?${authorizeQuery({ client_id: BACKEND.id, redirect_uri: 'https://x.example/cb' })}`);
       expect(signIn.status).to.equal(400);
       expect(await signIn.text()).to.include('This client does not sign users in');
+      const failure = (await opsOf(service.services).failures.recent()).find((f) => f.step === 'authorize' && f.clientId === BACKEND.id);
+      expect(failure?.category).to.equal('client_cannot_sign_in');
     });
 
     it('is refused to Alexa clients, which are not registered for it', async () => {
@@ -174,6 +177,7 @@ describe('the client registry (CLIENTS_FILE): several Alexa clients, the app, a 
       expect(result.status).to.equal(400);
       expect(result.body).to.deep.equal({ error: 'unauthorized_client', error_description: 'This client is not registered for the client_credentials grant.' });
       expect(service.logs.events('token.refused').at(-1)).to.include({ error: 'unauthorized_client', reason: `client ${CUSTOM_SKILL.id} (alexa) not allowed client_credentials` });
+      expect(service.logs.events('token.refused').at(-1)).to.include({ category: 'grant_not_allowed' });
     });
   });
 
