@@ -12,6 +12,7 @@ Writes the skill's account-linking configuration and the demo skill's interactio
 project, from the service's settings (the same environment variables as npm start).
 
   --out DIR        where to write the project (default dist/alexa-skill)
+  --client ID      the Alexa client (skill) of CLIENTS_FILE to configure (default: the first)
   --with-secret    put OAUTH_CLIENT_SECRET into accountLinking.json (default: a placeholder)
   --print          print the accountLinkingRequest JSON instead of writing files
   --check          only check the settings; exit 1 when Alexa would refuse them
@@ -25,6 +26,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv, out: (line: string)
       args: argv,
       options: {
         out: { type: 'string', default: 'dist/alexa-skill' },
+        client: { type: 'string' },
         'with-secret': { type: 'boolean', default: false },
         print: { type: 'boolean', default: false },
         check: { type: 'boolean', default: false },
@@ -51,7 +53,12 @@ export function main(argv: string[], env: NodeJS.ProcessEnv, out: (line: string)
     return 78;
   }
   const includeSecret = options['with-secret'] === true;
-  const config = alexaConfiguration(settings, { includeSecret });
+  const alexaIds = settings.oauth.clients.filter((c) => c.kind === 'alexa').map((c) => c.clientId);
+  if (options.client !== undefined && !alexaIds.includes(options.client)) {
+    err(`--client ${options.client} is not an Alexa client of these settings (Alexa clients: ${alexaIds.join(', ')})`);
+    return 2;
+  }
+  const config = alexaConfiguration(settings, { includeSecret, clientId: options.client });
   if (includeSecret && settings.oauth.clientSecretGenerated) {
     config.problems.push('OAUTH_CLIENT_SECRET is unset, so the service makes up a new secret at every start: set it before writing it into the console');
   }
