@@ -6,6 +6,7 @@ import { parseSkillSettings, type SkillSettings } from '../skill/settings';
 import { parseAppLinksSettings, type AppLinksSettings } from '../../app-links/settings';
 import { parseOpsSettings, type OpsSettings } from '../ops/settings';
 import { alexaRedirectUris, type ClientSettings, MAX_ALEXA_SCOPES, readClientsFile, weakSecretProblem } from './clients-file';
+import { DEFAULT_COMMAND_TIMEOUT_MS } from '../store/store';
 
 export { alexaRedirectUris } from './clients-file';
 
@@ -104,7 +105,7 @@ export function loadSettings(env: Env = process.env): Settings {
     redis: {
       url: redisUrl,
       keyPrefix: read.string('REDIS_KEY_PREFIX') ?? 'lw:',
-      commandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS', 2000, 50, 60_000),
+      commandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS', DEFAULT_COMMAND_TIMEOUT_MS, 50, 60_000),
     },
     oauth,
     amazon: parseAmazonUrls(read, production),
