@@ -32,6 +32,11 @@ describe('the client registry (CLIENTS_FILE): several Alexa clients, the app, a 
       const stolen = await postToken(service, { grant_type: 'authorization_code', code: issued, redirect_uri: CUSTOM_REDIRECT }, 'body', '/oauth/token', home);
       expect(stolen.body).to.deep.equal({ error: 'invalid_grant', error_description: 'The authorization code was issued to another client.' });
 
+      // Its own client cannot take it to the other skill's redirect URL either.
+      const elsewhere = await code({ client_id: CUSTOM_SKILL.id, redirect_uri: CUSTOM_REDIRECT });
+      const moved = await postToken(service, { grant_type: 'authorization_code', code: elsewhere, redirect_uri: HOME_REDIRECT }, 'basic', '/oauth/token', custom);
+      expect(moved.body).to.deep.equal({ error: 'invalid_grant', error_description: 'redirect_uri does not match the one used in the authorization request.' });
+
       const fresh = await code({ client_id: CUSTOM_SKILL.id, redirect_uri: CUSTOM_REDIRECT, scope: 'rides' });
       const own = await postToken(service, { grant_type: 'authorization_code', code: fresh, redirect_uri: CUSTOM_REDIRECT }, 'basic', '/oauth/token', custom);
       expect(own.status, own.text).to.equal(200);
