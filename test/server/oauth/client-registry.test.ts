@@ -160,6 +160,8 @@ describe('the client registry (CLIENTS_FILE): several Alexa clients, the app, a 
       const all = await postToken(service, { grant_type: 'client_credentials' }, 'body', '/oauth/token', backend);
       expect(all.body.scope).to.equal('app_links reports');
       expect(service.logs.events('token.issued').at(-1)).to.include({ grant_type: 'client_credentials', client_id: BACKEND.id });
+      const metrics = await opsOf(service.services).metrics.registry.metrics();
+      expect(metrics).to.match(/linkwright_token_requests_total\{grant_type="client_credentials",outcome="issued"\} 2/);
     });
 
     it('refuses a scope beyond the registered one, a wrong secret, and the grants it is not registered for', async () => {
