@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
+import { refuseConnect } from './http/connect-refusal';
 import { withHotRoutes } from './http/hot-routes';
 import { hotRoutes } from './hot-routes';
 import { type Clock, systemClock } from './clock';
@@ -30,6 +31,7 @@ export async function startService(
   const app = createApp(services);
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = createServer(withHotRoutes(hotRoutes(services), app, { log: deps.log, https: settings.publicUrl.startsWith('https://') }));
+    listening.on('connect', refuseConnect(deps.log));
     listening.once('error', reject);
     listening.listen(settings.port, settings.host, () => resolve(listening));
   });
