@@ -6,6 +6,7 @@ import { parseSkillSettings, type SkillSettings } from '../skill/settings';
 import { parseAppLinksSettings, type AppLinksSettings } from '../../app-links/settings';
 import { parseOpsSettings, type OpsSettings } from '../ops/settings';
 import { alexaRedirectUris, type ClientSettings, MAX_ALEXA_SCOPES, readClientsFile, weakSecretProblem } from './clients-file';
+import { readResourceServerSettings, type ResourceServerSettings } from '../oauth/resource-server-settings';
 import { parseLoginSource, type LoginSource } from '../oauth/sign-in/settings';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../store/store';
 
@@ -17,7 +18,7 @@ export const DEV_CALLBACK_PATH = '/oauth/dev/callback';
 export const MIN_ACCESS_TOKEN_TTL = 360; // Alexa rejects shorter-lived access tokens.
 const DAY = 86_400;
 
-export interface OAuthSettings {
+export interface OAuthSettings extends ResourceServerSettings {
   /**
    * Every registered client: CLIENTS_FILE, or the one Alexa client the single-client settings describe
    * (OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, ALEXA_VENDOR_ID, OAUTH_REDIRECT_URIS, OAUTH_SCOPES,
@@ -204,6 +205,12 @@ function readShorthandClient(read: EnvReader, production: boolean, publicUrl: st
 function readOAuth(read: EnvReader, production: boolean, publicUrl: string): OAuthSettings {
   const { clients, clientSecretGenerated, devCallbackUri } = readClients(read, production, publicUrl);
   const primary = clients.find((c) => c.kind === 'alexa');
+  const resourceServer = readResourceServerSettings(read, production, primary?.clientId ?? '');
+  const introspector = resourceServer.introspectionClient?.id;
+  // The introspection client is a registry entry too: it must not take the id of another client.
+  if (introspector !== undefined && introspector !== primary?.clientId && clients.some((c) => c.clientId === introspector)) {
+    read.problem(`INTROSPECTION_CLIENT_ID must differ from every client_id of CLIENTS_FILE (a resource server gets its own credentials), got "${introspector}"`);
+  }
 
   const signingKeyPems = readSigningKeys(read);
   if (production && signingKeyPems.length === 0) {
@@ -233,6 +240,7 @@ function readOAuth(read: EnvReader, production: boolean, publicUrl: string): OAu
     clientName: primary?.clientName ?? 'Alexa',
     serviceName: read.string('SERVICE_NAME') ?? 'Linkwright',
     devCallbackUri,
+    ...resourceServer,
   };
 }
 

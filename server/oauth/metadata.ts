@@ -12,6 +12,8 @@ export const OAUTH_PATHS = {
   consent: '/oauth/consent',
   token: '/oauth/token',
   revoke: '/oauth/revoke',
+  introspect: '/oauth/introspect',
+  userinfo: '/oauth/userinfo',
   jwks: '/oauth/jwks',
 } as const;
 
@@ -34,6 +36,8 @@ export function authorizationServerMetadata(settings: Settings): Record<string, 
     ...(signsIn ? { authorization_endpoint: base + OAUTH_PATHS.authorize } : {}),
     token_endpoint: base + OAUTH_PATHS.token,
     revocation_endpoint: base + OAUTH_PATHS.revoke,
+    introspection_endpoint: base + OAUTH_PATHS.introspect,
+    userinfo_endpoint: base + OAUTH_PATHS.userinfo,
     jwks_uri: base + OAUTH_PATHS.jwks,
     response_types_supported: signsIn ? ['code'] : [],
     ...(signsIn ? { response_modes_supported: ['query'] } : {}),
@@ -42,6 +46,7 @@ export function authorizationServerMetadata(settings: Settings): Record<string, 
     revocation_endpoint_auth_methods_supported: authMethods,
     ...(signsIn ? { code_challenge_methods_supported: ['S256'] } : {}),
     scopes_supported: [...new Set(clients.flatMap((c) => c.scopes))],
+    introspection_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
   };
   if (settings.oauth.issParameter && signsIn) metadata.authorization_response_iss_parameter_supported = true;
   return metadata;
