@@ -196,7 +196,8 @@ function sendAuthorizePage(
   allowFormActionTo(res, [originOf(request.redirectUri)]);
   const token = csrf.issue(req, res, 'consent', request.state);
   const p = pageContext(ctx.services.settings, req, request.uiLocale);
-  sendPage(res, status, authorizePage(p, { clientName: ctx.services.settings.oauth.clientName, request, csrf: token, username: extra.username, error: extra.error?.(p.text) }));
+  const clientName = ctx.services.clients.find(request.clientId)?.name ?? ctx.services.settings.oauth.clientName;
+  sendPage(res, status, authorizePage(p, { clientName, request, csrf: token, username: extra.username, error: extra.error?.(p.text) }));
 }
 
 /**

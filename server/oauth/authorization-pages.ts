@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import type { Account } from '../accounts/directory';
 import type { Settings } from '../config/settings';
+import type { ClientRegistry } from './clients';
 import { consentPage } from '../views/consent-page';
 import { errorPage, type ErrorPageModel } from '../views/error-page';
 import type { PageLocale, PageMessages } from '../views/i18n';
@@ -19,7 +20,15 @@ export type Words = (text: PageMessages, clientName: string) => string;
  * authorization request chose (ui_locales), else the browser's Accept-Language, else DEFAULT_LOCALE.
  */
 export class AuthorizationPages {
-  constructor(private readonly settings: Settings) {}
+  /** `clients` names each client on its own pages (several Alexa skills, the app); without it, the primary Alexa client's name. */
+  constructor(
+    private readonly settings: Settings,
+    private readonly clients?: Pick<ClientRegistry, 'find'>,
+  ) {}
+
+  private clientNameOf(loaded: LoadedInteraction): string {
+    return this.clients?.find(loaded.interaction.request.clientId)?.name ?? this.settings.oauth.clientName;
+  }
 
   /** In production the pages speak to end users only (details go to the log). */
   get production(): boolean {
@@ -39,12 +48,12 @@ export class AuthorizationPages {
       res,
       status,
       loginPage(page, {
-        clientName: oauth.clientName,
+        clientName: this.clientNameOf(loaded),
         action: OAUTH_PATHS.login,
         interactionId: loaded.id,
         csrf: loaded.interaction.csrf,
         username: extra.username,
-        error: extra.error?.(page.text, oauth.clientName),
+        error: extra.error?.(page.text, this.clientNameOf(loaded)),
         upstream: this.settings.login.kind === 'oidc' ? { name: this.settings.login.name, restart: authorizeParamsFor(loaded.interaction.request) } : undefined,
       }),
     );
@@ -59,14 +68,14 @@ export class AuthorizationPages {
       res,
       status,
       consentPage(page, {
-        clientName: oauth.clientName,
+        clientName: this.clientNameOf(loaded),
         action: OAUTH_PATHS.consent,
         interactionId: loaded.id,
         csrf: loaded.interaction.csrf,
         // A mirrored account's name is provider:subject, which means nothing to its user; the e-mail does.
         account: { displayName: account.displayName, username: account.external ? (account.external.email ?? account.displayName) : account.username },
         scopes: loaded.interaction.request.scope.split(' ').filter(Boolean),
-        error: error?.(page.text, oauth.clientName),
+        error: error?.(page.text, this.clientNameOf(loaded)),
       }),
     );
   }

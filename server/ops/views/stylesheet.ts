@@ -38,6 +38,10 @@ main { max-width: 80rem; margin: 0 auto; padding: 1.25rem; }
   table.cards td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
 }
 td.text { min-width: 10rem; overflow-wrap: anywhere; }
+/* Row tables fit a desktop: their headings wrap rather than widen the table. */
+table.cards th { white-space: normal; }
+td.wrap { overflow-wrap: anywhere; }
+@media (min-width: 40.01rem) { td.uris { min-width: 14rem; } td.id { min-width: 7rem; } }
 section { margin: 0 0 1.5rem; padding: 1rem 1.25rem; background: var(--card); border: 1px solid var(--line); border-radius: 0.5rem; min-width: 0; }
 .scroll { position: relative; overflow-x: auto; margin: 0 0 0.75rem; }
 .scroll:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
