@@ -42,7 +42,6 @@ export class AuthorizationPages {
 
   /** The sign-in form for an interaction, optionally with an inline error. */
   login(res: Response, status: number, loaded: LoadedInteraction, extra: { username?: string; error?: Words } = {}): void {
-    const oauth = this.settings.oauth;
     const page = this.context(res, loaded.interaction.request.uiLocale);
     this.send(
       res,
@@ -61,7 +60,6 @@ export class AuthorizationPages {
 
   /** The consent form; its CSP lets the form's answer redirect to the client's origin. */
   consent(res: Response, status: number, loaded: LoadedInteraction, account: Account, error?: Words): void {
-    const oauth = this.settings.oauth;
     const page = this.context(res, loaded.interaction.request.uiLocale);
     allowFormActionTo(res, [originOf(loaded.interaction.request.redirectUri)]);
     this.send(
