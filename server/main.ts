@@ -4,7 +4,7 @@ import { ServiceError } from './errors';
 import { loadSettings, type Settings } from './config/settings';
 import { SettingsError } from './config/env';
 import { createLogger } from './log';
-import { startService } from './runtime';
+import { type RunningService, startService } from './runtime';
 
 async function main(): Promise<void> {
   let settings: Settings;
@@ -17,12 +17,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const log = createLogger(settings.logLevel);
-  const running = await startService(settings, { log });
-  if (settings.demo) await seedDemoAccount(running.services.accounts, settings.demo);
-  if (!settings.production) console.log(startupBanner(settings, running.url));
-  log.info({ event: 'service.started', url: running.url, publicUrl: settings.publicUrl }, 'service started');
-
+  const log = createLogger(settings.logLevel, undefined, { pretty: !settings.production && process.stdout.isTTY === true });
+  // Filled in once the port is open; the signal handler is installed before that.
+  const started: { running?: RunningService } = {};
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -30,13 +27,26 @@ async function main(): Promise<void> {
     log.info({ event: 'service.stopping', signal }, 'draining connections');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    running.close().then(
+    // A signal while the port is opening: nothing can be in flight yet.
+    if (!started.running) process.exit(0);
+    started.running.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  const running = await startService(settings, {
+    log,
+    // Before the port opens, so a platform that sees /healthz answer can rely on the demo account and on a
+    // SIGTERM draining connections rather than killing them.
+    beforeListen: async (services) => {
+      if (settings.demo) await seedDemoAccount(services.accounts, settings.demo);
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
+    },
+  });
+  started.running = running;
+  if (!settings.production) console.log(startupBanner(settings, running));
+  log.info({ event: 'service.started', listening: running.listening, url: running.url, publicUrl: settings.publicUrl }, 'service started');
 }
 
 /**

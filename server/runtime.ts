@@ -15,19 +15,26 @@ export interface RunningService {
   server: Server;
   /** The loopback URL the server listens on (not PUBLIC_URL, which may be a proxy's). */
   url: string;
+  /** The address actually bound, as `host:port` (`0.0.0.0:3000`, `[::]:3000`, `127.0.0.1:41234`). */
+  listening: string;
   /** Stops accepting connections, lets requests in flight finish, then closes the store. */
   close(): Promise<void>;
 }
 
-/** Starts the whole service: store, domain, express, HTTP listener. */
+/**
+ * Starts the whole service: store, domain, express, HTTP listener. `beforeListen` runs once the domain
+ * is built and before the port opens (seeding the demo account, installing signal handlers), so the
+ * first request that gets an answer, /healthz included, finds a service that can serve it.
+ */
 export async function startService(
   settings: Settings,
-  deps: { log: Logger; store?: Store; clock?: Clock; keys?: KeyRing },
+  deps: { log: Logger; store?: Store; clock?: Clock; keys?: KeyRing; beforeListen?: (services: Services) => Promise<void> },
 ): Promise<RunningService> {
   const clock = deps.clock ?? systemClock;
   const store = deps.store ?? openStore(settings.redis, clock, deps.log);
   const services = createServices(settings, { store, clock, log: deps.log, ...(deps.keys ? { keys: deps.keys } : {}) });
   const app = createApp(services);
+  if (deps.beforeListen) await deps.beforeListen(services);
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = createServer(withHotRoutes(hotRoutes(services), app, { log: deps.log, https: settings.publicUrl.startsWith('https://') }));
     listening.once('error', reject);
@@ -42,6 +49,7 @@ export async function startService(
     services,
     server,
     url: `http://${host}:${address.port}`,
+    listening: `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

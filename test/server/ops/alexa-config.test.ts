@@ -95,7 +95,7 @@ describe('the Alexa configuration from settings', () => {
 
   it('is what the development start banner prints, line for line', () => {
     const settings = loadSettings({ PORT: '3999', ALEXA_VENDOR_ID: 'M2TESTVENDOR1', DEMO_ACCOUNT: 'false' });
-    const banner = startupBanner(settings, 'http://127.0.0.1:3999');
+    const banner = startupBanner(settings, { listening: '127.0.0.1:3999', url: 'http://127.0.0.1:3999' });
     const config = alexaConfiguration(settings);
     const lines = consoleLines(config, `${settings.oauth.clientSecret}   (generated for this run; set OAUTH_CLIENT_SECRET)`);
     expect(lines.length).to.be.greaterThan(10);
