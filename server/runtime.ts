@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
+import { forwardedForWatch } from './http/forwarded-for-watch';
 import { withHotRoutes } from './http/hot-routes';
 import { hotRoutes } from './hot-routes';
 import { type Clock, systemClock } from './clock';
@@ -36,7 +37,16 @@ export async function startService(
   const app = createApp(services);
   if (deps.beforeListen) await deps.beforeListen(services);
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = createServer(withHotRoutes(hotRoutes(services), app, { log: deps.log, https: settings.publicUrl.startsWith('https://') }));
+    const handler = withHotRoutes(hotRoutes(services), app, { log: deps.log, https: settings.publicUrl.startsWith('https://') });
+    const watch = forwardedForWatch(settings, deps.log);
+    const listening = createServer(
+      watch
+        ? (req, res) => {
+            watch(req);
+            handler(req, res);
+          }
+        : handler,
+    );
     listening.once('error', reject);
     listening.listen(settings.port, settings.host, () => resolve(listening));
   });
