@@ -9,6 +9,7 @@ import type { Settings } from './config/settings';
 import type { Logger } from './log';
 import type { KeyRing } from './oauth/keys';
 import { createServices, type Services } from './services';
+import { pageAssetProblems } from './views/assets';
 import { openStore, type Store } from './store';
 
 export interface RunningService {
@@ -35,6 +36,8 @@ export async function startService(
   const store = deps.store ?? openStore(settings.redis, clock, deps.log);
   const services = createServices(settings, { store, clock, log: deps.log, ...(deps.keys ? { keys: deps.keys } : {}) });
   const app = createApp(services);
+  const missing = pageAssetProblems();
+  if (missing.length > 0) deps.log.error({ event: 'service.assets_missing', problems: missing }, 'files the pages need are missing: /readyz answers 503 until they are there');
   if (deps.beforeListen) await deps.beforeListen(services);
   const server = await new Promise<Server>((resolve, reject) => {
     const handler = withHotRoutes(hotRoutes(services), app, { log: deps.log, https: settings.publicUrl.startsWith('https://') });

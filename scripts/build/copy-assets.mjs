@@ -45,6 +45,8 @@ export function copyAssets(from, outDir) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const copied = copyAssets(process.cwd(), join(process.cwd(), 'dist'));
-  console.log(`copied ${copied.length} assets into dist/: ${copied.join(', ')}`);
+  // `node scripts/build/copy-assets.mjs [OUT_DIR]`: dist/ by default, or a release layout's dist/.
+  const outDir = process.argv[2] ?? join(process.cwd(), 'dist');
+  const copied = copyAssets(process.cwd(), outDir);
+  console.log(`copied ${copied.length} assets into ${outDir}: ${copied.join(', ')}`);
 }
