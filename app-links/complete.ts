@@ -10,7 +10,7 @@ export interface CompleteRequest {
   state: string;
   /** The user of the bearer token; undefined when the browser return page finishes (the state says whose). */
   user: AppUser | undefined;
-  /** With accounts in another provider: that provider's code for Alexa and the Alexa redirect URI it is bound to. */
+  /** With accounts in another provider: that provider's code for Alexa and the redirect URI it is bound to (APP_REDIRECT_URL or an Alexa redirect URL). */
   provider?: { code: string; redirectUri: string } | undefined;
 }
 
@@ -37,11 +37,16 @@ export async function completeLinking(ctx: AppLinksContext, request: CompleteReq
   if (!ours && !request.provider) {
     throw new OAuthError('invalid_request', `providerCode and providerRedirectUri are required: accounts live in ${settings.accountProvider}, which issues the code Alexa redeems.`);
   }
-  if (request.provider && !oauth.redirectUris.includes(request.provider.redirectUri)) {
-    throw new OAuthError('invalid_request', 'providerRedirectUri must be one of the skill\'s Alexa redirect URLs.', 400, `providerRedirectUri "${request.provider.redirectUri}" not configured`);
+  // A provider's code may be bound to either: whichever it was issued for is what Alexa must repeat.
+  if (request.provider && request.provider.redirectUri !== settings.appRedirectUrl && !oauth.redirectUris.includes(request.provider.redirectUri)) {
+    throw new OAuthError('invalid_request', 'providerRedirectUri must be the app\'s redirect URL (APP_REDIRECT_URL) or one of the skill\'s Alexa redirect URLs.', 400, `providerRedirectUri "${request.provider.redirectUri}" not configured`);
   }
-  const alexaRedirectUri = oauth.redirectUris[0];
-  if (ours && alexaRedirectUri === undefined) throw new AppLinkError('app_links_not_configured', 'no Alexa redirect URI configured (ALEXA_VENDOR_ID)');
+  // Amazon's step 6 asks for the "Redirect URI for your app"; Alexa repeats the field at our token endpoint,
+  // so our code is bound to exactly the URI the field carries.
+  const enablementRedirectUri = settings.enablementRedirect === 'app' ? settings.appRedirectUrl : oauth.redirectUris[0];
+  if (ours && enablementRedirectUri === undefined) {
+    throw new AppLinkError('app_links_not_configured', 'no Alexa redirect URI configured (ALEXA_VENDOR_ID) for APP_LINKS_ENABLEMENT_REDIRECT=alexa');
+  }
 
   const state = await ctx.states.consume(request.state, request.user?.userId);
   const log = services.log.child({ userId: state.userId });
@@ -56,13 +61,13 @@ export async function completeLinking(ctx: AppLinksContext, request: CompleteReq
       // A fresh code for every attempt: a retry must not present a code an earlier attempt may have spent.
       const authCode = await services.codes.issue({
         clientId: oauth.clientId,
-        redirectUri: alexaRedirectUri as string,
+        redirectUri: enablementRedirectUri as string,
         userId: state.userId,
         scope: oauth.scopes.join(' '),
         redirectUriOptional: true,
       });
       minted.push(authCode);
-      return { redirectUri: alexaRedirectUri as string, authCode, type: 'AUTH_CODE' };
+      return { redirectUri: enablementRedirectUri as string, authCode, type: 'AUTH_CODE' };
     };
 
     const attempts: EnableAttempt[] = [];

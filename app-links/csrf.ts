@@ -1,25 +1,46 @@
+import { createHmac, hkdfSync } from 'node:crypto';
 import type { Request, Response } from 'express';
-import { randomToken, safeEqual } from '../server/crypto-utils';
+import { safeEqual } from '../server/crypto-utils';
 import { ServiceError } from '../server/errors';
+import { BrowserBinding } from '../server/oauth/browser-binding';
 
-const COOKIE = 'lw_app_links_csrf';
+/** Which form a token is for, so a token from one page is not accepted by the other. */
+export type CsrfForm = 'return' | 'consent';
+
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const COOKIE_MAX_AGE_SEC = 60 * 60;
 
 /**
- * Double-submit CSRF protection for the fallback pages' forms: a random token in a SameSite=Strict,
- * HttpOnly cookie scoped to /app-links and the same token in the form. Another site can make a browser
- * post the form, but can neither read nor set the cookie, so it cannot make the two match.
+ * CSRF tokens for the fallback pages' forms. The token is an HMAC, under a key derived from the service's
+ * secret (APP_LINKS_ENCRYPTION_KEY), of the browser-binding cookie the /oauth pages use (`__Host-lw-browser`
+ * over https), the form and its state. A plain double-submit pair (cookie = field) could be planted by
+ * anyone able to set a cookie for this host (a sibling subdomain, an http hop); here the field cannot be
+ * made without the key, a `__Host-` cookie cannot be set from elsewhere, and a token fits one state only.
+ * Over http (development) the cookie has a plain name, but the field still needs the server's key.
  */
-export function issueCsrfToken(req: Request, res: Response, secure: boolean): string {
-  const existing = (req.cookies as Record<string, unknown> | undefined)?.[COOKIE];
-  const token = typeof existing === 'string' && TOKEN.test(existing) ? existing : randomToken(32);
-  res.cookie(COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, path: '/app-links', maxAge: 60 * 60 * 1000 });
-  return token;
-}
+export class AppLinksCsrf {
+  private readonly key: Buffer;
+  private readonly binding: BrowserBinding;
 
-/** Throws a 403 unless the form's token matches the cookie (compared in constant time). */
-export function checkCsrfToken(req: Request, field: string | undefined): void {
-  const cookie = (req.cookies as Record<string, unknown> | undefined)?.[COOKIE];
-  const ok = typeof cookie === 'string' && typeof field === 'string' && TOKEN.test(cookie) && safeEqual(cookie, field);
-  if (!ok) throw new ServiceError('csrf_failed', 403, 'This form expired or was not sent from this site. Go back, reload the page and try again.', 'CSRF token missing or mismatched');
+  constructor(secret: Buffer, secure: boolean) {
+    // A key of its own, so the CSRF MAC never shares a key with the encryption of tokens at rest.
+    this.key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'linkwright app-links csrf v1', 32));
+    this.binding = new BrowserBinding(secure, COOKIE_MAX_AGE_SEC);
+  }
+
+  /** The token for a form about `state`, setting the browser-binding cookie when the browser has none. */
+  issue(req: Request, res: Response, form: CsrfForm, state: string | undefined): string {
+    return this.mac(this.binding.ensure(req, res), form, state);
+  }
+
+  /** Throws a 403 unless the field is the token for this browser, form and state (compared in constant time). */
+  check(req: Request, form: CsrfForm, state: string | undefined, field: string | undefined): void {
+    const browser = this.binding.hashOf(req);
+    const ok = browser !== undefined && typeof field === 'string' && TOKEN.test(field) && safeEqual(this.mac(browser, form, state), field);
+    if (!ok) throw new ServiceError('csrf_failed', 403, 'This form expired or was not sent from this site. Go back, reload the page and try again.', 'CSRF token missing or mismatched');
+  }
+
+  private mac(browserHash: string, form: CsrfForm, state: string | undefined): string {
+    return createHmac('sha256', this.key).update(`${form}\n${browserHash}\n${state ?? ''}`).digest('base64url');
+  }
 }

@@ -2,7 +2,9 @@ import { ServiceError } from '../server/errors';
 
 /**
  * The stable codes an app can switch on when app-to-app linking fails. Each has one status and one
- * description a user can read; the `reason` given at the throw site is for the log only.
+ * description written for the app's user (it is the `error_description` of every answer with that code,
+ * server-side failures included, and the message of the fallback pages); the `reason` given at the throw
+ * site is for the log only.
  */
 export const APP_LINK_ERRORS = {
   state_invalid: { status: 400, description: 'This linking attempt is unknown or belongs to someone else. Start linking again from the app.' },
@@ -12,8 +14,14 @@ export const APP_LINK_ERRORS = {
     status: 400,
     description: 'Amazon rejected the authorization code: it expired (codes last 5 minutes), was already used, or was issued for another redirect URL. Start linking again.',
   },
-  amazon_client_misconfigured: { status: 502, description: 'The Alexa client id or secret configured for this service was refused by Amazon.' },
-  enablement_refused: { status: 502, description: 'Alexa could not complete account linking with this service (invalid account linking credentials).' },
+  amazon_client_misconfigured: {
+    status: 502,
+    description: 'Amazon refused this service\'s Alexa sign-in settings, so Alexa cannot be linked right now. This is a problem on our side: try again later or contact support.',
+  },
+  enablement_refused: {
+    status: 502,
+    description: 'Alexa could not finish linking: it was unable to confirm your account with this service. Try again later or contact support.',
+  },
   skill_disabled: { status: 403, description: 'The skill is disabled for this Amazon account, or the Amazon authorization was revoked. Enable the skill and link again.' },
   skill_stage_not_allowed: {
     status: 403,
@@ -21,13 +29,16 @@ export const APP_LINK_ERRORS = {
   },
   amazon_unavailable: { status: 503, description: 'Amazon could not be reached. Try again in a moment.' },
   provider_unavailable: { status: 503, description: 'The account provider could not be reached. Try again in a moment.' },
-  app_links_not_configured: { status: 503, description: 'App-to-app linking is not configured on this service.' },
+  app_links_not_configured: { status: 503, description: 'Linking Alexa from the app is not available on this service yet.' },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type AppLinkErrorCode = keyof typeof APP_LINK_ERRORS;
 
 /** A failure of the app-to-app flow with a stable code; `reason` goes to the log, never to the caller. */
 export class AppLinkError extends ServiceError {
+  // Shown even for 502/503: the description is the code's fixed text for people, never the reason.
+  override readonly expose = true;
+
   constructor(
     readonly appCode: AppLinkErrorCode,
     reason: string,

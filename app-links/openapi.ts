@@ -52,7 +52,10 @@ const schemas: Record<string, Schema> = {
     required: ['error', 'error_description'],
     properties: {
       error: ref('ErrorCode'),
-      error_description: { type: 'string', description: 'A sentence for developers and logs; show users a message chosen by `error`.' },
+      error_description: {
+        type: 'string',
+        description: 'For the app-links codes, the code\'s fixed description (see ErrorCode), written so the app can show it to the user, 5xx included; for the other codes, a sentence for developers.',
+      },
     },
   },
   ErrorCode: {
@@ -82,7 +85,7 @@ const schemas: Record<string, Schema> = {
       code: { type: 'string', minLength: 1, maxLength: 2048, description: 'The `code` query parameter of the return URL (Amazon authorization code, valid 5 minutes).' },
       state: { type: 'string', minLength: 1, maxLength: 2048, description: 'The `state` query parameter of the return URL.' },
       providerCode: { type: 'string', maxLength: 2048, description: 'Only when accounts live in Login with Amazon or an OIDC provider: that provider\'s authorization code for Alexa.' },
-      providerRedirectUri: { type: 'string', maxLength: 2048, description: 'With providerCode: the Alexa redirect URL it was issued for.' },
+      providerRedirectUri: { type: 'string', maxLength: 2048, description: 'With providerCode: the redirect URI it was issued for, APP_REDIRECT_URL or one of the Alexa redirect URLs.' },
     },
   },
   CompleteResponse: {

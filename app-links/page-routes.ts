@@ -12,7 +12,7 @@ import { AUTHORIZE_PATH, RETURN_PATH } from './association-files';
 import { issueAuthorizationCode, responseUrl, validateAuthorization } from './authorize';
 import { completeLinking } from './complete';
 import type { AppLinksContext } from './context';
-import { checkCsrfToken, issueCsrfToken } from './csrf';
+import { AppLinksCsrf } from './csrf';
 import { APP_LINK_ERRORS, AppLinkError } from './errors';
 import { authorizePage, linkedPage, problemPage, returnConfirmPage } from './views/pages';
 
@@ -38,6 +38,9 @@ export function appLinksPages(ctx: AppLinksContext): Router {
   const cookies = cookieParser();
   const settings = ctx.services.settings;
   const secure = settings.publicUrl.startsWith('https://');
+  const secret = ctx.settings.encryptionKeys[0];
+  if (!secret) throw new Error('the app-links pages need APP_LINKS_ENCRYPTION_KEY (their CSRF tokens are keyed by it)');
+  const csrf = new AppLinksCsrf(secret, secure);
   const oauth = settings.oauth;
   // The web sign-in's limiter, so guesses here and on /oauth/authorize count against the same limits.
   const limiter = new LoginLimiter(ctx.services.store, { maxPerAccount: oauth.loginMaxPerAccount, maxPerAddress: oauth.loginMaxPerAddress, windowSec: oauth.loginWindowSec });
@@ -57,14 +60,14 @@ export function appLinksPages(ctx: AppLinksContext): Router {
       const attempt = await ctx.states.peek(state);
       const account = await ctx.services.accounts.get(attempt.userId);
       if (!account) throw new AppLinkError('state_invalid', 'account of the state no longer exists');
-      page(res, 200, returnConfirmPage({ serviceName: settings.oauth.serviceName, accountLabel: accountLabel(account), code, state, csrf: issueCsrfToken(req, res, secure) }));
+      page(res, 200, returnConfirmPage({ serviceName: settings.oauth.serviceName, accountLabel: accountLabel(account), code, state, csrf: csrf.issue(req, res, 'return', state) }));
     });
   });
 
   router.post(RETURN_PATH, cookies, ...form, async (req, res) => {
     await asPage(ctx, req, res, async () => {
       const { values } = formParams(req).read(FORM_LIMITS);
-      checkCsrfToken(req, values.csrf);
+      csrf.check(req, 'return', values.state, values.csrf);
       const { code, state } = returnParams(values);
       browserFinishAllowed(ctx);
       const result = await completeLinking(ctx, { code, state, user: undefined });
@@ -76,7 +79,7 @@ export function appLinksPages(ctx: AppLinksContext): Router {
   router.get(AUTHORIZE_PATH, cookies, async (req, res) => {
     await asPage(ctx, req, res, async () => {
       const request = validatedOrRedirected(ctx, req, res, ParamSet.fromUrl(req.originalUrl));
-      if (request) sendAuthorizePage(ctx, req, res, secure, request, 200, {});
+      if (request) sendAuthorizePage(ctx, req, res, csrf, request, 200, {});
     });
   });
 
@@ -84,7 +87,7 @@ export function appLinksPages(ctx: AppLinksContext): Router {
     await asPage(ctx, req, res, async () => {
       const params = formParams(req);
       const { values } = params.read(FORM_LIMITS);
-      checkCsrfToken(req, values.csrf);
+      csrf.check(req, 'consent', values.state, values.csrf);
       const request = validatedOrRedirected(ctx, req, res, params);
       if (!request) return;
       if (values.decision === 'deny') {
@@ -93,26 +96,26 @@ export function appLinksPages(ctx: AppLinksContext): Router {
         return;
       }
       if (values.decision !== 'allow') {
-        sendAuthorizePage(ctx, req, res, secure, request, 400, { username: values.username, error: 'Choose Allow or Deny.' });
+        sendAuthorizePage(ctx, req, res, csrf, request, 400, { username: values.username, error: 'Choose Allow or Deny.' });
         return;
       }
       const username = values.username ?? '';
       const password = values.password ?? '';
       if (!username || !password) {
-        sendAuthorizePage(ctx, req, res, secure, request, 400, { username, error: 'Enter your email or username and your password.' });
+        sendAuthorizePage(ctx, req, res, csrf, request, 400, { username, error: 'Enter your email or username and your password.' });
         return;
       }
       const address = req.ip ?? 'unknown';
       const hit = await limiter.attempt(username, address);
       if (hit) {
         req.log.warn({ event: 'app_links.login_limited', limit: hit }, 'sign-in refused: too many attempts');
-        sendAuthorizePage(ctx, req, res, secure, request, 429, { username, error: 'Too many sign-in attempts. Wait a few minutes, then try again.' });
+        sendAuthorizePage(ctx, req, res, csrf, request, 429, { username, error: 'Too many sign-in attempts. Wait a few minutes, then try again.' });
         return;
       }
       const account = await ctx.services.accounts.authenticate(username, password);
       if (!account) {
         req.log.info({ event: 'app_links.login_failed' }, 'sign-in failed on the fallback page');
-        sendAuthorizePage(ctx, req, res, secure, request, 401, { username, error: 'The email or username and password do not match.' });
+        sendAuthorizePage(ctx, req, res, csrf, request, 401, { username, error: 'The email or username and password do not match.' });
         return;
       }
       await limiter.succeeded(username);
@@ -141,12 +144,12 @@ function validatedOrRedirected(ctx: AppLinksContext, req: Request, res: Response
   return undefined;
 }
 
-function sendAuthorizePage(ctx: AppLinksContext, req: Request, res: Response, secure: boolean, request: AuthorizationRequest, status: number, extra: { username?: string | undefined; error?: string | undefined }): void {
+function sendAuthorizePage(ctx: AppLinksContext, req: Request, res: Response, csrf: AppLinksCsrf, request: AuthorizationRequest, status: number, extra: { username?: string | undefined; error?: string | undefined }): void {
   // The form is answered with a redirect to the Alexa redirect URI; browsers apply form-action to that
   // redirect too, so its origin (and only it) is allowed for this page.
   allowFormActionTo(res, [originOf(request.redirectUri)]);
-  const csrf = issueCsrfToken(req, res, secure);
-  sendPage(res, status, authorizePage({ serviceName: ctx.services.settings.oauth.serviceName, clientName: ctx.services.settings.oauth.clientName, request, csrf, ...extra }));
+  const token = csrf.issue(req, res, 'consent', request.state);
+  sendPage(res, status, authorizePage({ serviceName: ctx.services.settings.oauth.serviceName, clientName: ctx.services.settings.oauth.clientName, request, csrf: token, ...extra }));
 }
 
 function sendPage(res: Response, status: number, page: string): void {

@@ -16,6 +16,11 @@ import {
  */
 export type AccountProvider = 'ours' | 'lwa' | 'oidc';
 export type SkillStage = 'development' | 'live';
+/**
+ * Which redirect URI the Skill Enablement call's `accountLinkRequest.redirectUri` carries (and our code
+ * is bound to). Amazon's step 6 names it "Redirect URI for your app": the app's redirect URL by default.
+ */
+export type EnablementRedirect = 'app' | 'alexa';
 
 /** Settings of the app-to-app companion. */
 export interface AppLinksSettings {
@@ -27,6 +32,8 @@ export interface AppLinksSettings {
   skillStage: SkillStage;
   /** The company's universal-link return URL ("Your Redirect URLs" in the console). */
   appRedirectUrl: string;
+  /** APP_LINKS_ENABLEMENT_REDIRECT: `app` sends (and binds our code to) appRedirectUrl, `alexa` the first Alexa redirect URL. */
+  enablementRedirect: EnablementRedirect;
   association: AssociationSettings;
   files: AssociationFiles;
   /** AES-256-GCM keys for secrets at rest; the first seals, all open. */
@@ -45,6 +52,7 @@ export function parseAppLinksSettings(read: EnvReader, production: boolean, publ
   const enabled = read.boolean('APP_LINKS_ENABLED', true);
   const appRedirectUrl = readReturnUrl(read, publicUrl, production);
   const skillStage = read.choice<SkillStage>('SKILL_STAGE', ['development', 'live'], 'development');
+  const enablementRedirect = read.choice<EnablementRedirect>('APP_LINKS_ENABLEMENT_REDIRECT', ['app', 'alexa'], 'app');
   // SKILL_LINKING_PROVIDER itself is validated with the skill's settings.
   const skillProvider = read.string('SKILL_LINKING_PROVIDER');
   const accountProvider: AccountProvider = skillProvider === 'lwa' || skillProvider === 'oidc' ? skillProvider : 'ours';
@@ -65,6 +73,7 @@ export function parseAppLinksSettings(read: EnvReader, production: boolean, publ
     skillId,
     skillStage,
     appRedirectUrl,
+    enablementRedirect,
     association: { iosAppIds: [], androidPackage: undefined, androidCertSha256: [], paths: [] },
     files: { apple: undefined, android: undefined, generated: [] },
     encryptionKeys: [],

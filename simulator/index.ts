@@ -320,6 +320,7 @@ export class AmazonSimulator {
       tokenClient: this.tokenClient,
       skill: () => this.skillConfig,
       alexaClientId: () => this.lwaClient.id,
+      appRedirectUrls: () => this.lwaClient.redirectUris,
       endpointsFor: (customer) => this.endpointsFor(customer),
       disableSkill: (customer) => this.disableWithEvent(customer),
     };

@@ -85,6 +85,12 @@ export class OidcTokenResolver implements TokenResolver {
     };
   }
 
+  /**
+   * The profile userinfo gives for the token. A 401/403 is "no profile", not "not linked": providers
+   * such as Auth0 refuse an API-audience access token at userinfo (unless `openid` was requested), and
+   * the token itself already passed every check; treating it as unlinked would leave a user whose link
+   * Alexa holds in a loop of link-account cards. An outage (5xx, timeout) still throws (an apology).
+   */
   private async userinfo(token: string, subject: string): Promise<Profile | { reason: string }> {
     let body: Record<string, unknown>;
     try {
@@ -97,7 +103,7 @@ export class OidcTokenResolver implements TokenResolver {
       body = response.data;
     } catch (error) {
       const status = axios.isAxiosError(error) ? error.response?.status : undefined;
-      if (status === 401 || status === 403) return { reason: `userinfo refused the token (HTTP ${status})` };
+      if (status === 401 || status === 403) return {};
       throw new ProviderUnavailableError(`userinfo ${status ? `answered HTTP ${status}` : 'unreachable'}`);
     }
     if (typeof body !== 'object' || body === null) throw new ProviderUnavailableError('userinfo answered without JSON');

@@ -26,6 +26,12 @@ export class BrowserBinding {
     return sha256(value);
   }
 
+  /** The hash of this browser's binding cookie, or undefined when the request carries none. */
+  hashOf(req: Request): string | undefined {
+    const value = this.read(req);
+    return value === undefined ? undefined : sha256(value);
+  }
+
   /** True when the request carries the cookie whose hash the interaction recorded. */
   matches(req: Request, expectedHash: string): boolean {
     const value = this.read(req);

@@ -33,7 +33,8 @@ export function trafficFindings(settings: Settings, traffic: TrafficSummary): st
   // Alexa's three regional URLs are judged together above (one region may see no users); any other registered URI is its own client's.
   for (const uri of traffic.redirectUris) {
     const alexas = ALEXA_REDIRECT.exec(uri.value)?.[1] === oauth.vendorId;
-    if (!alexas && uri.value !== oauth.devCallbackUri && uri.authorize.count === 0 && uri.token.count === 0) {
+    // The app's redirect URL is only ever named by Alexa redeeming an app-to-app code: unused until someone links.
+    if (!alexas && uri.value !== oauth.devCallbackUri && uri.value !== settings.appLinks.appRedirectUrl && uri.authorize.count === 0 && uri.token.count === 0) {
       findings.push(`The redirect URI ${uri.value} (OAUTH_REDIRECT_URIS) has not been used: check it against the client's configuration, or remove it.`);
     }
   }

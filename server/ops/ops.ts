@@ -31,7 +31,7 @@ export class Ops {
     this.metrics = new OpsMetrics({ processMetrics: services.settings.ops.metricsToken !== undefined });
     this.failures = new FailureLog(services.store, services.clock, services.settings.ops.failuresKept);
     const clients = services.settings.oauth.clientId ? [services.settings.oauth.clientId] : [];
-    this.traffic = new TrafficLog(services.store, services.clock, { clientIds: clients, redirectUris: services.settings.oauth.redirectUris });
+    this.traffic = new TrafficLog(services.store, services.clock, { clientIds: clients, redirectUris: registeredRedirectUris(services.settings) });
     watchStoreErrors(services.store, this.metrics);
   }
 
@@ -102,4 +102,14 @@ export function storeErrorKind(error: Error): 'timeout' | 'unavailable' | 'other
   if (message.includes('timed out') || message.includes('timeout')) return 'timeout';
   if (/writeable|connection is closed|econnrefused|econnreset|enotfound|offline|not connected|clusterdown|loading/.test(message)) return 'unavailable';
   return 'other';
+}
+
+/**
+ * The redirect URIs a token request may name: the OAuth ones and, when app-to-app linking hands Alexa a
+ * code bound to the app's redirect URL (APP_LINKS_ENABLEMENT_REDIRECT=app), that URL too.
+ */
+function registeredRedirectUris(settings: Services['settings']): string[] {
+  const { appLinks, oauth } = settings;
+  const app = appLinks.enabled && appLinks.enablementRedirect === 'app' ? [appLinks.appRedirectUrl] : [];
+  return [...new Set([...oauth.redirectUris, ...app])];
 }

@@ -18,6 +18,8 @@ export interface AlexaApiDeps {
   skill: () => SkillConfig;
   /** The skill's Alexa client id: the LWA client whose tokens may call these APIs. */
   alexaClientId: () => string;
+  /** The skill's "Your Redirect URLs" (the app's redirect URLs, which LWA also accepts for the Alexa client). */
+  appRedirectUrls: () => string[];
   /** Hostnames endpoint discovery returns for a customer. */
   endpointsFor: (customer: Customer) => string[];
   /**
@@ -82,6 +84,10 @@ function enablementBody(enablement: Enablement, skillId: string): Record<string,
  * Mounts the Skill Enablement API (POST enable + link, GET status, DELETE disable). Enabling with an
  * accountLinkRequest makes Alexa redeem the service's code at the skill's token URI, synchronously,
  * as Amazon does; a refused code answers 400 "Invalid account linking credentials".
+ *
+ * `accountLinkRequest.redirectUri` is, in Amazon's step 6, the "Redirect URI for your app": it must be
+ * one of the skill's "Your Redirect URLs", and Alexa repeats it as redirect_uri when it redeems the code.
+ * (Amazon does not document the error for another URI; the simulator answers 400 and says why.)
  */
 export function mountSkillEnablement(app: Express, deps: AlexaApiDeps): void {
   const resolve = (req: Request, res: Response): { customer: Customer; skill: SkillConfig } | undefined => {
@@ -113,6 +119,9 @@ export function mountSkillEnablement(app: Express, deps: AlexaApiDeps): void {
     if (request.type !== 'AUTH_CODE') return refuse(res, 400, 'accountLinkRequest.type must be "AUTH_CODE".');
     if (typeof request.authCode !== 'string' || request.authCode === '') return refuse(res, 400, 'accountLinkRequest.authCode is required.');
     if (typeof request.redirectUri !== 'string' || request.redirectUri === '') return refuse(res, 400, 'accountLinkRequest.redirectUri is required.');
+    if (!deps.appRedirectUrls().includes(request.redirectUri)) {
+      return refuse(res, 400, 'accountLinkRequest.redirectUri must be one of the skill’s redirect URLs to your app (“Your Redirect URLs”).');
+    }
 
     const outcome = await deps.tokenClient.redeem(request.authCode, request.redirectUri);
     if (!outcome.ok) {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { s256 } from '../../server/oauth/pkce';
+import { APP_LINK_ERRORS, type AppLinkErrorCode } from '../../app-links/errors';
 import { OAuthError } from '../../server/errors';
 import type { TestService } from '../support/service';
 import { TEST_CLIENT_ID } from '../support/settings';
@@ -83,7 +84,8 @@ describe('POST /app-links/complete', () => {
     const sent = enablements[0]?.body as { stage: string; accountLinkRequest: Record<string, string> };
     expect(sent.stage).to.equal('development');
     expect(Object.keys(sent.accountLinkRequest).sort()).to.deep.equal(['authCode', 'redirectUri', 'type']);
-    expect(sent.accountLinkRequest.redirectUri).to.equal(ALEXA_REDIRECTS[0]);
+    // Amazon's step 6: "Redirect URI for your app", i.e. APP_REDIRECT_URL (our code is bound to it).
+    expect(sent.accountLinkRequest.redirectUri).to.equal(service.services.settings.appLinks.appRedirectUrl);
     expect(sent.accountLinkRequest.type).to.equal('AUTH_CODE');
     expect(sent.accountLinkRequest.authCode).to.match(/^[A-Za-z0-9_-]{43}$/);
     // Alexa got tokens for this very user.
@@ -142,8 +144,9 @@ describe('POST /app-links/complete', () => {
     expect(body.error).to.equal('skill_stage_not_allowed');
     expect(await service.store.get(`app-link:${userId}`)).to.equal(null);
     // Every code minted for the attempts is spent: Alexa could not redeem one now.
-    const late = await service.services.grants.exchangeCode(eu[0] as string, { clientId: TEST_CLIENT_ID, redirectUri: ALEXA_REDIRECTS[0], codeVerifier: undefined }).catch((e: unknown) => e);
+    const late = await service.services.grants.exchangeCode(eu[0] as string, { clientId: TEST_CLIENT_ID, redirectUri: service.services.settings.appLinks.appRedirectUrl, codeVerifier: undefined }).catch((e: unknown) => e);
     expect((late as OAuthError).code).to.equal('invalid_grant');
+    expect((late as OAuthError).reason).to.not.match(/redirect mismatch/);
     expect(service.logs.events('app_links.link_failed').at(-1)?.endpoints).to.deep.equal(['api.amazonalexa.com:amazon_unavailable', 'api.eu.amazonalexa.com:skill_stage_not_allowed']);
   });
 
@@ -162,6 +165,8 @@ describe('POST /app-links/complete', () => {
       const { status, body } = await callApi(service, 'POST', '/app-links/complete', token, { code: AMAZON_CODE, state });
       expect(status).to.equal(ourStatus);
       expect(body.error).to.equal(code);
+      // The code's description, which an app can show, also for the 502.
+      expect(body.error_description).to.equal(APP_LINK_ERRORS[code as AppLinkErrorCode].description);
       expect(await service.store.get(`app-link:${userId}`)).to.equal(null);
     });
   }
@@ -187,6 +192,7 @@ describe('POST /app-links/complete', () => {
     const { status, body } = await callApi(service, 'POST', '/app-links/complete', token, { code: AMAZON_CODE, state });
     expect(status).to.equal(502);
     expect(body.error).to.equal('amazon_client_misconfigured');
+    expect(body.error_description).to.equal(APP_LINK_ERRORS.amazon_client_misconfigured.description);
   });
 
   it('answers 503 amazon_unavailable with Retry-After when Amazon stays down', async () => {
@@ -197,6 +203,7 @@ describe('POST /app-links/complete', () => {
     const { status, body, headers } = await callApi(service, 'POST', '/app-links/complete', token, { code: AMAZON_CODE, state });
     expect(status).to.equal(503);
     expect(body.error).to.equal('amazon_unavailable');
+    expect(body.error_description).to.equal(APP_LINK_ERRORS.amazon_unavailable.description);
     expect(headers.get('retry-after')).to.equal('5');
     expect(lwa).to.have.length(3);
   });
@@ -258,5 +265,36 @@ describe('POST /app-links/complete', () => {
     mockDiscovery([]);
     mockEnable(ALEXA_API, () => [201, ENABLED]);
     expect((await callApi(service, 'POST', '/app-links/complete', token, { code: AMAZON_CODE, state })).status).to.equal(200);
+  });
+});
+
+describe('POST /app-links/complete with APP_LINKS_ENABLEMENT_REDIRECT=alexa', () => {
+  isolateNetwork();
+  let service: TestService;
+  before(async () => {
+    service = await startAppLinksService({ env: { APP_LINKS_ENABLEMENT_REDIRECT: 'alexa' } });
+  });
+  after(async () => service?.close());
+
+  it('sends the first Alexa redirect URL and binds our code to it, not to the app\'s', async () => {
+    const { token, userId } = await signedInUser(service);
+    const { state } = await startAttempt(service, token);
+    mockLwaToken([]);
+    mockDiscovery([]);
+    const sent: string[] = [];
+    const redeemed: Array<{ code: string; familySub: string | undefined; error?: string }> = [];
+    const alexa = redeemingAlexa(service, redeemed);
+    mockEnable(ALEXA_API, async (body) => {
+      sent.push(body.accountLinkRequest.redirectUri);
+      // The app's redirect URL does not redeem a code bound to the Alexa one.
+      const wrong = await service.services.codes.issue({ clientId: TEST_CLIENT_ID, redirectUri: ALEXA_REDIRECTS[0], userId, scope: 'profile', redirectUriOptional: true });
+      const refused = await service.services.grants.exchangeCode(wrong, { clientId: TEST_CLIENT_ID, redirectUri: service.services.settings.appLinks.appRedirectUrl, codeVerifier: undefined }).catch((e: unknown) => e);
+      expect((refused as OAuthError).reason).to.match(/redirect mismatch/);
+      return alexa(body);
+    });
+    const { status, body } = await callApi(service, 'POST', '/app-links/complete', token, { code: AMAZON_CODE, state });
+    expect(status, JSON.stringify(body)).to.equal(200);
+    expect(sent).to.deep.equal([ALEXA_REDIRECTS[0]]);
+    expect(redeemed.map((r) => r.familySub)).to.deep.equal([userId]);
   });
 });

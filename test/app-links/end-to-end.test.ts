@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import nock from 'nock';
+import { trafficFindings } from '../../server/ops/diagnostics';
+import { opsOf } from '../../server/ops/ops';
 import type { TestService } from '../support/service';
 import { TEST_CLIENT_ID, TEST_CLIENT_SECRET } from '../support/settings';
 import {
   ALEXA_API,
   ALEXA_API_EU,
-  ALEXA_REDIRECTS,
   AMAZON_TOKENS,
   callApi,
   ENABLED,
@@ -74,6 +75,12 @@ describe('app-to-app linking end to end, our own token endpoint answering Alexa\
     expect(tokens.expires_in).to.be.at.least(360);
     const claims = service.services.accessTokens.verify(tokens.access_token);
     expect(claims).to.include({ sub: userId, client_id: TEST_CLIENT_ID });
+    // Alexa named the app's redirect URL at the token endpoint: /ops counts it as registered, not as a stranger's.
+    const traffic = await opsOf(service.services).traffic.summary();
+    const appRedirect = service.services.settings.appLinks.appRedirectUrl;
+    expect(traffic.redirectUris.find((uri) => uri.value === appRedirect)?.token.count).to.equal(1);
+    expect(traffic.unrecognised.filter((u) => u.kind === 'redirect_uri')).to.deep.equal([]);
+    expect(trafficFindings(service.services.settings, traffic).join('\n')).to.not.include(appRedirect);
 
     // Alexa can refresh what it got, through the same endpoint.
     const refreshed = await fetch(`${service.url}/oauth/token`, {
@@ -121,7 +128,7 @@ describe('app-to-app linking end to end, our own token endpoint answering Alexa\
     const late = await fetch(`${service.url}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: firstCode, redirect_uri: ALEXA_REDIRECTS[0], client_id: TEST_CLIENT_ID, client_secret: TEST_CLIENT_SECRET }).toString(),
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: firstCode, redirect_uri: service.services.settings.appLinks.appRedirectUrl, client_id: TEST_CLIENT_ID, client_secret: TEST_CLIENT_SECRET }).toString(),
     });
     expect(late.status).to.equal(400);
     expect(((await late.json()) as { error: string }).error).to.equal('invalid_grant');

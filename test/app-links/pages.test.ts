@@ -138,6 +138,34 @@ describe('app-links fallback pages in a real browser (chromium, 360 px wide)', f
       // The attempt is untouched: its confirmation page still opens.
       expect((await fetch(`${service.url}/app-links/return?code=ANAmazonCode&state=${state}`)).status).to.equal(200);
     });
+
+    it('refuses a cookie and field pair of the attacker\'s choosing, and a real token carried to another state', async () => {
+      const { token } = await signedInUser(service);
+      const { state } = await startAttempt(service, token);
+      const planted = 'P'.repeat(43);
+      // Whatever cookie an attacker can plant for this host (old and new names), with the same value in the form.
+      const forged = await fetch(`${service.url}/app-links/return`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `lw_app_links_csrf=${planted}; lw-browser=${planted}` },
+        body: new URLSearchParams({ code: 'ANAmazonCode', state, csrf: planted }).toString(),
+      });
+      expect(forged.status).to.equal(403);
+      expect(await forged.text()).to.include('csrf_failed');
+
+      // A token the server really issued (for the attacker's own browser and attempt) does not carry over to a victim's state.
+      const { state: attackerState } = await startAttempt(service, (await signedInUser(service)).token);
+      const confirm = await fetch(`${service.url}/app-links/return?code=ANAmazonCode&state=${attackerState}`);
+      const cookie = (confirm.headers.get('set-cookie') ?? '').split(';')[0] as string;
+      const issued = /name="csrf" value="([^"]+)"/.exec(await confirm.text())?.[1] as string;
+      expect(cookie).to.match(/^lw-browser=/);
+      const moved = await fetch(`${service.url}/app-links/return`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        body: new URLSearchParams({ code: 'ANAmazonCode', state, csrf: issued }).toString(),
+      });
+      expect(moved.status).to.equal(403);
+      expect((await fetch(`${service.url}/app-links/return?code=ANAmazonCode&state=${state}`)).status).to.equal(200);
+    });
   });
 
   describe('the platform authorization URL opened in a browser (linking started from the Alexa app)', () => {
@@ -222,6 +250,13 @@ describe('app-links fallback pages in a real browser (chromium, 360 px wide)', f
         redirect: 'manual',
       });
       expect(forged.status).to.equal(403);
+      const planted = await fetch(`${service.url}/app-links/authorize/consent`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `lw_app_links_csrf=${'P'.repeat(43)}; lw-browser=${'P'.repeat(43)}` },
+        body: `${query()}&csrf=${'P'.repeat(43)}&username=${encodeURIComponent(username)}&password=${encodeURIComponent(PASSWORD)}&decision=allow`,
+        redirect: 'manual',
+      });
+      expect(planted.status, 'a planted cookie and field pair').to.equal(403);
       const plain = await fetch(`${service.url}/app-links/authorize?${query({ code_challenge: 'x'.repeat(43), code_challenge_method: 'plain' })}`, { redirect: 'manual' });
       expect(plain.status).to.equal(303);
       const refused = new URL(plain.headers.get('location') as string);

@@ -55,7 +55,23 @@ describe('app-links when the company\'s accounts live in Login with Amazon (SKIL
     expect((await callApi(service, 'DELETE', '/app-links/link', APP_LWA_TOKEN)).body).to.deep.equal({ linked: false, amazonDisabled: true, revokedGrants: 0 });
   });
 
-  it('requires the provider\'s code and an Alexa redirect URI, checked before the state is spent', async () => {
+  it('accepts a provider\'s code bound to the app\'s redirect URL (APP_REDIRECT_URL) and sends that URL', async () => {
+    // The profile of APP_LWA_TOKEN is cached from the first test.
+    const { state } = await startAttempt(service, APP_LWA_TOKEN);
+    mockLwaToken([]);
+    mockDiscovery([]);
+    const sent: string[] = [];
+    mockEnable(ALEXA_API, (body) => {
+      sent.push(body.accountLinkRequest.redirectUri);
+      return [201, ENABLED];
+    });
+    const appRedirect = service.services.settings.appLinks.appRedirectUrl;
+    const { status, body } = await callApi(service, 'POST', '/app-links/complete', APP_LWA_TOKEN, { code: 'ANAmazonCode', state, providerCode: 'ANCompanyLwaCode', providerRedirectUri: appRedirect });
+    expect(status, JSON.stringify(body)).to.equal(200);
+    expect(sent).to.deep.equal([appRedirect]);
+  });
+
+  it('requires the provider\'s code and a configured redirect URI, checked before the state is spent', async () => {
     const { state } = await startAttempt(service, APP_LWA_TOKEN);
     const missing = await callApi(service, 'POST', '/app-links/complete', APP_LWA_TOKEN, { code: 'ANAmazonCode', state });
     expect([missing.status, missing.body.error]).to.deep.equal([400, 'invalid_request']);
@@ -114,5 +130,33 @@ describe('app-links when the company\'s accounts live in an OIDC provider (SKILL
     expect([otherApi.status, otherApi.body.error]).to.deep.equal([401, 'invalid_token']);
     const hs = jwt.sign({ iss: ISSUER, aud: AUDIENCE, sub: 'auth0|rider-1' }, 'guessable', { algorithm: 'HS256', keyid: 'app-key-1' });
     expect((await callApi(service, 'POST', '/app-links/start', hs)).status).to.equal(401);
+  });
+});
+
+describe('app-links with an OIDC provider whose userinfo refuses the API-audience token (OIDC_USERINFO_URL set)', () => {
+  isolateNetwork();
+  const ISSUER = 'https://ridehailer.eu.auth0.com/';
+  const AUDIENCE = 'https://api.ridehailer.example';
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'app-key-1', alg: 'RS256', use: 'sig' };
+  let service: TestService;
+  before(async () => {
+    service = await startAppLinksService({
+      env: { SKILL_LINKING_PROVIDER: 'oidc', OIDC_ISSUER: ISSUER, OIDC_JWKS_URL: `${ISSUER}.well-known/jwks.json`, OIDC_AUDIENCE: AUDIENCE, OIDC_USERINFO_URL: `${ISSUER}userinfo` },
+    });
+  });
+  after(async () => service?.close());
+
+  const sign = (claims: Record<string, unknown>) =>
+    jwt.sign({ iss: ISSUER, aud: AUDIENCE, sub: 'auth0|rider-1', ...claims }, privateKey, { algorithm: 'RS256', keyid: 'app-key-1', expiresIn: 600 });
+
+  it('starts linking for the token\'s subject when userinfo answers 401 (no profile, not "not linked"), and reports a userinfo outage as provider_unavailable', async () => {
+    nock('https://ridehailer.eu.auth0.com').get('/.well-known/jwks.json').reply(200, { keys: [jwk] });
+    nock('https://ridehailer.eu.auth0.com').get('/userinfo').reply(401, { error: 'invalid_token', error_description: 'token audience prevents accessing the userinfo endpoint' });
+    const started = await callApi(service, 'POST', '/app-links/start', sign({ jti: 'one' }));
+    expect(started.status, JSON.stringify(started.body)).to.equal(200);
+    nock('https://ridehailer.eu.auth0.com').get('/userinfo').reply(503, {});
+    const down = await callApi(service, 'POST', '/app-links/start', sign({ jti: 'two' }));
+    expect([down.status, down.body.error]).to.deep.equal([503, 'provider_unavailable']);
   });
 });

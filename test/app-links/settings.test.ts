@@ -35,6 +35,7 @@ describe('app-links settings', () => {
     expect(settings.enabled).to.equal(true);
     expect(settings.appRedirectUrl).to.equal('http://localhost:3000/app-links/return');
     expect(settings.skillStage).to.equal('development');
+    expect(settings.enablementRedirect, 'step 6: the redirect URI for your app').to.equal('app');
     expect(settings.accountProvider).to.equal('ours');
     expect(settings.stateTtlSec).to.equal(600);
     expect(settings.encryptionKeyGenerated).to.equal(true);
@@ -42,6 +43,12 @@ describe('app-links settings', () => {
     expect(settings.missing).to.deep.equal(['LWA_CLIENT_ID', 'LWA_CLIENT_SECRET', 'SKILL_ID']);
     expect(settings.files.apple).to.be.instanceOf(Buffer);
     expect(settings.files.android).to.be.instanceOf(Buffer);
+  });
+
+  it('reads APP_LINKS_ENABLEMENT_REDIRECT (app or alexa) and refuses anything else', () => {
+    expect(loadSettings({ APP_LINKS_ENABLEMENT_REDIRECT: 'alexa' }).appLinks.enablementRedirect).to.equal('alexa');
+    expect(loadSettings({ APP_LINKS_ENABLEMENT_REDIRECT: 'app' }).appLinks.enablementRedirect).to.equal('app');
+    expect(problemsOf({ APP_LINKS_ENABLEMENT_REDIRECT: 'both' }).join('\n')).to.include('APP_LINKS_ENABLEMENT_REDIRECT');
   });
 
   it('reads a full configuration', () => {

@@ -147,6 +147,8 @@ describe('simulator: Alexa API (endpoint discovery and Skill Enablement)', () =>
         [{ stage: 'development', accountLinkRequest: { type: 'IMPLICIT', authCode: 'c', redirectUri: 'https://x' } }, 'AUTH_CODE'],
         [{ stage: 'development', accountLinkRequest: { type: 'AUTH_CODE', redirectUri: 'https://x' } }, 'authCode'],
         [{ stage: 'development', accountLinkRequest: { type: 'AUTH_CODE', authCode: 'c' } }, 'redirectUri'],
+        // Step 6: the "Redirect URI for your app", one of "Your Redirect URLs", not an Alexa redirect URL.
+        [{ stage: 'development', accountLinkRequest: { type: 'AUTH_CODE', authCode: 'c', redirectUri: 'https://pitangui.amazon.com/api/skill/link/M2SIMULATOR' } }, 'Your Redirect URLs'],
       ];
       for (const [body, words] of bad) {
         const response = await enable(NA, token, body);
@@ -166,7 +168,7 @@ describe('simulator: Alexa API (endpoint discovery and Skill Enablement)', () =>
 
     it('answers 503 with the reason when the simulator was never told the service’s token URI', async () => {
       const token = await amazonAccessToken(amazon, 'Alice', APP_RETURN);
-      const response = await enable(NA, token, { stage: 'development', accountLinkRequest: { type: 'AUTH_CODE', authCode: 'code', redirectUri: 'https://app.example.com/x' } });
+      const response = await enable(NA, token, { stage: 'development', accountLinkRequest: { type: 'AUTH_CODE', authCode: 'code', redirectUri: APP_RETURN } });
       expect(response.status).to.equal(503);
       expect(((await response.json()) as { message: string }).message).to.contain("does not know the service's tokenUrl");
       const unknownPath = await fetch(`${amazon.hosts[NA]}/v1/skills`);
@@ -177,7 +179,7 @@ describe('simulator: Alexa API (endpoint discovery and Skill Enablement)', () =>
     it('answers 500 when the skill’s token URI cannot be reached, and links nothing', async () => {
       amazon.connectService({ tokenUrl: `http://127.0.0.1:${await freePort()}/oauth/token`, clientId: 'c', clientSecret: 's' });
       const token = await amazonAccessToken(amazon, 'Alice', APP_RETURN);
-      const response = await enable(NA, token, { stage: 'development', accountLinkRequest: { type: 'AUTH_CODE', authCode: 'code', redirectUri: 'https://app.example.com/x' } });
+      const response = await enable(NA, token, { stage: 'development', accountLinkRequest: { type: 'AUTH_CODE', authCode: 'code', redirectUri: APP_RETURN } });
       expect(response.status).to.equal(500);
       expect(((await response.json()) as { message: string }).message).to.contain('could not reach');
       expect(amazon.linkStatus('Alice')).to.equal(undefined);

@@ -161,13 +161,28 @@ describe('skill: linking with an OpenID Connect provider', function () {
     expect(speechOf(await orderRide(access))).to.match(/^Okay Alexandra Chen/);
   });
 
-  it('refuses userinfo answers for another subject, and treats a 401 from userinfo as not linked', async () => {
+  it('refuses userinfo answers for another subject', async () => {
     await start({ OIDC_USERINFO_URL: `${IDP}/userinfo` });
     serveJwks(rsa);
     nock(IDP).get('/userinfo').reply(200, { sub: 'auth0|somebody-else', name: 'Mallory' });
     expectNotLinked(await orderRide(token(rsa)), /userinfo subject differs/);
-    nock(IDP).get('/userinfo').reply(401, {});
-    expectNotLinked(await orderRide(token(rsa, { jti: 'second' })), /userinfo refused the token \(HTTP 401\)/);
+  });
+
+  it('treats userinfo refusing the API-audience token (401, 403) as no profile: the user is linked, named from the token', async () => {
+    await start({ OIDC_USERINFO_URL: `${IDP}/userinfo` });
+    serveJwks(rsa);
+    nock(IDP).get('/userinfo').reply(401, { error: 'invalid_token' });
+    expect(speechOf(await orderRide(token(rsa)))).to.match(/^Okay Alex Chen/);
+    nock(IDP).get('/userinfo').reply(403, { error: 'insufficient_scope' });
+    expect(speechOf(await orderRide(token(rsa, { jti: 'second', name: undefined })))).to.match(/^Okay/);
+    expect(service.logs.events('skill.token_not_linked')).to.deep.equal([]);
+  });
+
+  it('apologises when userinfo answers a server error', async () => {
+    await start({ OIDC_USERINFO_URL: `${IDP}/userinfo` });
+    serveJwks(rsa);
+    nock(IDP).get('/userinfo').reply(502, 'bad gateway');
+    expect(speechOf(await orderRide(token(rsa)))).to.match(/^Sorry, Ride Hailer is having trouble/);
   });
 
   it('apologises when the JWKS cannot be downloaded and no key is held', async () => {

@@ -172,6 +172,14 @@ describe('skill endpoint: request verification (certification negative cases)', 
     await expectRefused(body, good.headers(body), /download failed \(404\)/);
   });
 
+  it('does not download a chain URL again right after it failed (each unsigned request naming it cost a fetch)', async () => {
+    const scope = nock('https://s3.amazonaws.com').get(good.certPath).once().reply(404, 'NoSuchKey');
+    const body = launchBody();
+    await expectRefused(body, good.headers(body), /download failed \(404\)/);
+    await expectRefused(body, good.headers(body), /failed recently \(certificate chain download failed \(404\)\)/);
+    expect(scope.isDone()).to.equal(true);
+  });
+
   it('refuses a request timestamped more than 150 s in the past', async () => {
     good.serveChain();
     const body = launchBody(-151_000);
