@@ -106,7 +106,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   const target = options.pretty
-    ? pinoPretty({ colorize: destination === undefined, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', sync: true, ...(destination ? { destination } : {}) })
+    ? pinoPretty({ colorize: destination === undefined, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', singleLine: true, sync: true, ...(destination ? { destination } : {}) })
     : destination;
   const logger = target ? pino(pinoOptions, target) : pino(pinoOptions);
   // pino formats only the root's bindings; children (created from the root, so they inherit this

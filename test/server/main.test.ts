@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { freePort } from '../support/ports';
@@ -89,6 +90,33 @@ describe('server/main (the npm start process)', () => {
       expect(output).to.not.include(password);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('at a terminal in development writes readable log lines (pino-pretty), not JSON', async function () {
+    // script(1) gives the process a real terminal as its stdout.
+    if (!existsSync('/usr/bin/script')) this.skip();
+    const child = spawn('/usr/bin/script', ['-qec', `exec ${process.execPath} --require tsx/cjs server/main.ts`, '/dev/null'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1' },
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    let output = '';
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no start line in: ${output}`)), 20_000);
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('service started')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      const line = output.split(/\r?\n/).find((text) => text.includes('service started')) ?? '';
+      expect(line).to.match(/^\[\d\d:\d\d:\d\d\.\d{3}\] .*INFO.*service started/);
+      expect(output).to.not.match(/^\{"level"/m);
+    } finally {
+      child.kill('SIGTERM');
     }
   });
 });

@@ -27,4 +27,11 @@ describe('linking refusals at LOG_LEVEL=warn', () => {
     const lines = service.logs.events('authorize.refused');
     expect(lines.map((line) => line.level)).to.deep.equal([40, 40]);
   });
+
+  it('logs a refused app-to-app authorization (the Alexa app\'s flow, browser fallback)', async () => {
+    const response = await fetch(`${service.url}/app-links/authorize?${authorizeQuery({ redirect_uri: 'https://evil.example/cb' })}`);
+    expect(response.status).to.equal(400);
+    const lines = service.logs.events('app_links.authorize_refused');
+    expect(lines.map((line) => line.level)).to.deep.equal([40]);
+  });
 });
