@@ -118,7 +118,7 @@ export function appLinksPages(ctx: AppLinksContext): Router {
         sendAuthorizePage(ctx, req, res, csrf, request, 401, { username, error: 'The email or username and password do not match.' });
         return;
       }
-      await limiter.succeeded(username);
+      await limiter.succeeded(username, address);
       const code = await issueAuthorizationCode(ctx.services, request, account.id);
       req.log.info({ event: 'app_links.authorize_granted', userId: account.id, clientId: request.clientId, pkce: request.codeChallenge !== undefined }, 'code issued on the fallback page');
       res.redirect(303, responseUrl(ctx.services, request.redirectUri, { code, state: request.state, source: 'app' }));

@@ -6,6 +6,7 @@ import { parseSkillSettings, type SkillSettings } from '../skill/settings';
 import { parseAppLinksSettings, type AppLinksSettings } from '../../app-links/settings';
 import { parseOpsSettings, type OpsSettings } from '../ops/settings';
 import { KeyRing } from '../oauth/keys';
+import { DEFAULT_COMMAND_TIMEOUT_MS } from '../store/store';
 
 /** The three Alexa redirect URLs for a vendor id, as the developer console lists them. */
 export function alexaRedirectUris(vendorId: string): string[] {
@@ -101,7 +102,7 @@ export function loadSettings(env: Env = process.env): Settings {
     redis: {
       url: redisUrl,
       keyPrefix: read.string('REDIS_KEY_PREFIX') ?? 'lw:',
-      commandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS', 2000, 50, 60_000),
+      commandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS', DEFAULT_COMMAND_TIMEOUT_MS, 50, 60_000),
     },
     oauth,
     amazon: parseAmazonUrls(read, production),
