@@ -39,7 +39,8 @@ async function main(): Promise<void> {
     // Before the port opens, so a platform that sees /healthz answer can rely on the demo account and on a
     // SIGTERM draining connections rather than killing them.
     beforeListen: async (services) => {
-      if (settings.demo) await seedDemoAccount(services.accounts, settings.demo);
+      // The demo account only makes sense where Linkwright's own accounts sign users in.
+      if (settings.demo && settings.login.kind === 'local') await seedDemoAccount(services.accounts, settings.demo);
       process.on('SIGTERM', () => stop('SIGTERM'));
       process.on('SIGINT', () => stop('SIGINT'));
     },

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
+import { refuseConnect } from './http/connect-refusal';
 import { forwardedForWatch } from './http/forwarded-for-watch';
 import { withHotRoutes } from './http/hot-routes';
 import { hotRoutes } from './hot-routes';
@@ -50,6 +51,7 @@ export async function startService(
           }
         : handler,
     );
+    listening.on('connect', refuseConnect(deps.log));
     listening.once('error', reject);
     listening.listen(settings.port, settings.host, () => resolve(listening));
   });
