@@ -4,7 +4,6 @@ import { BuiltinTokenResolver } from './builtin-resolver';
 import { JwksKeySet } from './jwks';
 import { LwaTokenResolver } from './lwa-resolver';
 import { OidcTokenResolver } from './oidc-resolver';
-import { RevocationCache } from './revocation-cache';
 import type { TokenResolver } from './token-resolver';
 import { VerifiedTokenCache } from './verified-tokens';
 
@@ -35,11 +34,7 @@ export function createTokenResolver(services: Services, skill: SkillSettings): T
       return new OidcTokenResolver(oidc, keys, services.accounts, services.clock);
     }
     case 'builtin':
-      return new BuiltinTokenResolver(
-        services.accessTokens,
-        new RevocationCache(services.revocations, services.clock, skill.revocationCacheMs),
-        services.settings.oauth.clientId,
-        new VerifiedTokenCache(services.clock),
-      );
+      // The revocation answers are the process's one cache, subscribed to every revocation at composition (createServices).
+      return new BuiltinTokenResolver(services.accessTokens, services.revocationAnswers, services.settings.oauth.clientId, new VerifiedTokenCache(services.clock));
   }
 }
