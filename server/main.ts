@@ -1,10 +1,12 @@
+#!/usr/bin/env node
+// The `linkwright` command and `npm start`: the service from the environment, until SIGTERM.
 import type { AccountDirectory } from './accounts/directory';
 import { startupBanner } from './banner';
 import { ServiceError } from './errors';
 import { loadSettings, type Settings } from './config/settings';
 import { SettingsError } from './config/env';
+import { createLinkwright } from './linkwright';
 import { createLogger } from './log';
-import { type RunningService, startService } from './runtime';
 
 async function main(): Promise<void> {
   let settings: Settings;
@@ -18,8 +20,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(settings.logLevel, undefined, { pretty: !settings.production && process.stdout.isTTY === true });
-  // Filled in once the port is open; the signal handler is installed before that.
-  const started: { running?: RunningService } = {};
+  const linkwright = createLinkwright(settings, { log });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -27,25 +28,18 @@ async function main(): Promise<void> {
     log.info({ event: 'service.stopping', signal }, 'draining connections');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    // A signal while the port is opening: nothing can be in flight yet.
-    if (!started.running) process.exit(0);
-    started.running.close().then(
+    linkwright.stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  const running = await startService(settings, {
-    log,
-    // Before the port opens, so a platform that sees /healthz answer can rely on the demo account and on a
-    // SIGTERM draining connections rather than killing them.
-    beforeListen: async (services) => {
-      // The demo account only makes sense where Linkwright's own accounts sign users in.
-      if (settings.demo && settings.login.kind === 'local') await seedDemoAccount(services.accounts, settings.demo);
-      process.on('SIGTERM', () => stop('SIGTERM'));
-      process.on('SIGINT', () => stop('SIGINT'));
-    },
-  });
-  started.running = running;
+  // Before the port opens, so a platform that sees /healthz answer can rely on the demo account and on a
+  // SIGTERM draining connections rather than killing them (stop() is safe before start() has finished).
+  // The demo account only makes sense where Linkwright's own accounts sign users in.
+  if (settings.demo && settings.login.kind === 'local') await seedDemoAccount(linkwright.services.accounts, settings.demo);
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  const running = await linkwright.start();
   if (!settings.production) console.log(startupBanner(settings, running));
   log.info({ event: 'service.started', listening: running.listening, url: running.url, publicUrl: settings.publicUrl }, 'service started');
 }

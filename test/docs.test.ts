@@ -47,6 +47,13 @@ describe('documentation', () => {
     expect(firstBlock).to.include('npm test');
   });
 
+  it('shows the skill and API examples the consumer test packs, installs and runs, verbatim', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const example = readFileSync('test/consumer/example/skill.ts', 'utf8');
+    expect(readme).to.include(`\`\`\`ts\n${example}\`\`\``);
+    expect(readme).to.include(`\`\`\`ts\n${readFileSync('test/consumer/example/api.ts', 'utf8')}\`\`\``);
+  });
+
   describe('every command in the README runs as written', () => {
     const readme = readFileSync('README.md', 'utf8');
     const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;

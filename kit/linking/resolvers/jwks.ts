@@ -1,6 +1,6 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import axios from 'axios';
-import type { Clock } from '../clock';
+import type { Clock } from '../../shared/clock';
 import { ProviderUnavailableError } from './token-resolver';
 
 /** A verification key from a provider's JWKS, with the algorithms it may be used with. */
@@ -10,6 +10,7 @@ export interface VerificationKey {
   algorithms: string[];
 }
 
+/** Options of {@link JwksKeySet}. */
 export interface JwksOptions {
   url: string;
   timeoutMs: number;

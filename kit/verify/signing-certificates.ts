@@ -1,7 +1,7 @@
 import type { X509Certificate } from 'node:crypto';
 import axios from 'axios';
 import { LRUCache } from 'lru-cache';
-import type { Clock } from '../../clock';
+import type { Clock } from '../shared/clock';
 import { validateSigningChain, type ValidatedChain } from './certificate-chain';
 import { VerificationError } from './errors';
 import type { TrustStore } from './trust-store';
@@ -16,6 +16,7 @@ const MAX_FAILURES = 1024;
 /** How many chain downloads may run at once. */
 const MAX_CONCURRENT_DOWNLOADS = 4;
 
+/** Options of {@link SigningCertificates}. */
 export interface SigningCertificatesOptions {
   trust: TrustStore;
   clock: Clock;
