@@ -17,7 +17,9 @@ export interface LinkwrightDeps {
   log?: Logger;
   /** A store (default: Redis at REDIS_URL, else in memory). */
   store?: Store;
+  /** The clock codes, tokens and sessions are timed by (default: the system clock; tests pass their own). */
   clock?: Clock;
+  /** The token signing keys (default: the PEMs in the settings, else keys generated here). */
   keys?: KeyRing;
 }
 
@@ -25,6 +27,7 @@ export interface LinkwrightDeps {
 export interface Listening {
   /** The loopback URL the server listens on (not PUBLIC_URL, which may be a proxy's). */
   url: string;
+  /** The node:http server, for its address or your own shutdown. */
   server: Server;
 }
 
@@ -37,6 +40,7 @@ export interface Linkwright {
   app: RequestListener;
   /** The domain objects (accounts, grants, revocations…), for embedding and administration. */
   services: Services;
+  /** The settings it was built from (secrets included: never log them). */
   settings: Settings;
   /** Listens on PORT and HOST; resolves once the server accepts connections. */
   start(): Promise<Listening>;
