@@ -151,7 +151,7 @@ function sendAuthorizePage(ctx: AppLinksContext, req: Request, res: Response, cs
   // redirect too, so its origin (and only it) is allowed for this page.
   allowFormActionTo(res, [originOf(request.redirectUri)]);
   const token = csrf.issue(req, res, 'consent', request.state);
-  sendPage(res, status, authorizePage({ serviceName: ctx.services.settings.oauth.serviceName, clientName: ctx.services.settings.oauth.clientName, request, csrf: token, ...extra }));
+  sendPage(res, status, authorizePage({ serviceName: ctx.services.settings.oauth.serviceName, clientName: ctx.services.clients.find(request.clientId)?.name ?? ctx.services.settings.oauth.clientName, request, csrf: token, ...extra }));
 }
 
 function sendPage(res: Response, status: number, page: string): void {
