@@ -5,6 +5,7 @@ import { parseAmazonUrls, type AmazonUrls } from './amazon';
 import { parseSkillSettings, type SkillSettings } from '../skill/settings';
 import { parseAppLinksSettings, type AppLinksSettings } from '../../app-links/settings';
 import { parseOpsSettings, type OpsSettings } from '../ops/settings';
+import { KeyRing } from '../oauth/keys';
 import { alexaRedirectUris, type ClientSettings, MAX_ALEXA_SCOPES, readClientsFile, weakSecretProblem } from './clients-file';
 import { readResourceServerSettings, type ResourceServerSettings } from '../oauth/resource-server-settings';
 import { parseLoginSource, type LoginSource } from '../oauth/sign-in/settings';
@@ -260,21 +261,33 @@ function readOAuth(read: EnvReader, production: boolean, publicUrl: string): OAu
 
 const PEM_BLOCK = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY-----/g;
 
+/**
+ * SIGNING_KEYS (PEM blocks, the first signs) and SIGNING_KEY_FILES. A block that is not a usable key is
+ * named by its setting and position (index from 0, in the order given), so an operator with three keys in
+ * one variable knows which to replace.
+ */
 function readSigningKeys(read: EnvReader): string[] {
   const pems: string[] = [];
+  const take = (blocks: string[], source: string) => {
+    blocks.forEach((pem, index) => {
+      const problem = KeyRing.problemWith(pem, `${source} key ${index + 1} of ${blocks.length} (index ${index})`);
+      if (problem) read.problem(problem);
+      else pems.push(pem);
+    });
+  };
   const inline = read.string('SIGNING_KEYS');
   if (inline !== undefined) {
     // Platforms that cannot hold newlines in a variable get them as literal "\n".
     const text = inline.replace(/\\n/g, '\n');
     const blocks = text.match(PEM_BLOCK) ?? [];
     if (blocks.length === 0) read.problem('SIGNING_KEYS holds no PEM private key block');
-    pems.push(...blocks);
+    take(blocks, 'SIGNING_KEYS');
   }
   for (const path of read.list('SIGNING_KEY_FILES')) {
     try {
       const blocks = readFileSync(path, 'utf8').match(PEM_BLOCK) ?? [];
       if (blocks.length === 0) read.problem(`SIGNING_KEY_FILES: ${path} holds no PEM private key block`);
-      pems.push(...blocks);
+      take(blocks, `SIGNING_KEY_FILES ${path}`);
     } catch (error) {
       read.problem(`SIGNING_KEY_FILES: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }

@@ -96,7 +96,7 @@ describe('the Alexa configuration from settings', () => {
 
   it('is what the development start banner prints, line for line', () => {
     const settings = loadSettings({ PORT: '3999', ALEXA_VENDOR_ID: 'M2TESTVENDOR1', DEMO_ACCOUNT: 'false' });
-    const banner = startupBanner(settings, 'http://127.0.0.1:3999');
+    const banner = startupBanner(settings, { listening: '127.0.0.1:3999', url: 'http://127.0.0.1:3999' });
     const config = alexaConfiguration(settings);
     const lines = consoleLines(config, `${settings.oauth.clientSecret}   (generated for this run; set OAUTH_CLIENT_SECRET)`);
     expect(lines.length).to.be.greaterThan(10);
@@ -108,7 +108,7 @@ describe('the Alexa configuration from settings', () => {
 
   it('with a CLIENTS_FILE: the first Alexa client in the console lines, every client listed, a hashed secret never shown', () => {
     const settings = loadSettings({ PORT: '3999', CLIENTS_FILE: writeClientsFile(deploymentClients()), DEMO_ACCOUNT: 'false' });
-    const banner = startupBanner(settings, 'http://127.0.0.1:3999').split('\n');
+    const banner = startupBanner(settings, { listening: '127.0.0.1:3999', url: 'http://127.0.0.1:3999' }).split('\n');
     expect(banner).to.include('  Your Client ID:           alexa-custom-skill');
     expect(banner).to.include('  Your Secret:              (in CLIENTS_FILE, not shown)');
     expect(banner).to.include('  alexa-smart-home  alexa  authorization_code,refresh_token  vendor M2HOME');
