@@ -67,6 +67,7 @@ async function typecheckBareProject(bare: string, tarball: string): Promise<stri
 describe('consumer: the packed package in a fresh project', function () {
   this.timeout(300_000);
   let work: string;
+  let shipped: string[];
   let project: string;
   let service: TestService;
   let skill: ChildProcess | undefined;
@@ -81,6 +82,7 @@ describe('consumer: the packed package in a fresh project', function () {
     await run('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: ROOT, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 });
     const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
     if (tarball === undefined) throw new Error('npm pack wrote no tarball');
+    shipped = (await run('tar', ['-tzf', join(work, tarball)], { maxBuffer: 16 * 1024 * 1024 })).stdout.split('\n').filter(Boolean).map((path) => path.replace(/^package\//, ''));
     project = join(work, 'project');
     await run('mkdir', ['-p', join(project, 'src')]);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'acme-pantry-skill', private: true, version: '1.0.0', type: 'commonjs' }));
@@ -127,6 +129,12 @@ describe('consumer: the packed package in a fresh project', function () {
 
   it('typechecks the README examples (skill and API) and an embedded createLinkwright against the published .d.ts (tsc in the fresh project)', () => {
     expect(typecheck).to.equal('');
+  });
+
+  it('the tarball ships what dist needs to run and nothing of the checkout besides (no tests, bench results, .env, sources or maps)', () => {
+    expect(shipped).to.include.members(['package.json', 'README.md', 'dist/server/index.js', 'dist/server/index.d.ts', 'dist/server/main.js', 'dist/server/views/styles.css', 'dist/kit/tokens/index.d.ts']);
+    const unwanted = shipped.filter((path) => /^(test|bench|simulator|scripts|node_modules)\/|(^|\/)\.env$|\.map$|(?<!\.d)\.ts$/.test(path));
+    expect(unwanted).to.deep.equal([]);
   });
 
   it('a fresh project with only the package (no @types/express, no skipLibCheck) typechecks every entry point\'s .d.ts', () => {
