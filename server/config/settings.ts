@@ -70,13 +70,21 @@ export interface OAuthSettings extends ResourceServerSettings {
 
 /** Every setting of the service, as loadSettings reads them from the environment. */
 export interface Settings {
+  /** NODE_ENV is `production`: stricter checks (https PUBLIC_URL, Redis, no default secrets). */
   production: boolean;
+  /** The port `start()` listens on (PORT). */
   port: number;
+  /** The interface `start()` listens on (HOST). */
   host: string;
+  /** The public https origin Alexa and browsers reach (PUBLIC_URL); the OAuth issuer. */
   publicUrl: string;
+  /** pino's level (LOG_LEVEL). */
   logLevel: string;
+  /** Which proxies' X-Forwarded-* headers are believed (TRUST_PROXY), express's syntax. */
   trustProxy: string | undefined;
+  /** The store (REDIS_URL and friends); no URL means in memory. */
   redis: { url: string | undefined; keyPrefix: string; commandTimeoutMs: number };
+  /** The authorization server: clients, token lifetimes, signing keys. */
   oauth: OAuthSettings;
   /** Who checks the user's identity on the sign-in page (LOGIN_SOURCE). */
   login: LoginSource;
@@ -84,10 +92,15 @@ export interface Settings {
   brand: BrandSettings;
   /** The pages' language when neither ui_locales nor Accept-Language names one we have (DEFAULT_LOCALE). */
   defaultLocale: PageLocale;
+  /** Amazon's URLs: Login with Amazon's endpoints and the Alexa app's link. */
   amazon: AmazonUrls;
+  /** The demo account seeded outside production, if any. */
   demo: { username: string; password: string; passwordGenerated: boolean } | undefined;
+  /** The skill endpoint (POST /alexa): on or off, application id, signature checks. */
   skill: SkillSettings;
+  /** App-to-app linking (the companion's association files and endpoints). */
   appLinks: AppLinksSettings;
+  /** Diagnostics (/ops) and /metrics. */
   ops: OpsSettings;
 }
 
