@@ -9,11 +9,11 @@ export const AUTHORIZATION_PARAMS = ['response_type', 'client_id', 'redirect_uri
 
 /**
  * Validates a request exactly as the web authorization endpoint does (the same function): registered
- * client, exact registered redirect URI, response_type=code, registered scopes, PKCE S256 (required when
- * OAUTH_REQUIRE_PKCE is set). Client and redirect errors never redirect.
+ * client, exact registered redirect URI, response_type=code, registered scopes, PKCE S256 (required when the
+ * client's require_pkce is set). Client and redirect errors never redirect.
  */
 export function validateAuthorization(services: Services, params: ParamSet): AuthorizationOutcome {
-  return validateAuthorizationRequest(params, services.clients, { requirePkce: services.settings.oauth.requirePkce });
+  return validateAuthorizationRequest(params, services.clients);
 }
 
 /**

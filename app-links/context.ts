@@ -1,4 +1,5 @@
 import { opsOf } from '../server/ops/ops';
+import type { Account } from '../server/accounts/directory';
 import type { Services } from '../server/services';
 import { AlexaApiClient } from './amazon/alexa-api-client';
 import { AmazonHttp, type AmazonHttpOptions } from './amazon/http';
@@ -9,7 +10,8 @@ import { AmazonLinks } from './link-records';
 import type { AppLinksSettings } from './settings';
 import { LinkStates } from './state';
 import { createTokenResolver } from '../server/identity/create-resolver';
-import { OurTokenVerifier } from './users/our-tokens';
+import { AppCallers } from './users/app-callers';
+import { DirectoryIds, OurTokenVerifier } from './users/our-tokens';
 import { ProviderTokenVerifier } from './users/provider-tokens';
 import type { UserTokenVerifier } from './users/user-tokens';
 
@@ -74,7 +76,24 @@ export function createAppLinksContext(services: Services, overrides: Partial<Pic
 }
 
 function userVerifier(services: Services, settings: AppLinksSettings): UserTokenVerifier {
-  if (settings.accountProvider === 'ours') return new OurTokenVerifier(services.accessTokens, services.revocations, services.accounts);
+  const directory = new DirectoryIds(settings.accountProvider, directoryLookup(services, settings.accountProvider));
+  const ours = new OurTokenVerifier(services.accessTokens, services.revocations, services.accounts, services.clients, directory);
   // The skill's resolver for the same provider and settings (SKILL_LINKING_PROVIDER, OIDC_*, LWA_PROFILE_URL).
-  return new ProviderTokenVerifier(settings.accountProvider, createTokenResolver(services, services.settings.skill), services.accounts);
+  const provider =
+    settings.accountProvider === 'ours' ? undefined : new ProviderTokenVerifier(settings.accountProvider, createTokenResolver(services, services.settings.skill), services.accounts);
+  return new AppCallers(services.settings.publicUrl, ours, provider);
+}
+
+/**
+ * How a service caller's Linkwright-User is read: a local username, or the subject at the provider the
+ * skill's resolvers mirror accounts from (server/identity: `lwa`, `oidc:<issuer host>`).
+ */
+function directoryLookup(services: Services, provider: AppLinksSettings['accountProvider']): (id: string) => Promise<Account | undefined> {
+  const mirrored = provider === 'lwa' ? 'lwa' : provider === 'oidc' && services.settings.skill.oidc ? `oidc:${new URL(services.settings.skill.oidc.issuer).host}` : undefined;
+  if (mirrored === undefined) return (id) => services.accounts.findByName(id);
+  return async (id) => {
+    // The mirror link AccountDirectory.findOrCreateExternal writes (read-only here: a service caller never creates accounts).
+    const accountId = await services.store.get(`account-ext:${mirrored}:${id}`);
+    return accountId === null ? undefined : services.accounts.get(accountId);
+  };
 }

@@ -61,7 +61,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv, out: (line: string)
   }
   if (options.check) {
     out('The account-linking configuration is one Alexa accepts:');
-    for (const line of consoleLines(config, includeSecret ? settings.oauth.clientSecret : SECRET_PLACEHOLDER)) out(line);
+    for (const line of consoleLines(config, includeSecret ? config.accountLinking.clientSecret : SECRET_PLACEHOLDER)) out(line);
     return 0;
   }
   if (options.print) {

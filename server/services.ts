@@ -33,8 +33,7 @@ export function createServices(settings: Settings, deps: { store: Store; clock: 
   const oauth = settings.oauth;
   const keys = deps.keys ?? (oauth.signingKeyPems.length > 0 ? KeyRing.fromPems(oauth.signingKeyPems) : KeyRing.generate());
 
-  const clients = new ClientRegistry();
-  clients.register({ id: oauth.clientId, secret: oauth.clientSecret, redirectUris: oauth.redirectUris, scopes: oauth.scopes });
+  const clients = ClientRegistry.fromSettings(oauth.clients);
 
   const refreshTokens = new RefreshTokens(
     store,

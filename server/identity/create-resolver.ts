@@ -38,7 +38,7 @@ export function createTokenResolver(services: Services, skill: SkillSettings): T
       return new BuiltinTokenResolver(
         services.accessTokens,
         new RevocationCache(services.revocations, services.clock, skill.revocationCacheMs),
-        services.settings.oauth.clientId,
+        services.clients.alexaClientIds(),
         new VerifiedTokenCache(services.clock),
       );
   }

@@ -21,6 +21,6 @@ export function createAuthorizationContext(services: Services): AuthorizationCon
     interactions: new Interactions(services.store, services.clock, oauth.interactionTtlSec),
     binding: new BrowserBinding(services.settings.publicUrl.startsWith('https://'), oauth.interactionTtlSec),
     limiter: new LoginLimiter(services.store, { maxPerAccount: oauth.loginMaxPerAccount, maxPerAddress: oauth.loginMaxPerAddress, windowSec: oauth.loginWindowSec }),
-    pages: new AuthorizationPages(services.settings),
+    pages: new AuthorizationPages(services.settings, services.clients),
   };
 }

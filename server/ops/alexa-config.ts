@@ -45,6 +45,8 @@ export interface AlexaConfiguration {
 
 /** What stands in for the client secret unless it is asked for: configuration files get copied around. */
 export const SECRET_PLACEHOLDER = '<OAUTH_CLIENT_SECRET>';
+/** What stands in for a secret CLIENTS_FILE holds only as a hash: it cannot be shown, only pasted from where it is kept. */
+export const SECRET_HASHED = '<the client secret (CLIENTS_FILE holds only its hash)>';
 export const SKILL_ENDPOINT_PATH = '/alexa';
 export const MAX_SCOPES = 15;
 export const MAX_DOMAINS = 15;
@@ -102,7 +104,7 @@ export function alexaConfiguration(settings: Settings, options: { includeSecret?
       authorizationUrl: `${publicUrl}${OAUTH_PATHS.authorize}`,
       accessTokenUrl: `${publicUrl}${OAUTH_PATHS.token}`,
       clientId: oauth.clientId,
-      clientSecret: options.includeSecret ? oauth.clientSecret : SECRET_PLACEHOLDER,
+      clientSecret: options.includeSecret ? (oauth.clientSecret ?? SECRET_HASHED) : SECRET_PLACEHOLDER,
       accessTokenScheme: settings.ops.alexa.accessTokenScheme,
       scopes: [...oauth.scopes],
       domains: [...domains],

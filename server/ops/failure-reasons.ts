@@ -54,7 +54,7 @@ const AUTHORIZE_RULES: Rule[] = [
   { reason: /^redirect_uri not registered/, category: 'redirect_uri_not_registered', advice: 'The redirect_uri is not registered: ALEXA_VENDOR_ID must be the id in the console\'s "Alexa Redirect URLs" (other URIs go in OAUTH_REDIRECT_URIS). The user saw our error page.' },
   { reason: /^redirect_uri /, category: 'redirect_uri_missing', advice: 'The authorization request had no usable redirect_uri; Alexa always sends one, so another client or a hand-made link is calling.' },
   { reason: /^unknown scope/, category: 'scope_unknown', advice: 'The console asks for a scope this server does not offer: make the console\'s scopes a subset of OAUTH_SCOPES.' },
-  { reason: /^PKCE required/, category: 'pkce_required', advice: 'OAUTH_REQUIRE_PKCE is on but the request had no PKCE: turn PKCE on in the console (or the setting off).' },
+  { reason: /^PKCE required/, category: 'pkce_required', advice: 'The client requires PKCE (OAUTH_REQUIRE_PKCE, or require_pkce in CLIENTS_FILE; always for the public app client) but the request had none: turn PKCE on in the console (or the setting off).' },
   { reason: /PKCE/, category: 'pkce_failed', advice: 'The PKCE parameters are malformed (see reason); only S256 is accepted.' },
   { reason: /response_type/, category: 'response_type_unsupported', advice: 'Only response_type=code works: the console\'s grant type must be Auth Code Grant.' },
   { category: 'request_malformed', advice: 'The authorization request is malformed (see reason); it was answered at the redirect URI with the error.' },

@@ -30,8 +30,12 @@ export class Ops {
     // Process metrics sample the event loop and GC continuously: only worth it when /metrics is on.
     this.metrics = new OpsMetrics({ processMetrics: services.settings.ops.metricsToken !== undefined });
     this.failures = new FailureLog(services.store, services.clock, services.settings.ops.failuresKept);
-    const clients = services.settings.oauth.clientId ? [services.settings.oauth.clientId] : [];
-    this.traffic = new TrafficLog(services.store, services.clock, { clientIds: clients, redirectUris: registeredRedirectUris(services.settings) });
+    // Every registered client and redirect URI is counted on its own: several skills, the app and services share the endpoints.
+    const clients = services.settings.oauth.clients.filter((c) => c.clientId !== '');
+    this.traffic = new TrafficLog(services.store, services.clock, {
+      clientIds: clients.map((c) => c.clientId),
+      redirectUris: registeredRedirectUris(services.settings, clients.flatMap((c) => c.redirectUris)),
+    });
     watchStoreErrors(services.store, this.metrics);
   }
 
@@ -108,8 +112,8 @@ export function storeErrorKind(error: Error): 'timeout' | 'unavailable' | 'other
  * The redirect URIs a token request may name: the OAuth ones and, when app-to-app linking hands Alexa a
  * code bound to the app's redirect URL (APP_LINKS_ENABLEMENT_REDIRECT=app), that URL too.
  */
-function registeredRedirectUris(settings: Services['settings']): string[] {
-  const { appLinks, oauth } = settings;
+function registeredRedirectUris(settings: Services['settings'], clientUris: string[]): string[] {
+  const { appLinks } = settings;
   const app = appLinks.enabled && appLinks.enablementRedirect === 'app' ? [appLinks.appRedirectUrl] : [];
-  return [...new Set([...oauth.redirectUris, ...app])];
+  return [...new Set([...clientUris, ...app])];
 }

@@ -53,7 +53,7 @@ export function skillHotRoute(services: Services): HotRoute {
     linkAtLaunch: settings.linkAtLaunch,
     linking: new AccountLinking(observedResolver(createTokenResolver(services, settings), ops), new SkillUserLinks(services.store, services.clock), services.accounts, services.clock),
     revocations: services.revocations,
-    alexaClientId: services.settings.oauth.clientId,
+    alexaClientIds: services.clients.alexaClientIds(),
     rides: new RideCatalogue(),
     log: services.log,
   });

@@ -1,3 +1,4 @@
+import { registerAppClient } from '../support/clients';
 import type { RequestEnvelope } from 'ask-sdk-model';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -169,6 +170,7 @@ export function withAccessToken(request: RequestEnvelope, accessToken: string): 
  */
 export async function appSession(world: World, rider: Rider): Promise<string> {
   const { refreshTokens, accessTokens } = world.service.services;
+  registerAppClient(world.service.services);
   const { family } = await refreshTokens.issue({ userId: rider.userId, clientId: 'company-app', scope: 'profile' });
   return accessTokens.sign({ userId: rider.userId, clientId: 'company-app', scope: 'profile', familyId: family.id }).token;
 }

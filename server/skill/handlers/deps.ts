@@ -14,8 +14,8 @@ export interface SkillDeps {
   linkAtLaunch: boolean;
   linking: AccountLinking;
   revocations: Pick<Revocations, 'revokeUser'>;
-  /** The OAuth client Alexa links as (OAUTH_CLIENT_ID): SkillDisabled revokes the user's grants to it only. */
-  alexaClientId: string;
+  /** The OAuth clients Alexa links as (kind alexa): SkillDisabled revokes the user's grants to them only. */
+  alexaClientIds: ReadonlySet<string>;
   rides: RideCatalogue;
   /** Used when a request carries no request-scoped logger (never in the HTTP path). */
   log: Logger;

@@ -41,7 +41,7 @@ export function skillEventsHandler(deps: SkillDeps): RequestHandler {
           turn.log.info({ event: 'skill.disabled_unknown_user' }, 'skill disabled by a user with no known link');
         } else {
           // Only Alexa's grants: disabling the skill must not sign the user out of the company's own app.
-          const grants = await deps.revocations.revokeUser(userId, 'skill disabled', deps.alexaClientId);
+          const grants = await deps.revocations.revokeUser(userId, 'skill disabled', deps.alexaClientIds);
           resolver.forgetCached();
           await links.forget(alexaUserId);
           turn.log.info({ event: 'skill.disabled', userId, grants }, 'skill disabled: grants revoked');
