@@ -7,6 +7,7 @@ import { ClientRegistry } from './oauth/clients';
 import { AuthorizationCodes } from './oauth/codes';
 import { Grants } from './oauth/grants';
 import { KeyRing } from './oauth/keys';
+import { profileClaimsOf } from './oauth/profile-claims';
 import { RefreshTokens } from './oauth/refresh-tokens';
 import { Revocations } from './oauth/revocations';
 import type { Store } from './store';
@@ -34,6 +35,8 @@ export function createServices(settings: Settings, deps: { store: Store; clock: 
   const keys = deps.keys ?? (oauth.signingKeyPems.length > 0 ? KeyRing.fromPems(oauth.signingKeyPems) : KeyRing.generate());
 
   const clients = ClientRegistry.fromSettings(oauth.clients);
+  // No redirect URI and no grant of its own: this client can introspect, and obtain or revoke nothing.
+  if (oauth.introspectionClient) clients.register({ ...oauth.introspectionClient, redirectUris: [], scopes: [], kind: 'service', grantTypes: [] });
 
   const refreshTokens = new RefreshTokens(
     store,
@@ -44,8 +47,13 @@ export function createServices(settings: Settings, deps: { store: Store; clock: 
   const revocations = new Revocations(store, refreshTokens, oauth.accessTokenTtlSec, log);
   const codes = new AuthorizationCodes(store, clock, oauth.authCodeTtlSec, (familyId, reason) => revocations.revokeFamily(familyId, reason));
   const accessTokens = new AccessTokens(keys, settings.publicUrl, oauth.accessTokenTtlSec, clock);
-  const grants = new Grants(codes, refreshTokens, accessTokens);
   const accounts = new AccountDirectory(store, clock);
+  const claims = oauth.accessTokenClaims;
+  const profileOf = claims.length === 0 ? undefined : async (userId: string) => {
+    const account = await accounts.get(userId);
+    return account ? profileClaimsOf(account, claims) : {};
+  };
+  const grants = new Grants(codes, refreshTokens, accessTokens, profileOf);
 
   return { settings, store, clock, log, keys, clients, accounts, codes, refreshTokens, accessTokens, revocations, grants };
 }

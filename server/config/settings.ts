@@ -6,6 +6,7 @@ import { parseSkillSettings, type SkillSettings } from '../skill/settings';
 import { parseAppLinksSettings, type AppLinksSettings } from '../../app-links/settings';
 import { parseOpsSettings, type OpsSettings } from '../ops/settings';
 import { alexaRedirectUris, type ClientSettings, MAX_ALEXA_SCOPES, readClientsFile, weakSecretProblem } from './clients-file';
+import { readResourceServerSettings, type ResourceServerSettings } from '../oauth/resource-server-settings';
 
 export { alexaRedirectUris } from './clients-file';
 
@@ -15,7 +16,7 @@ export const DEV_CALLBACK_PATH = '/oauth/dev/callback';
 export const MIN_ACCESS_TOKEN_TTL = 360; // Alexa rejects shorter-lived access tokens.
 const DAY = 86_400;
 
-export interface OAuthSettings {
+export interface OAuthSettings extends ResourceServerSettings {
   /**
    * Every registered client: CLIENTS_FILE, or the one Alexa client the single-client settings describe
    * (OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, ALEXA_VENDOR_ID, OAUTH_REDIRECT_URIS, OAUTH_SCOPES,
@@ -228,6 +229,7 @@ function readOAuth(read: EnvReader, production: boolean, publicUrl: string): OAu
     clientName: primary?.clientName ?? 'Alexa',
     serviceName: read.string('SERVICE_NAME') ?? 'Linkwright',
     devCallbackUri,
+    ...readResourceServerSettings(read, production, clients.map((c) => c.clientId)),
   };
 }
 

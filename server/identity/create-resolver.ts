@@ -34,12 +34,11 @@ export function createTokenResolver(services: Services, skill: SkillSettings): T
       });
       return new OidcTokenResolver(oidc, keys, services.accounts, services.clock);
     }
-    case 'builtin':
-      return new BuiltinTokenResolver(
-        services.accessTokens,
-        new RevocationCache(services.revocations, services.clock, skill.revocationCacheMs),
-        services.clients.alexaClientIds(),
-        new VerifiedTokenCache(services.clock),
-      );
+    case 'builtin': {
+      const revocationAnswers = new RevocationCache(services.revocations, services.clock, skill.revocationCacheMs);
+      // The revocation domain announces what this process revokes; the cache listens (the domain knows no cache).
+      services.revocations.onRevoked(({ familyId }) => revocationAnswers.forget(familyId));
+      return new BuiltinTokenResolver(services.accessTokens, revocationAnswers, services.clients.alexaClientIds(), new VerifiedTokenCache(services.clock));
+    }
   }
 }
