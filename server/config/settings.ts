@@ -63,6 +63,7 @@ export interface OAuthSettings extends ResourceServerSettings {
   devCallbackUri: string | undefined;
 }
 
+/** Every setting of the service, as loadSettings reads them from the environment. */
 export interface Settings {
   production: boolean;
   port: number;
