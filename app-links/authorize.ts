@@ -13,7 +13,7 @@ export const AUTHORIZATION_PARAMS = ['response_type', 'client_id', 'redirect_uri
  * client's require_pkce is set). Client and redirect errors never redirect.
  */
 export function validateAuthorization(services: Services, params: ParamSet): AuthorizationOutcome {
-  return validateAuthorizationRequest(params, services.clients);
+  return validateAuthorizationRequest(params, services.clients, services.settings.publicUrl);
 }
 
 /**

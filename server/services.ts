@@ -34,7 +34,7 @@ export function createServices(settings: Settings, deps: { store: Store; clock: 
   const oauth = settings.oauth;
   const keys = deps.keys ?? (oauth.signingKeyPems.length > 0 ? KeyRing.fromPems(oauth.signingKeyPems) : KeyRing.generate());
 
-  const clients = ClientRegistry.fromSettings(oauth.clients);
+  const clients = ClientRegistry.fromSettings(oauth.clients, { alexaPlus: settings.addon.resourceUrl });
   // No redirect URI and no grant of its own: this client can introspect, and obtain or revoke nothing.
   if (oauth.introspectionClient) clients.register({ ...oauth.introspectionClient, redirectUris: [], scopes: [], kind: 'service', grantTypes: [] });
 
@@ -46,7 +46,7 @@ export function createServices(settings: Settings, deps: { store: Store; clock: 
   );
   const revocations = new Revocations(store, refreshTokens, oauth.accessTokenTtlSec, log);
   const codes = new AuthorizationCodes(store, clock, oauth.authCodeTtlSec, (familyId, reason) => revocations.revokeFamily(familyId, reason));
-  const accessTokens = new AccessTokens(keys, settings.publicUrl, oauth.accessTokenTtlSec, clock);
+  const accessTokens = new AccessTokens(keys, settings.publicUrl, oauth.accessTokenTtlSec, clock, (clientId) => clients.find(clientId)?.audience);
   const accounts = new AccountDirectory(store, clock);
   const claims = oauth.accessTokenClaims;
   const profileOf = claims.length === 0 ? undefined : async (userId: string) => {

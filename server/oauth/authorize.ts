@@ -14,7 +14,7 @@ export function authorizeHandler(ctx: AuthorizationContext) {
   const { services, interactions, binding, pages } = ctx;
   const settings = services.settings;
   return async (req: Request, res: Response): Promise<void> => {
-    const outcome = validateAuthorizationRequest(ParamSet.fromUrl(req.originalUrl), services.clients);
+    const outcome = validateAuthorizationRequest(ParamSet.fromUrl(req.originalUrl), services.clients, services.settings.publicUrl);
     if (outcome.kind === 'page') {
       req.log.info(
         { event: 'authorize.refused', parameter: outcome.parameter, reason: outcome.reason, received: outcome.received?.slice(0, 300), registered: outcome.registered },

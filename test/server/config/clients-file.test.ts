@@ -65,7 +65,7 @@ describe('CLIENTS_FILE', () => {
       'CLIENTS_FILE clients[2] ("backend"): grant_types has unsupported "password" (supported: authorization_code, refresh_token, client_credentials)',
       'CLIENTS_FILE clients[2] ("backend"): cannot tell what the client is for: set kind to alexa, app, service',
       'CLIENTS_FILE clients[3] ("skill"): unknown field "redirect_uri" (known: client_id, client_name, kind, client_secret, client_secret_hash, redirect_uris, grant_types, token_endpoint_auth_method, scope, require_pkce, alexa_vendor_id)',
-      'CLIENTS_FILE clients[3] ("skill"): kind must be one of alexa, app, service, got "robot"',
+      'CLIENTS_FILE clients[3] ("skill"): kind must be one of alexa, app, service, alexa-plus, got "robot"',
       'CLIENTS_FILE clients[4] ("a:b"): client_id must be 1 to 256 visible ASCII characters without ":"',
       'CLIENTS_FILE clients[4] ("a:b"): a client of kind "service" has no redirects: remove redirect_uris',
       'CLIENTS_FILE clients[5] must be a JSON object',
