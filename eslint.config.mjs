@@ -26,8 +26,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/server', '**/server/**', '**/app-links', '**/app-links/**', '**/simulator/**', '**/scripts/**', '**/bench/**', '**/test/**'], message: 'kit/ depends on nothing of the service: move what you need into kit/.' },
-            { group: ['express', 'ioredis', 'pino', 'prom-client', 'helmet', 'cookie-parser'], message: 'kit/ does not depend on the service\'s frameworks.' },
+            // Relative paths only: packages have folders of these names too (@modelcontextprotocol/sdk/server/…).
+            { regex: '^(\\.\\./)+(server|app-links|simulator|scripts|bench|test)(/|$)', message: 'kit/ depends on nothing of the service: move what you need into kit/.' },
+            // A company brings its own express: the kit may name its types (kit/tokens/express.ts), never load it.
+            { regex: '^(express|ioredis|pino|prom-client|helmet|cookie-parser)(/|$)', allowTypeImports: true, message: 'kit/ does not depend on the service\'s frameworks.' },
           ],
         },
       ],

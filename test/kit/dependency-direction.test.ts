@@ -47,14 +47,14 @@ describe('kit: dependencies point one way', () => {
     expect(offending).to.deep.equal([]);
   });
 
-  it('the demo skill uses the kit only through its entry points (kit/<entry>/index)', () => {
+  it('the demo skill and the demo add-on use the kit only through its entry points (kit/<entry>/index)', () => {
     const offending: string[] = [];
-    for (const file of sources(join(ROOT, 'server/skill'))) {
+    for (const file of [...sources(join(ROOT, 'server/skill')), ...sources(join(ROOT, 'server/addon'))]) {
       for (const specifier of importsOf(file)) {
         if (!specifier.startsWith('.')) continue;
         const target = relative(KIT, resolve(dirname(file), specifier));
         if (target.startsWith('..')) continue;
-        if (!['ask-sdk', 'verify', 'tokens'].includes(target)) offending.push(`${relative(ROOT, file)} → ${specifier}`);
+        if (!['ask-sdk', 'verify', 'tokens', 'mcp'].includes(target)) offending.push(`${relative(ROOT, file)} → ${specifier}`);
       }
     }
     expect(offending).to.deep.equal([]);
