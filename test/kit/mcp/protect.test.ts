@@ -1,0 +1,137 @@
+import { createServer, type Server } from 'node:http';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { expect } from 'chai';
+import { z } from 'zod';
+import { ManualClock } from '../../../server/clock';
+import { callerOf, protectMcpServer, type ProtectedMcpEndpoint, withLinkedUser } from '../../../kit/mcp';
+import { createRider, PASSWORD, USERNAME } from '../../server/oauth/flow-helpers';
+import { freePort } from '../../support/ports';
+import { startTestService, type TestService } from '../../support/service';
+import { failureOf, mcpClient, PLUS_ENV, serviceToken, textOf, userTokens } from './support';
+
+const RESOURCE_SERVER = { clientId: 'mcp-resource-server', clientSecret: 'introspect-secret-0123456789abcdef' };
+const REVOCATION_CHECK_MS = 5000;
+
+/** A company's own MCP server, elsewhere than Linkwright, protected by the kit alone over node:http. */
+function companyServer(): McpServer {
+  const server = new McpServer({ name: 'company-addon', version: '0.1.0' });
+  server.registerTool('whoami', { inputSchema: { greeting: z.string() } }, ({ greeting }, extra) => {
+    const caller = callerOf(extra);
+    return { content: [{ type: 'text', text: `${greeting}, ${caller?.kind === 'user' ? caller.user.id : `service ${caller?.clientId ?? 'nobody'}`}` }] };
+  });
+  server.registerTool(
+    'my_orders',
+    { inputSchema: { limit: z.number().int().min(1).max(10) } },
+    withLinkedUser(({ limit }: { limit: number }, _extra, user) => ({ content: [{ type: 'text', text: `${limit} orders of ${user.id}` }] })),
+  );
+  return server;
+}
+
+async function listen(endpoint: () => ProtectedMcpEndpoint, port: number): Promise<Server> {
+  const server = createServer((req, res) => {
+    const mcp = endpoint();
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (mcp.metadataPaths.includes(path)) return mcp.handleMetadata(req, res);
+    if (path === mcp.path) return void mcp.handle(req, res);
+    res.statusCode = 404;
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return server;
+}
+
+describe('linkwright/mcp on a company\'s own MCP server (node:http), tokens from a Linkwright elsewhere', function () {
+  this.timeout(20_000);
+  let service: TestService;
+  let clock: ManualClock;
+  let strict: ProtectedMcpEndpoint;
+  let quiet: ProtectedMcpEndpoint;
+  let servers: Server[];
+  let url: string;
+  let quietUrl: string;
+  let userId: string;
+
+  before(async () => {
+    clock = new ManualClock();
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}/mcp`;
+    service = await startTestService({
+      clock,
+      env: { ...PLUS_ENV, MCP_ENABLED: 'false', MCP_RESOURCE_URL: url, INTROSPECTION_CLIENT_ID: RESOURCE_SERVER.clientId, INTROSPECTION_CLIENT_SECRET: RESOURCE_SERVER.clientSecret },
+    });
+    userId = await createRider(service);
+    const tokens = { introspection: RESOURCE_SERVER, revocationCheckMs: REVOCATION_CHECK_MS, clock };
+    strict = protectMcpServer({ createServer: companyServer, issuer: service.url, resource: url, tokens });
+    const quietPort = await freePort();
+    quietUrl = `http://127.0.0.1:${quietPort}/mcp`;
+    // A second resource would need tokens of its own; this one only shows the header left out.
+    quiet = protectMcpServer({ createServer: companyServer, issuer: service.url, resource: quietUrl, tokens, challenge: false });
+    servers = [await listen(() => strict, port), await listen(() => quiet, quietPort)];
+  });
+  after(async () => {
+    for (const server of servers) await new Promise((resolve) => server.close(resolve));
+    await service.close();
+  });
+
+  it('serves its RFC 9728 metadata naming Linkwright as the authorization server', async () => {
+    const origin = new URL(url).origin;
+    const document = (await (await fetch(`${origin}/.well-known/oauth-protected-resource/mcp`)).json()) as Record<string, unknown>;
+    expect(document).to.deep.equal({ resource: url, authorization_servers: [service.url], bearer_methods_supported: ['header'] });
+    expect(strict.metadataUrl).to.equal(`${origin}/.well-known/oauth-protected-resource/mcp`);
+    expect((await fetch(`${origin}/.well-known/oauth-protected-resource`, { method: 'POST' })).status).to.equal(405);
+  });
+
+  it('hands each tool the caller: the linked user for a user token, the client for a service token', async () => {
+    const user = await userTokens(service, USERNAME, PASSWORD, url);
+    const asUser = await mcpClient(url, user.access);
+    expect(textOf(await asUser.callTool({ name: 'whoami', arguments: { greeting: 'Hello' } }))).to.equal(`Hello, ${userId}`);
+    expect(textOf(await asUser.callTool({ name: 'my_orders', arguments: { limit: 3 } }))).to.equal(`3 orders of ${userId}`);
+    await asUser.close();
+
+    const asService = await mcpClient(url, await serviceToken(service, url));
+    expect(textOf(await asService.callTool({ name: 'whoami', arguments: { greeting: 'Hi' } }))).to.equal('Hi, service alexa-plus-test');
+    const refused = await asService.callTool({ name: 'my_orders', arguments: { limit: 3 } });
+    expect(refused.isError).to.equal(true);
+    expect(textOf(refused)).to.match(/Link your account to this add-on in the Alexa app/);
+    // Bad arguments are the SDK's own MCP error, not a crash.
+    const invalid = await asService.callTool({ name: 'my_orders', arguments: { limit: 'many' } });
+    expect(invalid.isError).to.equal(true);
+    await asService.close();
+  });
+
+  it('sees a revocation through introspection within revocationCheckMs', async () => {
+    const user = await userTokens(service, USERNAME, PASSWORD, url);
+    const client = await mcpClient(url, user.access);
+    expect(textOf(await client.callTool({ name: 'whoami', arguments: { greeting: 'Hey' } }))).to.equal(`Hey, ${userId}`);
+    await service.services.revocations.revokeUser(userId, 'revoked by the user');
+    clock.advance(REVOCATION_CHECK_MS);
+    const message = await failureOf(client.callTool({ name: 'whoami', arguments: { greeting: 'Hey' } }));
+    expect(message).to.match(/^401 /).and.include('has been revoked');
+  });
+
+  it('leaves the WWW-Authenticate challenge out when asked to, and still answers 401 with the reason', async () => {
+    const quietToken = await serviceToken(service, url);
+    const answer = await fetch(quietUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${quietToken}` }, body: '{}' });
+    expect(answer.status).to.equal(401);
+    expect(answer.headers.get('www-authenticate')).to.equal(null);
+    expect(((await answer.json()) as { error_description: string }).error_description).to.match(/not for this MCP server/);
+    const missing = await fetch(quietUrl, { method: 'POST', body: '{}' });
+    expect(missing.status).to.equal(401);
+    expect(missing.headers.get('www-authenticate')).to.equal(null);
+    const strictMissing = await fetch(url, { method: 'POST', body: '{}' });
+    expect(strictMissing.headers.get('www-authenticate')).to.equal(`Bearer resource_metadata="${strict.metadataUrl}"`);
+  });
+
+  it('refuses a body over the limit by its length before verifying anything, and DELETE with 405', async () => {
+    const big = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(1024 * 1024 + 1) });
+    expect(big.status).to.equal(413);
+    const del = await fetch(url, { method: 'DELETE' });
+    expect(del.status).to.equal(405);
+    expect(del.headers.get('allow')).to.equal('POST');
+  });
+
+  it('refuses options it cannot work with', () => {
+    expect(() => protectMcpServer({ createServer: companyServer, issuer: service.url, resource: `${url}#x` })).to.throw(/fragment/);
+    expect(() => protectMcpServer({ issuer: service.url, resource: url } as unknown as Parameters<typeof protectMcpServer>[0])).to.throw(/createServer/);
+  });
+});
