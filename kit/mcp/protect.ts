@@ -38,7 +38,7 @@ export interface McpProtectionOptions {
   /** Largest request body accepted, by its Content-Length, in bytes; default 1 MiB. */
   maxBodyBytes?: number;
   /** Called once per refused request (for your log and metrics); never with the token. */
-  onRefused?: (refusal: { status: number; reason: TokenRefusalReason | 'missing' | 'malformed_header' | 'method' | 'too_large' }) => void;
+  onRefused?: (refusal: { status: number; reason: TokenRefusalReason | 'missing' | 'malformed_header' | 'too_large' }) => void;
 }
 
 /** An MCP endpoint protected by Linkwright's tokens; made by {@link protectMcpServer}. */
@@ -164,7 +164,7 @@ export function protectMcpServer(options: McpProtectionOptions): ProtectedMcpEnd
     async handle(req, res, parsedBody) {
       // Stateless mode has no stream to GET and no session to DELETE (MCP Streamable HTTP: 405 is the answer).
       if (req.method !== 'POST') {
-        options.onRefused?.({ status: 405, reason: 'method' });
+        // Not a refusal of the caller: the SDK client probes GET for a stream and is told there is none.
         res.setHeader('Allow', 'POST');
         json(res, 405, rpcError(-32000, 'Method not allowed: this MCP server is stateless; send JSON-RPC with POST.'));
         return;
