@@ -1,4 +1,5 @@
 import { expressEcho, nodeHttpEcho } from './ceiling-cases';
+import { bareMcpToolCall, ourMcpToolCall } from './mcp-cases';
 import { askSdkLaunch, ourSkillCard, ourSkillSigned, ourSkillToken } from './skill-cases';
 import { oidcCode, oidcRefreshJwt, oidcRefreshOpaque, oidcRefreshQuickstart, ourCode, ourRefresh } from './token-cases';
 import type { BenchCase } from './types';
@@ -15,6 +16,8 @@ export const ALL_CASES: BenchCase[] = [
   ourSkillSigned,
   ourSkillCard,
   askSdkLaunch,
+  ourMcpToolCall,
+  bareMcpToolCall,
   nodeHttpEcho,
   expressEcho,
 ];
