@@ -13,7 +13,13 @@ export const AUTHORIZATION_PARAMS = ['response_type', 'client_id', 'redirect_uri
  * client's require_pkce is set). Client and redirect errors never redirect.
  */
 export function validateAuthorization(services: Services, params: ParamSet): AuthorizationOutcome {
-  return validateAuthorizationRequest(params, services.clients, services.settings.publicUrl);
+  const outcome = validateAuthorizationRequest(params, services.clients, services.settings.publicUrl);
+  // This flow is the Alexa app's: a code minted here for another client (the app's own, say) would let
+  // whoever holds a session, or the backend naming any user, skip that client's own sign-in.
+  if (outcome.kind === 'ok' && !services.clients.isAlexa(outcome.request.clientId)) {
+    return { kind: 'page', parameter: 'client_id', message: 'Only an Alexa client links through the company app.', received: outcome.request.clientId, reason: `client ${outcome.request.clientId} is not an Alexa client` };
+  }
+  return outcome;
 }
 
 /**

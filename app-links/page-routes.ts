@@ -118,7 +118,7 @@ export function appLinksPages(ctx: AppLinksContext): Router {
         sendAuthorizePage(ctx, req, res, csrf, request, 401, { username, error: 'The email or username and password do not match.' });
         return;
       }
-      await limiter.succeeded(username);
+      await limiter.succeeded(username, address);
       const code = await issueAuthorizationCode(ctx.services, request, account.id);
       req.log.info({ event: 'app_links.authorize_granted', userId: account.id, clientId: request.clientId, pkce: request.codeChallenge !== undefined }, 'code issued on the fallback page');
       res.redirect(303, responseUrl(ctx.services, request.redirectUri, { code, state: request.state, source: 'app' }));
@@ -149,7 +149,7 @@ function sendAuthorizePage(ctx: AppLinksContext, req: Request, res: Response, cs
   // redirect too, so its origin (and only it) is allowed for this page.
   allowFormActionTo(res, [originOf(request.redirectUri)]);
   const token = csrf.issue(req, res, 'consent', request.state);
-  sendPage(res, status, authorizePage({ serviceName: ctx.services.settings.oauth.serviceName, clientName: ctx.services.settings.oauth.clientName, request, csrf: token, ...extra }));
+  sendPage(res, status, authorizePage({ serviceName: ctx.services.settings.oauth.serviceName, clientName: ctx.services.clients.find(request.clientId)?.name ?? ctx.services.settings.oauth.clientName, request, csrf: token, ...extra }));
 }
 
 function sendPage(res: Response, status: number, page: string): void {

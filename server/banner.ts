@@ -9,7 +9,11 @@ import { alexaConfiguration, consoleLines } from './ops/alexa-config';
 export function startupBanner(settings: Settings, url: string): string {
   const oauth = settings.oauth;
   const config = alexaConfiguration(settings);
-  const secret = oauth.clientSecretGenerated ? `${oauth.clientSecret}   (generated for this run; set OAUTH_CLIENT_SECRET)` : '(OAUTH_CLIENT_SECRET, not shown)';
+  const secret = oauth.clientSecretGenerated
+    ? `${oauth.clientSecret}   (generated for this run; set OAUTH_CLIENT_SECRET)`
+    : oauth.clientsFile !== undefined
+      ? '(in CLIENTS_FILE, not shown)'
+      : '(OAUTH_CLIENT_SECRET, not shown)';
   const lines = [
     '',
     `Linkwright is running on ${url} (public URL ${settings.publicUrl})`,
@@ -18,6 +22,10 @@ export function startupBanner(settings: Settings, url: string): string {
     'Alexa developer console → Build → Account Linking (npm run alexa:config writes these for the ASK CLI):',
     ...consoleLines(config, secret),
   ];
+  if (oauth.clientsFile !== undefined) {
+    // The console lines are the first Alexa client's; the others each have their own skill's console.
+    lines.push('', `Clients (CLIENTS_FILE ${oauth.clientsFile}):`, ...oauth.clients.map((c) => `  ${c.clientId}  ${c.kind}  ${c.grantTypes.join(',')}${c.alexaVendorId ? `  vendor ${c.alexaVendorId}` : ''}`));
+  }
   if (config.problems.length > 0) {
     lines.push('', 'Alexa would refuse this configuration (fine for local tries with the simulator):', ...config.problems.map((problem) => `  - ${problem}`));
   }

@@ -8,6 +8,7 @@ import { parseOpsSettings, type OpsSettings } from '../ops/settings';
 import { parseAddonSettings, type AddonSettings } from '../addon/settings';
 import { alexaRedirectUris, type ClientSettings, MAX_ALEXA_SCOPES, readClientsFile, weakSecretProblem } from './clients-file';
 import { readResourceServerSettings, type ResourceServerSettings } from '../oauth/resource-server-settings';
+import { DEFAULT_COMMAND_TIMEOUT_MS } from '../store/store';
 
 export { alexaRedirectUris } from './clients-file';
 
@@ -108,7 +109,7 @@ export function loadSettings(env: Env = process.env): Settings {
     redis: {
       url: redisUrl,
       keyPrefix: read.string('REDIS_KEY_PREFIX') ?? 'lw:',
-      commandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS', 2000, 50, 60_000),
+      commandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS', DEFAULT_COMMAND_TIMEOUT_MS, 50, 60_000),
     },
     oauth,
     amazon: parseAmazonUrls(read, production),

@@ -3,6 +3,7 @@ import { AuthorizationPages } from './authorization-pages';
 import { BrowserBinding } from './browser-binding';
 import { Interactions } from './interactions';
 import { LoginLimiter } from './login-limiter';
+import { RequestSeal } from './request-seal';
 
 /** What the authorize, login and consent handlers share. */
 export interface AuthorizationContext {
@@ -18,7 +19,7 @@ export function createAuthorizationContext(services: Services): AuthorizationCon
   const oauth = services.settings.oauth;
   return {
     services,
-    interactions: new Interactions(services.store, services.clock, oauth.interactionTtlSec),
+    interactions: new Interactions(services.store, services.clock, oauth.interactionTtlSec, new RequestSeal(services.keys)),
     binding: new BrowserBinding(services.settings.publicUrl.startsWith('https://'), oauth.interactionTtlSec),
     limiter: new LoginLimiter(services.store, { maxPerAccount: oauth.loginMaxPerAccount, maxPerAddress: oauth.loginMaxPerAddress, windowSec: oauth.loginWindowSec }),
     pages: new AuthorizationPages(services.settings, services.clients),

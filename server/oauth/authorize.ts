@@ -7,8 +7,9 @@ import { ParamSet } from './params';
 
 /**
  * GET /oauth/authorize: validates the request as Alexa sends it, then starts an interaction bound to
- * this browser and shows the sign-in page. A bad client or redirect URI gets our own error page;
- * other errors go back to the redirect URI with RFC 6749 §4.1.2.1 parameters.
+ * this browser (sealed into the page: nothing is stored before sign-in) and shows the sign-in page.
+ * A bad client or redirect URI gets our own error page; other errors go back to the redirect URI
+ * with RFC 6749 §4.1.2.1 parameters.
  */
 export function authorizeHandler(ctx: AuthorizationContext) {
   const { services, interactions, binding, pages } = ctx;
@@ -36,7 +37,7 @@ export function authorizeHandler(ctx: AuthorizationContext) {
       );
       return;
     }
-    const loaded = await interactions.create(outcome.request, binding.ensure(req, res));
+    const loaded = interactions.begin(outcome.request, binding.ensure(req, res));
     req.log.info({ event: 'authorize.started', client_id: outcome.request.clientId, scope: outcome.request.scope, pkce: outcome.request.codeChallenge !== undefined }, 'authorization started');
     pages.login(res, 200, loaded);
   };

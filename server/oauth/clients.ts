@@ -89,7 +89,11 @@ export class ClientRegistry {
     const kind = client.kind ?? 'alexa';
     let secretDigest: Buffer | undefined;
     if (!isPublic) {
-      if (client.secretSha256 !== undefined) secretDigest = Buffer.from(client.secretSha256, 'hex');
+      if (client.secretSha256 !== undefined) {
+        secretDigest = Buffer.from(client.secretSha256, 'hex');
+        // timingSafeEqual needs equal lengths: a digest that is not 32 bytes could never match, and would throw.
+        if (secretDigest.length !== 32) throw new Error(`client ${client.id}: secretSha256 must be 64 hex digits`);
+      }
       else if (client.secret !== undefined) secretDigest = digest(client.secret);
       else throw new Error(`client ${client.id} authenticates with a secret but has none`);
     }

@@ -106,7 +106,7 @@ export function consentAnswerHandler(ctx: AuthorizationContext) {
     // so a double submit lands on the same answer. The code it holds is useless without the client's
     // secret (and PKCE verifier), which the store never sees.
     if (!(await interactions.update(loaded, { ...interaction, completedRedirect: target }, codeTtlMs))) {
-      const again = await interactions.load(loaded.id);
+      const again = await interactions.load(loaded.storedId);
       if (again?.interaction.completedRedirect) redirectToClient(res, again, again.interaction.completedRedirect);
       else pages.expired(res);
       return;

@@ -32,5 +32,5 @@ export async function verifiedInteraction(
 
 /** Where a signed-in interaction continues (the consent page, which also shows sign-in when needed). */
 export function consentUrl(loaded: LoadedInteraction): string {
-  return `/oauth/consent?interaction=${encodeURIComponent(loaded.id)}`;
+  return `/oauth/consent?interaction=${encodeURIComponent(loaded.storedId)}`;
 }

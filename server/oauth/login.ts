@@ -4,7 +4,8 @@ import { consentUrl, verifiedInteraction } from './form-checks';
 import { formParams } from './form-body';
 import { Interactions } from './interactions';
 
-const LOGIN_FIELDS = { interaction: 64, csrf: 64, username: 1024, password: 4096 } as const;
+// The interaction field carries a sealed pending interaction (the whole validated request) before sign-in.
+const LOGIN_FIELDS = { interaction: 16_384, csrf: 64, username: 1024, password: 4096 } as const;
 const MAX_USERNAME = 254;
 const MAX_PASSWORD = 1024;
 
@@ -50,11 +51,11 @@ export function loginHandler(ctx: AuthorizationContext) {
       pages.login(res, 400, loaded, { username, error: 'The username or password is incorrect.' });
       return;
     }
-    await limiter.succeeded(username);
+    await limiter.succeeded(username, req.ip ?? 'unknown');
     const updated = await interactions.update(loaded, { ...loaded.interaction, userId: account.id, csrf: Interactions.newCsrf() });
     if (!updated) {
       // Another post changed the interaction first; continue only if it is now signed in.
-      const again = await interactions.load(loaded.id);
+      const again = await interactions.load(loaded.storedId);
       if (!again || again.interaction.userId === undefined) {
         pages.expired(res);
         return;

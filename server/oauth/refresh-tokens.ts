@@ -1,4 +1,4 @@
-import { hash, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock';
 import { OAuthError } from '../errors';
 import type { Logger } from '../log';
@@ -19,6 +19,12 @@ export interface RefreshFamily {
   /** Hash of the token redeemed last; redeemable again until `previousValidUntil` (Alexa retries). */
   previous: string | null;
   previousValidUntil: number;
+  /**
+   * The random key the current token was derived with from the previous one (HMAC of the previous
+   * secret), so a retry of the previous token gets the very same successor. Absent on families
+   * rotated before tokens were derived; those get a fresh sibling on a retry instead.
+   */
+  successorKey?: string;
   createdAt: number;
   lastUsedAt: number;
   revokedAt?: number;
@@ -41,8 +47,9 @@ const REVOKED_RETENTION_MS = 7 * 86_400_000;
  * moment until the redeeming request writes the family (and finds it revoked).
  */
 const REVOKED_IN_ADVANCE_RETENTION_MS = 15 * 60_000;
-/** Re-issues allowed inside one grace window before the retries are treated as abuse. */
+/** Re-issues allowed inside one grace window before the retries are treated as abuse (families without `successorKey`). */
 const MAX_CURRENT = 5;
+
 
 /** Called after a family was revoked here, whichever path revoked it. */
 export type FamilyRevokedListener = (familyId: string, reason: string) => Promise<void>;
@@ -117,7 +124,7 @@ export class RefreshTokens {
     if (!parsed) throw invalid('The refresh token is malformed.', 'refresh token malformed');
     const presentedHash = secretHash(parsed.secret);
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      const raw = await this.store.get(familyKey(parsed.familyId));
+      const { value: raw, writeBy } = await this.store.readForUpdate(familyKey(parsed.familyId));
       if (raw === null) throw invalid('The refresh token is unknown or has expired.', 'refresh family unknown or expired');
       const family = JSON.parse(raw) as RefreshFamily;
       const now = this.clock.now();
@@ -125,15 +132,26 @@ export class RefreshTokens {
       if (family.revokedAt !== undefined) throw invalid('The refresh token has been revoked.', `refresh family revoked (${family.revokedReason ?? 'revoked'})`);
       if (this.expired(family, now)) throw invalid('The refresh token has expired.', 'refresh family expired');
 
-      const secret = pooledRandomToken(32);
       const next: RefreshFamily = { ...family, lastUsedAt: now };
+      let secret: string;
       if (family.current.some((hash) => sameHash(hash, presentedHash))) {
+        next.successorKey = pooledRandomToken(32);
+        secret = successorSecret(next.successorKey, parsed.secret);
         next.previous = presentedHash;
         next.previousValidUntil = now + this.policy.graceSec * 1000;
         next.current = [secretHash(secret)];
       } else if (family.previous !== null && sameHash(family.previous, presentedHash) && now <= family.previousValidUntil) {
-        // A retry of the last rotation (the answer was lost): the siblings stay valid, so whichever
+        if (family.successorKey !== undefined && this.isSuccessor(family, parsed.secret)) {
+          // A retry of the last rotation (its answer was lost, or several presentations raced): it gets
+          // the very successor the first one got, and nothing is written. However many times one token is
+          // presented at once, every answer carries the one live token, none pushed out by a sibling; the
+          // grace window is no wider than before, so a stolen old token gains nothing it did not have.
+          const successor = successorSecret(family.successorKey, parsed.secret);
+          return { token: `${family.id}.${successor}`, family, prepared: whileWriting(family) };
+        }
+        // A family rotated before successors were derived: the siblings stay valid, so whichever
         // answer Alexa kept works, and the one it kept becomes the only valid one once it is used.
+        secret = pooledRandomToken(32);
         next.current = [...family.current, secretHash(secret)].slice(-MAX_CURRENT);
       } else {
         await this.revokeFamilyRecord(parsed.familyId, 'refresh token reused');
@@ -143,7 +161,10 @@ export class RefreshTokens {
           outside ? 'refresh token reused after the grace window' : 'refresh token reused (older generation)',
         );
       }
-      const writing = this.store.compareAndSet(familyKey(family.id), raw, JSON.stringify(next), this.ttlMs(next));
+      // writeBy: a rotation held up in a stalled Redis past the moment its caller was answered 503 is
+      // refused rather than applied later, which would leave the client holding only the consumed token
+      // (its retry, after the grace window, would then look like reuse and revoke the grant).
+      const writing = this.store.compareAndSet(familyKey(family.id), raw, JSON.stringify(next), this.ttlMs(next), writeBy);
       let prepared: { value: T } | { error: unknown };
       try {
         prepared = { value: whileWriting(next) };
@@ -157,6 +178,12 @@ export class RefreshTokens {
       // Another request rotated the family between our read and write: read again and re-decide.
     }
     throw new OAuthError('temporarily_unavailable', 'The refresh token is being used concurrently; retry.', 503, 'refresh rotation contended');
+  }
+
+  /** Whether the family's current token is the one the last rotation derived from this previous secret. */
+  private isSuccessor(family: RefreshFamily, previousSecret: string): boolean {
+    if (family.successorKey === undefined || family.current.length !== 1) return false;
+    return sameHash(family.current[0] as string, secretHash(successorSecret(family.successorKey, previousSecret)));
   }
 
   /** The family a refresh token belongs to, if the token is current and the family alive (for revocation). */
@@ -270,6 +297,15 @@ function sameHash(a: string, b: string): boolean {
 /** How a refresh secret is stored: SHA-256, base64url (crypto-utils' sha256, in one shot without a Hash object). */
 function secretHash(secret: string): string {
   return hash('sha256', secret, 'base64url');
+}
+
+/**
+ * The secret of the token a rotation hands out for a presented secret: HMAC-SHA256 under a random key
+ * kept only in the store, so the same presentation always yields the same successor, and nobody who
+ * lacks the stored key can compute one.
+ */
+function successorSecret(successorKey: string, presentedSecret: string): string {
+  return createHmac('sha256', successorKey).update(presentedSecret).digest('base64url');
 }
 
 function familyKey(id: string): string {

@@ -15,8 +15,8 @@ import { introspectionEndpoint } from './introspection-endpoint';
 import { revocationEndpoint } from './revocation-endpoint';
 import { userinfoEndpoint, userinfoErrors } from './userinfo-endpoint';
 
-/** Sign-in and consent forms are tiny; the limit only stops abuse. */
-const PAGE_FORM_LIMIT = '16kb';
+/** Sign-in forms carry the sealed request (up to about 11 kB) besides the fields; the limit only stops abuse. */
+const PAGE_FORM_LIMIT = '32kb';
 
 /**
  * The authorization server's HTTP faces: metadata and JWKS, the authorization pages (authorize,

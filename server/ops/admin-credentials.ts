@@ -1,5 +1,5 @@
 import { verifyPassword } from '../accounts/passwords';
-import { safeEqual } from '../crypto-utils';
+import { safeEqual, sha256 } from '../crypto-utils';
 import type { Store } from '../store';
 import { addressBucket } from '../oauth/login-limiter';
 import type { AdminCredentials } from './settings';
@@ -15,9 +15,15 @@ export async function adminCredentialsMatch(admin: AdminCredentials, username: s
   return nameMatches && passwordMatches;
 }
 
+/** How many operator names one address may try, as a multiple of the per-name budget. */
+const NAMES_PER_ADDRESS = 3;
+
 /**
- * Caps operator sign-in attempts per client address (IPv6 per /64) and, ten times higher, in total, per
- * window. Attempts are counted before the password is checked, so parallel guesses cannot slip past.
+ * Caps operator sign-in guesses per client address (IPv6 per /64) and operator name, and three times
+ * that per address over all names, per window. Security choice: there is no budget shared by all
+ * addresses, so nobody can lock the operators out by failing on purpose; the right password from
+ * another address always gets in. Attempts are counted before the password is checked, so parallel
+ * guesses cannot slip past; a successful sign-in is refunded and clears its name's count.
  */
 export class AdminLoginLimiter {
   constructor(
@@ -27,12 +33,25 @@ export class AdminLoginLimiter {
   ) {}
 
   /** Counts one attempt; true when it is over a limit (then the password must not be checked). */
-  async overLimit(address: string): Promise<boolean> {
+  async overLimit(address: string, username: string): Promise<boolean> {
     const ttlMs = this.windowSec * 1000;
-    const [byAddress, total] = await Promise.all([
-      this.store.increment(`ops-login:address:${addressBucket(address)}`, ttlMs),
-      this.store.increment('ops-login:total', ttlMs),
-    ]);
-    return byAddress > this.maxPerAddress || total > this.maxPerAddress * 10;
+    const bucket = addressBucket(address);
+    const [byAddress, byName] = await Promise.all([this.store.increment(addressKey(bucket), ttlMs), this.store.increment(nameKey(bucket, username), ttlMs)]);
+    return byName > this.maxPerAddress || byAddress > this.maxPerAddress * NAMES_PER_ADDRESS;
   }
+
+  /** After a successful sign-in: the attempt is not counted against the address, and the name's count is cleared. */
+  async succeeded(address: string, username: string): Promise<void> {
+    const bucket = addressBucket(address);
+    await Promise.all([this.store.increment(addressKey(bucket), this.windowSec * 1000, -1), this.store.delete(nameKey(bucket, username))]);
+  }
+}
+
+function addressKey(bucket: string): string {
+  return `ops-login:address:${bucket}`;
+}
+
+// The name is hashed: keys should not list what was tried.
+function nameKey(bucket: string, username: string): string {
+  return `ops-login:address:${bucket}:name:${sha256(username.trim().toLowerCase())}`;
 }

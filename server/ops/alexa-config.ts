@@ -56,8 +56,14 @@ export const MAX_DOMAINS = 15;
  * diagnostics page all call this, so what is pasted into the console cannot drift from what the service
  * accepts. `includeSecret` puts the real client secret in; otherwise a placeholder.
  */
-export function alexaConfiguration(settings: Settings, options: { includeSecret?: boolean } = {}): AlexaConfiguration {
-  const { oauth, publicUrl } = settings;
+export function alexaConfiguration(settings: Settings, options: { includeSecret?: boolean; clientId?: string | undefined } = {}): AlexaConfiguration {
+  const { publicUrl } = settings;
+  // One skill's console: the primary Alexa client's, or (several skills in CLIENTS_FILE) the one asked for.
+  const chosen = options.clientId === undefined ? undefined : settings.oauth.clients.find((c) => c.kind === 'alexa' && c.clientId === options.clientId);
+  if (options.clientId !== undefined && !chosen) throw new Error(`${options.clientId} is not an Alexa client of these settings`);
+  const oauth = chosen
+    ? { ...settings.oauth, clientId: chosen.clientId, clientSecret: chosen.secret, scopes: chosen.scopes, vendorId: chosen.alexaVendorId }
+    : settings.oauth;
   const problems: string[] = [];
   const notes: string[] = [];
 

@@ -111,7 +111,8 @@ function diagnosticsRouter(services: Services): Router {
       return;
     }
     const username = values.username?.trim() ?? '';
-    if (await limiter.overLimit(req.ip ?? 'unknown')) {
+    const address = req.ip ?? 'unknown';
+    if (await limiter.overLimit(address, username)) {
       req.log.warn({ event: 'ops.login_limited' }, 'operator sign-in over the attempt limit');
       res.setHeader('Retry-After', String(settings.ops.adminLoginWindowSec));
       loginForm(req, res, 429, { username, error: 'Too many sign-in attempts. Wait a few minutes, then try again.' });
@@ -122,6 +123,7 @@ function diagnosticsRouter(services: Services): Router {
       loginForm(req, res, 401, { username, error: 'The operator name or password is incorrect.' });
       return;
     }
+    await limiter.succeeded(address, username);
     const { id } = await sessions.create(admin.username);
     res.cookie(sessionCookie, id, { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: settings.ops.adminSessionTtlSec * 1000 });
     req.log.info({ event: 'ops.login_succeeded', operator: admin.username }, 'operator signed in');

@@ -41,7 +41,12 @@ export class MemoryStore implements Store {
     return previous;
   }
 
-  async compareAndSet(key: string, expected: string | null, next: string | null, ttlMs?: number): Promise<boolean> {
+  async readForUpdate(key: string): Promise<{ value: string | null; writeBy: number }> {
+    // In-process writes are never held up: no deadline.
+    return { value: this.readString(key), writeBy: Number.MAX_SAFE_INTEGER };
+  }
+
+  async compareAndSet(key: string, expected: string | null, next: string | null, ttlMs?: number, _writeBy?: number): Promise<boolean> {
     if (this.readString(key) !== expected) return false;
     if (next === null) this.entries.delete(key);
     else this.write(key, next, ttlMs);

@@ -2,11 +2,16 @@ import type { Cluster, RedisOptions } from 'ioredis';
 import type Redis from 'ioredis';
 import { StoreUnavailableError } from '../errors';
 import { connectRedis, parseRedisUrl } from './redis-connection';
-import type { Store } from './store';
+import { DEFAULT_COMMAND_TIMEOUT_MS, type Store } from './store';
 
 // Lua keeps each read-modify-write a single step on the server, so two service processes racing on
 // one key cannot both win (codes, refresh rotation, rate counters).
+// ARGV[6], when not 0, is a deadline in Redis's own clock (ms): a write executed later is refused (-1).
 const COMPARE_AND_SET = `
+if ARGV[6] ~= '0' then
+  local now = redis.call('TIME')
+  if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[6]) then return -1 end
+end
 local current = redis.call('GET', KEYS[1])
 if ARGV[1] == '0' then
   if current then return 0 end
@@ -21,6 +26,12 @@ else
   redis.call('SET', KEYS[1], ARGV[4])
 end
 return 1`;
+
+const READ_WITH_TIME = `
+local now = redis.call('TIME')
+local value = redis.call('GET', KEYS[1])
+if value then return {now[1], now[2], value} end
+return {now[1], now[2]}`;
 
 const INCREMENT_WITH_TTL = `
 local ttl = redis.call('PTTL', KEYS[1])
@@ -40,7 +51,8 @@ return 1`;
 
 /** The commands we define with Lua; the same on a single node and on a Cluster. */
 type ScriptedRedis = (Redis | Cluster) & {
-  lwCompareAndSet(key: string, expectPresent: string, expected: string, writeNext: string, next: string, ttl: string): Promise<number>;
+  lwCompareAndSet(key: string, expectPresent: string, expected: string, writeNext: string, next: string, ttl: string, writeBy: string): Promise<number>;
+  lwReadWithTime(key: string): Promise<[string, string, string?]>;
   lwIncrement(key: string, ttl: string, by: string): Promise<number>;
   lwAddToSet(key: string, member: string, ttl: string): Promise<number>;
 };
@@ -64,7 +76,7 @@ export function redisOptions(options: RedisStoreOptions): RedisOptions {
     // (and those of concurrent requests) stop paying a syscall each, about 15 % of the token path's CPU.
     enableAutoPipelining: true,
     maxRetriesPerRequest: 1,
-    commandTimeout: options.commandTimeoutMs ?? 2000,
+    commandTimeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
     retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
     lazyConnect: false,
   };
@@ -81,21 +93,29 @@ export class RedisStore implements Store {
   /** Settles when the first connection is ready: until then commands wait briefly instead of failing. */
   private firstReady: Promise<void> | undefined;
   private readonly commandErrorListeners: Array<(error: Error) => void> = [];
+  /** Set when a command went unanswered past its deadline; cleared by the next answered ping. */
+  private stalled = false;
+  private probing = false;
+  private closed = false;
 
   constructor(options: RedisStoreOptions) {
     this.prefix = options.keyPrefix;
     const client = connectRedis(parseRedisUrl(options.url), redisOptions(options));
     client.defineCommand('lwCompareAndSet', { numberOfKeys: 1, lua: COMPARE_AND_SET });
+    client.defineCommand('lwReadWithTime', { numberOfKeys: 1, lua: READ_WITH_TIME });
     client.defineCommand('lwIncrement', { numberOfKeys: 1, lua: INCREMENT_WITH_TTL });
     client.defineCommand('lwAddToSet', { numberOfKeys: 1, lua: ADD_TO_SET });
     const onEvent = options.onEvent;
-    client.on('ready', () => onEvent?.('ready'));
+    client.on('ready', () => {
+      this.stalled = false;
+      onEvent?.('ready');
+    });
     client.on('reconnecting', () => onEvent?.('reconnecting'));
     client.on('end', () => onEvent?.('end'));
     // Without a listener ioredis would print every failed reconnect; the event goes to our log instead.
     client.on('error', (error: Error) => onEvent?.('error', error.message));
     this.redis = client as ScriptedRedis;
-    this.waitMs = options.commandTimeoutMs ?? 2000;
+    this.waitMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.firstReady = new Promise<void>((resolve) => client.once('ready', () => resolve()));
     void this.firstReady.then(() => {
       this.firstReady = undefined;
@@ -129,7 +149,12 @@ export class RedisStore implements Store {
     );
   }
 
-  async compareAndSet(key: string, expected: string | null, next: string | null, ttlMs?: number): Promise<boolean> {
+  async readForUpdate(key: string): Promise<{ value: string | null; writeBy: number }> {
+    const [seconds, micros, value] = await this.run(() => this.redis.lwReadWithTime(this.k(key)));
+    return { value: value ?? null, writeBy: Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) + this.waitMs };
+  }
+
+  async compareAndSet(key: string, expected: string | null, next: string | null, ttlMs?: number, writeBy?: number): Promise<boolean> {
     const reply = await this.run(() =>
       this.redis.lwCompareAndSet(
         this.k(key),
@@ -138,8 +163,10 @@ export class RedisStore implements Store {
         next === null ? '0' : '1',
         next ?? '',
         String(ttlMs === undefined ? 0 : ttl(ttlMs)),
+        writeBy === undefined ? '0' : String(Math.trunc(writeBy)),
       ),
     );
+    if (reply === -1) throw this.failed(new Error('write refused: it reached Redis after its deadline'));
     return reply === 1;
   }
 
@@ -175,6 +202,7 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     try {
       await this.redis.quit();
     } catch {
@@ -193,13 +221,76 @@ export class RedisStore implements Store {
 
   private async run<T>(command: () => Promise<T>): Promise<T> {
     if (this.firstReady) await waitAtMost(this.firstReady, this.waitMs);
+    // While Redis is known not to answer, a command fails at once instead of joining a queue that would
+    // only make the caller wait (and be executed late, when Redis resumes); a ping finds the way back.
+    if (this.stalled) {
+      this.probe();
+      throw this.failed(new Error('not answering (a recent command timed out)'));
+    }
     try {
-      return await command();
+      return await withDeadline(command(), this.waitMs);
     } catch (error) {
-      for (const listener of this.commandErrorListeners) listener(error as Error);
-      throw new StoreUnavailableError(`redis: ${(error as Error).message}`);
+      if (error instanceof DeadlineExceeded) this.markStalled();
+      throw this.failed(error as Error);
     }
   }
+
+  private failed(error: Error): StoreUnavailableError {
+    for (const listener of this.commandErrorListeners) listener(error);
+    return new StoreUnavailableError(`redis: ${error.message}`);
+  }
+
+  private markStalled(): void {
+    this.stalled = true;
+    this.probe();
+  }
+
+  /** One ping at a time while stalled, repeated until one is answered (or a fresh connection is ready). */
+  private probe(): void {
+    if (this.probing || this.closed) return;
+    this.probing = true;
+    withDeadline(this.redis.ping(), this.waitMs).then(
+      () => {
+        this.probing = false;
+        this.stalled = false;
+      },
+      () => {
+        this.probing = false;
+        if (this.stalled) setTimeout(() => this.probe(), PROBE_AGAIN_MS).unref();
+      },
+    );
+  }
+}
+
+/** How soon a stalled store pings again after a ping went unanswered. */
+const PROBE_AGAIN_MS = 100;
+
+class DeadlineExceeded extends Error {
+  constructor(ms: number) {
+    super(`command timed out after ${ms} ms`);
+  }
+}
+
+/**
+ * The command's answer, or a DeadlineExceeded after `ms` from now. ioredis's own commandTimeout starts
+ * only when a command is written, and with auto-pipelining a command waits for the pipeline before it,
+ * so during a stall each queued pipeline would add a whole timeout (0.4 s, 0.8 s, 1.2 s, …); the
+ * deadline here counts from the moment the caller asked.
+ */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new DeadlineExceeded(ms)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 function waitAtMost(promise: Promise<void>, ms: number): Promise<void> {

@@ -1,4 +1,13 @@
 /**
+ * How long a store command may go unanswered before it fails (REDIS_COMMAND_TIMEOUT_MS's default).
+ * A healthy Redis answers in well under a millisecond; a stalled one must cost a token request a 503
+ * well inside Alexa's 4.5 s budget for the token endpoint. The deadline counts from the call, and once
+ * one command missed it the store fails the next ones at once until Redis answers a ping, so a request
+ * waits at most about this long however many commands it makes.
+ */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 500;
+
+/**
  * The one storage contract of the service. Values are strings (callers serialise); every key the
  * domain passes is relative, the implementation adds the configured prefix. Each operation touches
  * exactly one key, so every atomic step stays on one Redis Cluster slot without hash tags; a future
@@ -19,7 +28,14 @@ export interface Store {
    * Replaces the value only if it still equals `expected` (null: only if absent); `next` null deletes.
    * True when this call made the change. The building block for read-modify-write without races.
    */
-  compareAndSet(key: string, expected: string | null, next: string | null, ttlMs?: number): Promise<boolean>;
+  compareAndSet(key: string, expected: string | null, next: string | null, ttlMs?: number, writeBy?: number): Promise<boolean>;
+  /**
+   * Reads a value for a later compareAndSet, with `writeBy`: the time (on the store's own clock) after
+   * which a write based on this read would arrive too late to be answered. Passed to compareAndSet, it
+   * makes a write that was held up (a stalled Redis executing its backlog) fail with
+   * StoreUnavailableError instead of being applied after its caller was told it failed.
+   */
+  readForUpdate(key: string): Promise<{ value: string | null; writeBy: number }>;
   /** Reads and deletes as one step: of two callers racing, exactly one gets the value. */
   take(key: string): Promise<string | null>;
   /** Deletes keys; returns how many existed. */

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { registerAppClient } from '../support/clients';
+import { APP_REDIRECT, registerAppClient } from '../support/clients';
 import { secretHash } from '../support/clients-file';
 import type { TestService } from '../support/service';
 import { TEST_CLIENT_ID } from '../support/settings';
-import { callApi, isolateNetwork, LWA, signedInUser, startAppLinksService } from './support';
+import { ALEXA_REDIRECTS, callApi, isolateNetwork, LWA, signedInUser, startAppLinksService } from './support';
 
 const BACKEND = { id: 'rides-backend', secret: 'backend-secret-0123456789abcdefghijk' };
 
@@ -91,6 +91,16 @@ describe('who may call /app-links/*: the app, the identity provider\'s tokens, t
       const forged = service.services.accessTokens.sign({ userId: TEST_CLIENT_ID, clientId: TEST_CLIENT_ID, scope: 'app_links', familyId: 'cc-x', gty: 'client_credentials' }).token;
       answer = await call(service, '/app-links/status', forged, { 'Linkwright-User': 'other.rider@example.com' });
       expect([answer.status, answer.body.error]).to.deep.equal([401, 'invalid_token']);
+    });
+
+    it('mints codes on /app-links/authorize for Alexa clients only, never for the app client', async () => {
+      const user = await signedInUser(service);
+      const pkce = { code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };
+      const request = { response_type: 'code', redirect_uri: APP_REDIRECT, state: 'st', scope: 'profile', ...pkce };
+      const refused = await callApi(service, 'POST', '/app-links/authorize', user.token, { ...request, client_id: 'company-app' });
+      expect([refused.status, refused.body.error, refused.body.error_description]).to.deep.equal([400, 'invalid_request', 'Only an Alexa client links through the company app.']);
+      const alexa = await callApi(service, 'POST', '/app-links/authorize', user.token, { ...request, client_id: TEST_CLIENT_ID, redirect_uri: ALEXA_REDIRECTS[0] });
+      expect(alexa.body.outcome).to.equal('code');
     });
 
     it('refuses a revoked service token', async () => {

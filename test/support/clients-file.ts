@@ -17,7 +17,7 @@ export function secretHash(secret: string): string {
 
 /** Env for a test service driven by a CLIENTS_FILE: the shorthand client settings of testSettings are cleared. */
 export function clientsFileEnv(path: string): Record<string, string | undefined> {
-  return { CLIENTS_FILE: path, OAUTH_CLIENT_ID: undefined, OAUTH_CLIENT_SECRET: undefined, ALEXA_VENDOR_ID: undefined };
+  return { CLIENTS_FILE: path, OAUTH_CLIENT_ID: undefined, OAUTH_CLIENT_SECRET: undefined, ALEXA_VENDOR_ID: undefined, OAUTH_REDIRECT_URIS: undefined };
 }
 
 export const CUSTOM_SKILL = { id: 'alexa-custom-skill', secret: 'custom-skill-secret-0123456789abcdef', vendor: 'M2CUSTOM' };

@@ -33,10 +33,21 @@ export class RedisServer {
   async stop(): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null) return;
+    child.kill('SIGCONT'); // a paused server would not act on SIGTERM
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
     await exited;
     this.child = undefined;
+  }
+
+  /** Freezes the server (SIGSTOP): connections stay open but nothing is answered, as a stalled Redis looks. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** Lets a paused server run again (SIGCONT); it then executes what it received meanwhile. */
+  resume(): void {
+    this.child?.kill('SIGCONT');
   }
 
   /** Starts the server again on the same port and directory. */

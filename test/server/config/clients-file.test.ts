@@ -44,6 +44,15 @@ describe('CLIENTS_FILE', () => {
     expect(settings.oauth.devCallbackUri).to.equal(undefined);
   });
 
+  it('reads an Alexa client from Alexa redirect URLs alone, and takes a bare array', () => {
+    const url = 'https://layla.amazon.com/api/skill/link/M2ONLY';
+    const settings = loadSettings({ CLIENTS_FILE: writeClientsFile([{ client_id: 'skill', client_secret: 'x', redirect_uris: [url] }]), DEMO_ACCOUNT: 'false' });
+    expect(settings.oauth.clients[0]).to.deep.include({ kind: 'alexa', redirectUris: [url], alexaVendorId: undefined });
+    // One non-Alexa redirect URL and nothing else to go by: the kind must be said.
+    const unclear = writeClientsFile([{ client_id: 'skill', client_secret: 'x', redirect_uris: [url, 'https://elsewhere.example/cb'] }]);
+    expect(problemsOf({ CLIENTS_FILE: unclear })).to.deep.equal(['CLIENTS_FILE clients[0] ("skill"): cannot tell what the client is for: set kind to alexa, app, service']);
+  });
+
   it('refuses a bad file with one line per problem, naming the client and the field', () => {
     const path = writeClientsFile([
       { client_id: 'skill', alexa_vendor_id: 'M2 BAD', scope: Array.from({ length: 16 }, (_, i) => `s${i}`).join(' ') },

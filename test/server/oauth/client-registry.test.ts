@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { APP, BACKEND, clientsFileEnv, CUSTOM_SKILL, deploymentClients, SMART_HOME, writeClientsFile } from '../../support/clients-file';
+import { opsOf } from '../../../server/ops/ops';
 import { startTestService, type TestService } from '../../support/service';
 import { answerConsent, authorizeAndConsent, authorizeQuery, Browser, createRider, openAuthorize, pkcePair, postToken, signIn } from './flow-helpers';
 
@@ -30,6 +31,11 @@ describe('the client registry (CLIENTS_FILE): several Alexa clients, the app, a 
       const issued = await code({ client_id: CUSTOM_SKILL.id, redirect_uri: CUSTOM_REDIRECT, scope: 'rides' });
       const stolen = await postToken(service, { grant_type: 'authorization_code', code: issued, redirect_uri: CUSTOM_REDIRECT }, 'body', '/oauth/token', home);
       expect(stolen.body).to.deep.equal({ error: 'invalid_grant', error_description: 'The authorization code was issued to another client.' });
+
+      // Its own client cannot take it to the other skill's redirect URL either.
+      const elsewhere = await code({ client_id: CUSTOM_SKILL.id, redirect_uri: CUSTOM_REDIRECT });
+      const moved = await postToken(service, { grant_type: 'authorization_code', code: elsewhere, redirect_uri: HOME_REDIRECT }, 'basic', '/oauth/token', custom);
+      expect(moved.body).to.deep.equal({ error: 'invalid_grant', error_description: 'redirect_uri does not match the one used in the authorization request.' });
 
       const fresh = await code({ client_id: CUSTOM_SKILL.id, redirect_uri: CUSTOM_REDIRECT, scope: 'rides' });
       const own = await postToken(service, { grant_type: 'authorization_code', code: fresh, redirect_uri: CUSTOM_REDIRECT }, 'basic', '/oauth/token', custom);
@@ -116,6 +122,20 @@ describe('the client registry (CLIENTS_FILE): several Alexa clients, the app, a 
       expect(basic.body).to.deep.equal({ error: 'invalid_client', error_description: 'This client is public (token_endpoint_auth_method none): send client_id in the body, without a secret.' });
     });
 
+    it('revokes its own refresh token with client_id alone (RFC 7009), and the token stops refreshing', async () => {
+      const pkce = pkcePair();
+      const issued = await code({ client_id: APP.id, redirect_uri: APP.redirect, code_challenge: pkce.challenge, code_challenge_method: 'S256' });
+      const tokens = await appToken({ grant_type: 'authorization_code', code: issued, redirect_uri: APP.redirect, client_id: APP.id, code_verifier: pkce.verifier });
+      const revoked = await fetch(`${service.url}/oauth/revoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: tokens.body.refresh_token as string, client_id: APP.id }).toString(),
+      });
+      expect(revoked.status).to.equal(200);
+      const refreshed = await appToken({ grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token as string, client_id: APP.id });
+      expect(refreshed.body.error).to.equal('invalid_grant');
+    });
+
     it('cannot redeem an Alexa client\'s code, nor use client_credentials', async () => {
       const issued = await code({ client_id: CUSTOM_SKILL.id, redirect_uri: CUSTOM_REDIRECT });
       const stolen = await appToken({ grant_type: 'authorization_code', code: issued, redirect_uri: CUSTOM_REDIRECT, client_id: APP.id, code_verifier: pkcePair().verifier });
@@ -140,6 +160,8 @@ describe('the client registry (CLIENTS_FILE): several Alexa clients, the app, a 
       const all = await postToken(service, { grant_type: 'client_credentials' }, 'body', '/oauth/token', backend);
       expect(all.body.scope).to.equal('app_links reports');
       expect(service.logs.events('token.issued').at(-1)).to.include({ grant_type: 'client_credentials', client_id: BACKEND.id });
+      const metrics = await opsOf(service.services).metrics.registry.metrics();
+      expect(metrics).to.match(/linkwright_token_requests_total\{grant_type="client_credentials",outcome="issued"\} 2/);
     });
 
     it('refuses a scope beyond the registered one, a wrong secret, and the grants it is not registered for', async () => {
@@ -153,6 +175,8 @@ describe('the client registry (CLIENTS_FILE): several Alexa clients, the app, a 
       const signIn = await new Browser(service.url).get(`/oauth/authorize?${authorizeQuery({ client_id: BACKEND.id, redirect_uri: 'https://x.example/cb' })}`);
       expect(signIn.status).to.equal(400);
       expect(await signIn.text()).to.include('This client does not sign users in');
+      const failure = (await opsOf(service.services).failures.recent()).find((f) => f.step === 'authorize' && f.clientId === BACKEND.id);
+      expect(failure?.category).to.equal('client_cannot_sign_in');
     });
 
     it('is refused to Alexa clients, which are not registered for it', async () => {
@@ -160,6 +184,7 @@ describe('the client registry (CLIENTS_FILE): several Alexa clients, the app, a 
       expect(result.status).to.equal(400);
       expect(result.body).to.deep.equal({ error: 'unauthorized_client', error_description: 'This client is not registered for the client_credentials grant.' });
       expect(service.logs.events('token.refused').at(-1)).to.include({ error: 'unauthorized_client', reason: `client ${CUSTOM_SKILL.id} (alexa) not allowed client_credentials` });
+      expect(service.logs.events('token.refused').at(-1)).to.include({ category: 'grant_not_allowed' });
     });
   });
 

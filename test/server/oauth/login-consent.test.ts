@@ -134,8 +134,10 @@ describe('sign-in and consent pages', () => {
       const form = await openAuthorize(browser, authorizeQuery());
       const consent = await signIn(browser, form);
       expect(consent.csrf).to.not.equal(form.csrf);
+      // The sign-in page's form names the sealed pending interaction, which no consent post accepts.
       const stale = await browser.postForm('/oauth/consent', { ...form, decision: 'allow' });
-      expect(stale.status).to.equal(403);
+      expect(stale.status).to.equal(400);
+      expect(stale.headers.get('location')).to.equal(null);
     });
   });
 
@@ -237,14 +239,17 @@ describe('sign-in and consent pages', () => {
       expect(service.services.accessTokens.verify(body.access_token).sub).to.equal(other?.id);
     });
 
-    it('shows the sign-in form on the consent URL while nobody is signed in, and answers consent posts with it', async () => {
+    it('shows the sign-in form on the consent URL once nobody is signed in any more, and answers consent posts with it', async () => {
       const browser = new Browser(service.url);
-      const form = await openAuthorize(browser, authorizeQuery());
-      const page = await (await browser.get(`/oauth/consent?interaction=${form.interaction}`)).text();
+      const consent = await signIn(browser, await openAuthorize(browser, authorizeQuery()));
+      const switched = await browser.postForm('/oauth/consent', { ...consent, decision: 'switch' });
+      expect(switched.status).to.equal(303);
+      const consentUrl = switched.headers.get('location') as string;
+      const page = await (await browser.get(consentUrl)).text();
       expect(headings(page)).to.deep.equal(['Sign in to link Alexa']);
-      const early = await browser.postForm('/oauth/consent', { ...form, decision: 'allow' });
+      const early = await browser.postForm('/oauth/consent', { ...formState(page), decision: 'allow' });
       expect(early.status).to.equal(303);
-      expect(early.headers.get('location')).to.equal(`/oauth/consent?interaction=${form.interaction}`);
+      expect(early.headers.get('location')).to.equal(consentUrl);
     });
 
     it('uses a Secure __Host- cookie when PUBLIC_URL is https, and the flow still completes', async () => {

@@ -4,7 +4,7 @@ import { KeyRing } from '../../../server/oauth/keys';
 import { RedisStore } from '../../../server/store/redis';
 import { RedisServer, testRedisUrl } from '../../support/redis-server';
 import { startTestService, type TestService } from '../../support/service';
-import { createRider, obtainCode, postToken, redeem } from './flow-helpers';
+import { authorizeQuery, Browser, createRider, obtainCode, openAuthorize, PASSWORD, postToken, redeem, USERNAME } from './flow-helpers';
 
 describe('the token endpoint on Redis', () => {
   it('keeps tokens working across a service restart (same Redis, key prefix and signing keys)', async () => {
@@ -61,7 +61,10 @@ describe('the token endpoint on Redis', () => {
       const refreshDown = await postToken(service, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string });
       expect(refreshDown.status).to.equal(503);
       expect(service.logs.events('token.refused').at(-1)).to.include({ status: 503, error: 'temporarily_unavailable' });
-      const page = await fetch(`${service.url}/oauth/authorize?response_type=code&client_id=${service.services.settings.oauth.clientId}&redirect_uri=${encodeURIComponent(redirectUri)}`);
+      // The sign-in page needs no store (the pending request is sealed into it); signing in does.
+      const browser = new Browser(service.url);
+      const form = await openAuthorize(browser, authorizeQuery({ redirect_uri: redirectUri }));
+      const page = await browser.postForm('/oauth/login', { ...form, username: USERNAME, password: PASSWORD });
       expect(page.status).to.equal(503);
       expect(await page.text()).to.include('briefly unavailable');
 

@@ -68,6 +68,16 @@ function contract(name: string, open: () => Promise<StoreFixture>): void {
       expect(await store.get('c')).to.equal(null);
     });
 
+    it('readForUpdate reads a value with a deadline that a timely compareAndSet meets', async () => {
+      await store.set('r', 'v1', 60_000);
+      const { value, writeBy } = await store.readForUpdate('r');
+      expect(value).to.equal('v1');
+      expect(writeBy).to.be.a('number');
+      expect(await store.compareAndSet('r', 'v1', 'v2', 60_000, writeBy)).to.equal(true);
+      expect(await store.get('r')).to.equal('v2');
+      expect((await store.readForUpdate('never-written')).value).to.equal(null);
+    });
+
     it('compareAndSet lets exactly one of many racing writers win', async () => {
       await store.set('race', 'start');
       const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.compareAndSet('race', 'start', `writer-${i}`, 60_000)));
@@ -202,6 +212,34 @@ describe('RedisStore when Redis is unreachable', () => {
       }
       expect(value).to.equal('value');
     } finally {
+      await store.close();
+      await server.destroy();
+    }
+  });
+
+  it('fails at once while Redis stalls, without queueing, and refuses a write held up past its deadline', async () => {
+    const server = await RedisServer.start();
+    const store = new RedisStore({ url: server.url, keyPrefix: 'stall:', commandTimeoutMs: 200 });
+    try {
+      await store.set('family', 'before', 60_000);
+      const { writeBy } = await store.readForUpdate('family');
+      server.pause();
+      const heldUp = store.compareAndSet('family', 'before', 'after', 60_000, writeBy).catch((error: unknown) => error);
+      expect(await heldUp).to.be.instanceOf(StoreUnavailableError);
+      // Known to be stalled: the next command fails without waiting for another timeout.
+      const started = Date.now();
+      expect(await store.get('family').catch((error: unknown) => error)).to.be.instanceOf(StoreUnavailableError);
+      expect(Date.now() - started).to.be.below(50);
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the stall lasts a little longer (the fault, not a wait)
+      server.resume();
+      let value: string | null = null;
+      for (let attempt = 0; attempt < 100 && value === null; attempt += 1) {
+        value = await store.get('family').catch(() => null);
+        if (value === null) await new Promise((resolve) => setTimeout(resolve, 20)); // waiting for the store's ping
+      }
+      expect(value, 'the held-up write was not applied when Redis resumed').to.equal('before');
+    } finally {
+      server.resume();
       await store.close();
       await server.destroy();
     }
