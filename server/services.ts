@@ -1,6 +1,7 @@
 import { AccountDirectory } from './accounts/directory';
 import type { Clock } from './clock';
 import type { Settings } from './config/settings';
+import { RevocationCache } from './identity/revocation-cache';
 import type { Logger } from './log';
 import { AccessTokens } from './oauth/access-tokens';
 import { ClientRegistry } from './oauth/clients';
@@ -25,6 +26,8 @@ export interface Services {
   refreshTokens: RefreshTokens;
   accessTokens: AccessTokens;
   revocations: Revocations;
+  /** Revocation answers for our access tokens, cached for the skill's resolver; told of every revocation made here. */
+  revocationAnswers: RevocationCache;
   grants: Grants;
 }
 
@@ -45,6 +48,9 @@ export function createServices(settings: Settings, deps: { store: Store; clock: 
     log,
   );
   const revocations = new Revocations(store, refreshTokens, oauth.accessTokenTtlSec, log);
+  const revocationAnswers = new RevocationCache(revocations, clock, settings.skill.revocationCacheMs);
+  // The revocation domain announces every revocation this process makes; the cache listens (the domain knows no cache).
+  revocations.onRevoked(({ familyId }) => revocationAnswers.forget(familyId));
   const codes = new AuthorizationCodes(store, clock, oauth.authCodeTtlSec, (familyId, reason) => revocations.revokeFamily(familyId, reason));
   const accessTokens = new AccessTokens(keys, settings.publicUrl, oauth.accessTokenTtlSec, clock, (clientId) => clients.find(clientId)?.audience);
   const accounts = new AccountDirectory(store, clock);
@@ -55,5 +61,5 @@ export function createServices(settings: Settings, deps: { store: Store; clock: 
   };
   const grants = new Grants(codes, refreshTokens, accessTokens, profileOf);
 
-  return { settings, store, clock, log, keys, clients, accounts, codes, refreshTokens, accessTokens, revocations, grants };
+  return { settings, store, clock, log, keys, clients, accounts, codes, refreshTokens, accessTokens, revocations, revocationAnswers, grants };
 }

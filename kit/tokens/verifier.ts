@@ -122,6 +122,14 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     // Symmetric algorithms would let anyone holding the public JWKS forge tokens (key confusion).
     throw new TypeError('createTokenVerifier: algorithms must be asymmetric (ES256, ES384, RS256, PS256, EdDSA…)');
   }
+  for (const name of ['clockToleranceSec', 'revocationCheckMs', 'timeoutMs', 'jwksCooldownMs', 'jwksMaxAgeMs', 'cacheSize'] as const) {
+    const value = options[name];
+    const least = name === 'cacheSize' ? 1 : 0;
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < least)) throw new TypeError(`createTokenVerifier: options.${name} must be a number ≥ ${least}`);
+  }
+  if (options.introspection && (typeof options.introspection.clientId !== 'string' || typeof options.introspection.clientSecret !== 'string' || options.introspection.clientId === '')) {
+    throw new TypeError('createTokenVerifier: options.introspection needs clientId and clientSecret');
+  }
   const audience = options.audience ?? issuer;
   const timeoutMs = options.timeoutMs ?? 3000;
   const revocationCheckMs = options.revocationCheckMs ?? 5000;
@@ -181,11 +189,15 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     }
   };
 
+  // After a failed introspection every token waits RETRY_AFTER_FAILURE_MS before the next call, so an
+  // outage costs the issuer one request per interval, not one per incoming request.
+  let introspectionFailedAt = Number.NEGATIVE_INFINITY;
   const introspectionSays = async (token: string, key: string, endpoint: () => Promise<string>, credentials: IntrospectionCredentials): Promise<boolean> => {
     const now = clock.now();
     const check = revocationChecks.get(key);
     if (check?.pending) return check.pending;
     if (check && now - check.checkedAt < revocationCheckMs) return true;
+    if (now - introspectionFailedAt < RETRY_AFTER_FAILURE_MS) throw new Error('introspection failed moments ago');
     const entry: RevocationCheck = { checkedAt: check?.checkedAt ?? Number.NEGATIVE_INFINITY };
     entry.pending = endpoint()
       .then((url) => introspect(url, credentials, token, timeoutMs))
@@ -195,6 +207,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
           return active;
         },
         (error: unknown) => {
+          introspectionFailedAt = clock.now();
           revocationChecks.delete(key);
           throw error;
         },
@@ -203,11 +216,14 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     return entry.pending;
   };
 
-  const revocationOf = async (token: string, key: string, found: VerifiedAccessToken): Promise<'revoked' | 'unavailable' | undefined> => {
+  const revocationOf = async (token: string, key: string, found: VerifiedAccessToken): Promise<'revoked' | 'expired' | 'unavailable' | undefined> => {
     try {
       if (options.isRevoked && (await options.isRevoked(found.claims))) return 'revoked';
       const credentials = options.introspection;
-      if (credentials && !(await introspectionSays(token, key, async () => (await discovery.endpoints()).introspectionEndpoint, credentials))) return 'revoked';
+      if (credentials && !(await introspectionSays(token, key, async () => (await discovery.endpoints()).introspectionEndpoint, credentials))) {
+        // Inside our clock tolerance the issuer may already count the token expired: say so, not "revoked".
+        return clock.now() >= found.expiresAt.getTime() ? 'expired' : 'revoked';
+      }
       return undefined;
     } catch (error) {
       options.onEvent?.('tokens.revocation_check_failed', { reason: error instanceof Error ? error.message : String(error) });
@@ -234,9 +250,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         verified.set(key, found, { ttl: Math.max(1, found.expiresAt.getTime() + clockTolerance * 1000 - clock.now()) });
       }
       const revoked = await revocationOf(token, key, found);
-      if (revoked === 'revoked') {
+      if (revoked === 'revoked' || revoked === 'expired') {
         verified.delete(key);
-        return refuse(key, 'revoked', Math.max(1, found.expiresAt.getTime() + clockTolerance * 1000 - clock.now()));
+        return refuse(key, revoked, Math.max(1, found.expiresAt.getTime() + clockTolerance * 1000 - clock.now()));
       }
       if (revoked === 'unavailable') return { ok: false, reason: 'unavailable' };
       return { ok: true, token: found };

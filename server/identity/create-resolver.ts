@@ -2,7 +2,6 @@ import type { Services } from '../services';
 import type { SkillSettings } from '../skill/settings';
 import { BuiltinTokenResolver } from './builtin-resolver';
 import { JwksKeySet, LwaTokenResolver, OidcTokenResolver, type TokenResolver } from '../../kit/linking';
-import { RevocationCache } from './revocation-cache';
 import { VerifiedTokenCache } from './verified-tokens';
 
 /** Builds the token resolver SKILL_LINKING_PROVIDER chooses. */
@@ -31,11 +30,8 @@ export function createTokenResolver(services: Services, skill: SkillSettings): T
       });
       return new OidcTokenResolver(oidc, keys, services.accounts, services.clock);
     }
-    case 'builtin': {
-      const revocationAnswers = new RevocationCache(services.revocations, services.clock, skill.revocationCacheMs);
-      // The revocation domain announces what this process revokes; the cache listens (the domain knows no cache).
-      services.revocations.onRevoked(({ familyId }) => revocationAnswers.forget(familyId));
-      return new BuiltinTokenResolver(services.accessTokens, revocationAnswers, services.clients.alexaClientIds(), new VerifiedTokenCache(services.clock));
-    }
+    case 'builtin':
+      // The revocation answers are the process's one cache, subscribed to every revocation at composition (createServices).
+      return new BuiltinTokenResolver(services.accessTokens, services.revocationAnswers, services.clients.alexaClientIds(), new VerifiedTokenCache(services.clock));
   }
 }

@@ -7,7 +7,8 @@ import type { Revocations } from '../oauth/revocations';
  * Remembers revocation answers for built-in access tokens so a busy skill does not ask the store on
  * every request. Staleness bound: a family revoked by ANOTHER process is still accepted here for at
  * most `ttlMs` (default 5 s) after this process last asked; revocations made by this process reach the
- * cache at once (`forget`, subscribed to Revocations.onRevoked where the cache is built). "Revoked" answers are kept until the token would expire anyway (they never change).
+ * cache at once (`forget`, subscribed to Revocations.onRevoked in createServices). "Revoked" answers
+ * are kept until the token would expire anyway (they never change).
  */
 export class RevocationCache {
   private readonly answers: LRUCache<string, boolean>;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import express from 'express';
 import { createTokenVerifier, requireAccessToken, type TokenVerifier } from '../../../kit/tokens';
+import { freePort } from '../../support/ports';
 import type { TestService } from '../../support/service';
 import { forgedSignature, issueToken, RESOURCE_SERVER, revokeAtLinkwright, startLinkwright } from './support';
 
@@ -83,7 +84,8 @@ describe('linkwright/tokens: requireAccessToken (express, RFC 6750)', () => {
   });
 
   it('answers 503 with Retry-After when the issuer cannot be asked', async () => {
-    const verifier = createTokenVerifier({ issuer: 'http://127.0.0.1:9', timeoutMs: 500 });
+    // A port nothing listens on: the issuer is down.
+    const verifier = createTokenVerifier({ issuer: `http://127.0.0.1:${await freePort()}`, timeoutMs: 500 });
     const down = await startApi(verifier);
     try {
       const { token } = await issueToken(service);

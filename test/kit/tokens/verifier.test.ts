@@ -71,6 +71,15 @@ describe('linkwright/tokens: createTokenVerifier against a running Linkwright', 
     expect(() => createTokenVerifier({ issuer: service.services.settings.publicUrl, algorithms: ['none'] })).to.throw(TypeError);
   });
 
+  it('refuses options it cannot work with, at creation', () => {
+    const issuer = service.services.settings.publicUrl;
+    expect(() => createTokenVerifier({} as TokenVerifierOptions)).to.throw(TypeError, /issuer/);
+    expect(() => createTokenVerifier({ issuer: 'link.example.com' })).to.throw(TypeError, /issuer/);
+    expect(() => createTokenVerifier({ issuer, revocationCheckMs: -1 })).to.throw(TypeError, /revocationCheckMs/);
+    expect(() => createTokenVerifier({ issuer, cacheSize: Number.NaN })).to.throw(TypeError, /cacheSize/);
+    expect(() => createTokenVerifier({ issuer, introspection: { clientId: '', clientSecret: 'x' } })).to.throw(TypeError, /introspection/);
+  });
+
   it('refuses malformed tokens: garbage, wrong typ, missing claims, oversized', async () => {
     const key = service.services.keys.active;
     const base = { iss: service.services.settings.publicUrl, aud: service.services.settings.publicUrl, sub: 'u', client_id: TEST_CLIENT_ID, exp: Math.floor(service.clock.now() / 1000) + 600 };
@@ -171,6 +180,13 @@ describe('linkwright/tokens: createTokenVerifier against a running Linkwright', 
     const verifier = verifierFor({ introspection: { clientId: RESOURCE_SERVER.clientId, clientSecret: 'wrong' }, onEvent: (event) => events.push(event) });
     expect(await verifier.verify(token)).to.deep.equal({ ok: false, reason: 'unavailable' });
     expect(events).to.include('tokens.revocation_check_failed');
+    // While it fails, other tokens are answered at once without asking again (one call per retry interval).
+    const calls = introspections(service);
+    for (let i = 0; i < 5; i += 1) expect(await verifier.verify((await issueToken(service)).token)).to.deep.equal({ ok: false, reason: 'unavailable' });
+    expect(introspections(service)).to.equal(calls);
+    service.clock.advance(2001);
+    await verifier.verify(token);
+    expect(introspections(service)).to.equal(calls + 1);
   });
 
   it('answers unavailable when the JWKS cannot be downloaded, and keeps using keys it already holds', async () => {
@@ -200,5 +216,21 @@ describe('linkwright/tokens: createTokenVerifier against a running Linkwright', 
     const perCallUs = Number(process.hrtime.bigint() - started) / 1000 / 2000;
     // An ES256 verification costs about 70 µs here; a remembered refusal is a hash and a map lookup.
     expect(perCallUs).to.be.below(40);
+  });
+});
+
+describe('linkwright/tokens: expiry seen by introspection inside the clock tolerance', () => {
+  let service: TestService;
+  before(async () => {
+    service = await startLinkwright();
+  });
+  after(async () => service?.close());
+
+  it('is reported as expired, not revoked', async () => {
+    const { token } = await issueToken(service);
+    const verifier = createTokenVerifier({ issuer: service.services.settings.publicUrl, clock: service.clock, introspection: RESOURCE_SERVER, clockToleranceSec: 30 });
+    expect((await verifier.verify(token)).ok).to.equal(true);
+    service.clock.advance(service.services.accessTokens.ttlSec * 1000 + 10_000);
+    expect(await verifier.verify(token)).to.deep.equal({ ok: false, reason: 'expired' });
   });
 });
