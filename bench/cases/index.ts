@@ -1,6 +1,6 @@
 import { expressEcho, nodeHttpEcho } from './ceiling-cases';
 import { bareMcpToolCall, ourMcpToolCall } from './mcp-cases';
-import { askSdkLaunch, ourSkillCard, ourSkillSigned, ourSkillToken } from './skill-cases';
+import { askSdkLaunch, kitSkillSigned, ourSkillCard, ourSkillSigned, ourSkillToken } from './skill-cases';
 import { oidcCode, oidcRefreshJwt, oidcRefreshOpaque, oidcRefreshQuickstart, ourCode, ourRefresh } from './token-cases';
 import type { BenchCase } from './types';
 
@@ -15,6 +15,7 @@ export const ALL_CASES: BenchCase[] = [
   ourSkillToken,
   ourSkillSigned,
   ourSkillCard,
+  kitSkillSigned,
   askSdkLaunch,
   ourMcpToolCall,
   bareMcpToolCall,
