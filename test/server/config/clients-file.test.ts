@@ -50,7 +50,7 @@ describe('CLIENTS_FILE', () => {
     expect(settings.oauth.clients[0]).to.deep.include({ kind: 'alexa', redirectUris: [url], alexaVendorId: undefined });
     // One non-Alexa redirect URL and nothing else to go by: the kind must be said.
     const unclear = writeClientsFile([{ client_id: 'skill', client_secret: 'x', redirect_uris: [url, 'https://elsewhere.example/cb'] }]);
-    expect(problemsOf({ CLIENTS_FILE: unclear })).to.deep.equal(['CLIENTS_FILE clients[0] ("skill"): cannot tell what the client is for: set kind to alexa, app, service']);
+    expect(problemsOf({ CLIENTS_FILE: unclear })).to.deep.equal(['CLIENTS_FILE clients[0] ("skill"): cannot tell what the client is for: set kind to alexa, app, service, alexa-plus']);
   });
 
   it('refuses a bad file with one line per problem, naming the client and the field', () => {
