@@ -46,6 +46,8 @@ describe('consumer: the packed package in a fresh project', function () {
       JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, outDir: 'out', rootDir: 'src', types: ['node'] }, include: ['src'] }),
     );
     copyFileSync(join(__dirname, 'example', 'skill.ts'), join(project, 'src', 'skill.ts'));
+    // The Alexa+ add-on example (linkwright/mcp with the MCP SDK and zod the package brings) is typechecked with it.
+    copyFileSync(join(__dirname, 'example', 'addon.ts'), join(project, 'src', 'addon.ts'));
     const packages = [join(work, tarball), installed('ask-sdk-core'), installed('ask-sdk-model'), installed('@types/node')];
     try {
       await run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...packages], { cwd: project, timeout: 240_000 });
@@ -77,7 +79,7 @@ describe('consumer: the packed package in a fresh project', function () {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('typechecks the README example against the published .d.ts (tsc in the fresh project)', () => {
+  it('typechecks the README examples (skill and Alexa+ add-on) against the published .d.ts (tsc in the fresh project)', () => {
     expect(typecheck).to.equal('');
   });
 
