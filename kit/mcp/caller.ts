@@ -1,6 +1,7 @@
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { LinkwrightAccessTokenClaims } from '../tokens';
+// The verifier's modules, not the tokens entry point: that one also brings the express middleware's types.
+import type { LinkwrightAccessTokenClaims } from '../tokens/verifier';
 
 /** The `gty` claim Linkwright puts on client_credentials tokens: no user behind them. */
 const SERVICE_GRANT = 'client_credentials';

@@ -4,7 +4,9 @@ import { getOAuthProtectedResourceMetadataUrl } from '@modelcontextprotocol/sdk/
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { OAuthProtectedResourceMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { bearerCredentials, createTokenVerifier, type TokenRefusalReason, type TokenVerifier, type TokenVerifierOptions } from '../tokens';
+// The verifier's modules, not the tokens entry point: that one also brings the express middleware's types.
+import { bearerCredentials } from '../tokens/bearer';
+import { createTokenVerifier, type TokenRefusalReason, type TokenVerifier, type TokenVerifierOptions } from '../tokens/verifier';
 import { authInfoFor } from './caller';
 
 /** Options of {@link protectMcpServer}. `createServer`, `issuer` and `resource` are required. */
