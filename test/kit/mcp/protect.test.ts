@@ -130,6 +130,37 @@ describe('linkwright/mcp on a company\'s own MCP server (node:http), tokens from
     expect(del.headers.get('allow')).to.equal('POST');
   });
 
+  it('builds no MCP server and reads no body for a flood of requests without a valid token', async () => {
+    let built = 0;
+    const counted = protectMcpServer({
+      createServer: () => {
+        built += 1;
+        return companyServer();
+      },
+      issuer: service.url,
+      resource: url,
+      tokens: { clock },
+    });
+    const port = await freePort();
+    const server = await listen(() => counted, port);
+    try {
+      const target = `http://127.0.0.1:${port}/mcp`;
+      const answers = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', ...(i % 2 ? { authorization: `Bearer x${i}.y.z` } : {}) }, body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' }),
+        ),
+      );
+      expect([...new Set(answers.map((a) => a.status))]).to.deep.equal([401]);
+      expect(built).to.equal(0);
+      const valid = await serviceToken(service, url);
+      const client = await mcpClient(target, valid);
+      await client.close();
+      expect(built, 'a valid token does reach the SDK').to.be.greaterThan(0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('refuses options it cannot work with', () => {
     expect(() => protectMcpServer({ createServer: companyServer, issuer: service.url, resource: `${url}#x` })).to.throw(/fragment/);
     expect(() => protectMcpServer({ issuer: service.url, resource: url } as unknown as Parameters<typeof protectMcpServer>[0])).to.throw(/createServer/);
