@@ -130,7 +130,7 @@ describe('linkwright/mcp on a company\'s own MCP server (node:http), tokens from
     expect(del.headers.get('allow')).to.equal('POST');
   });
 
-  it('builds no MCP server and reads no body for a flood of requests without a valid token', async () => {
+  it('builds no MCP server for a flood of requests without a valid token', async () => {
     let built = 0;
     const counted = protectMcpServer({
       createServer: () => {
