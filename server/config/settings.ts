@@ -8,6 +8,7 @@ import { parseOpsSettings, type OpsSettings } from '../ops/settings';
 import { parseAddonSettings, type AddonSettings } from '../addon/settings';
 import { alexaRedirectUris, type ClientSettings, MAX_ALEXA_SCOPES, readClientsFile, weakSecretProblem } from './clients-file';
 import { readResourceServerSettings, type ResourceServerSettings } from '../oauth/resource-server-settings';
+import { parseLoginSource, type LoginSource } from '../oauth/sign-in/settings';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../store/store';
 
 export { alexaRedirectUris } from './clients-file';
@@ -75,6 +76,8 @@ export interface Settings {
   trustProxy: string | undefined;
   redis: { url: string | undefined; keyPrefix: string; commandTimeoutMs: number };
   oauth: OAuthSettings;
+  /** Who checks the user's identity on the sign-in page (LOGIN_SOURCE). */
+  login: LoginSource;
   amazon: AmazonUrls;
   demo: { username: string; password: string; passwordGenerated: boolean } | undefined;
   skill: SkillSettings;
@@ -112,6 +115,7 @@ export function loadSettings(env: Env = process.env): Settings {
       commandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS', DEFAULT_COMMAND_TIMEOUT_MS, 50, 60_000),
     },
     oauth,
+    login: parseLoginSource(read, production, publicUrl),
     amazon: parseAmazonUrls(read, production),
     demo,
     skill: parseSkillSettings(read, production),
