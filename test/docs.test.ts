@@ -51,4 +51,10 @@ describe('documentation', () => {
     const example = readFileSync('test/consumer/example/skill.ts', 'utf8');
     expect(readme).to.include(`\`\`\`ts\n${example}\`\`\``);
   });
+
+  it('shows the Alexa+ add-on example the consumer test packs and typechecks, verbatim', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const example = readFileSync('test/consumer/example/addon.ts', 'utf8');
+    expect(readme).to.include(`\`\`\`ts\n${example}\`\`\``);
+  });
 });

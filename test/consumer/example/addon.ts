@@ -22,6 +22,8 @@ const mcp = protectMcpServer({
   createServer: createPantryServer,
   issuer: process.env.LINKWRIGHT_URL ?? 'https://link.example.com',
   resource: process.env.MCP_RESOURCE_URL ?? 'http://127.0.0.1:3002/mcp',
+  // Revocations reach this server within revocationCheckMs (default 5 s); without it, at the token's expiry.
+  tokens: { introspection: { clientId: 'acme-pantry-mcp', clientSecret: process.env.INTROSPECTION_CLIENT_SECRET ?? '' } },
 });
 
 createServer((req, res) => {
