@@ -94,6 +94,21 @@ describe('Alexa+ add-on: the service\'s /mcp through linkwright/mcp, with the SD
     expect(replay.body.error).to.equal('invalid_grant');
   });
 
+  it('refreshes with the classic grace: the previous refresh token works once within REFRESH_TOKEN_GRACE, reuse after it ends the grant', async () => {
+    await createRider(service, 'grace@example.com');
+    const tokens = await userTokens(service, 'grace@example.com', PASSWORD, mcpUrl);
+    const first = await plusToken(service, { grant_type: 'refresh_token', refresh_token: tokens.refresh, resource: mcpUrl });
+    expect(first.status).to.equal(200);
+    // A retry with the same (now previous) token inside the grace window: Alexa+ lost the first answer.
+    const retry = await plusToken(service, { grant_type: 'refresh_token', refresh_token: tokens.refresh });
+    expect(retry.status, JSON.stringify(retry.body)).to.equal(200);
+    clock.advance((service.services.settings.oauth.refreshGraceSec + 1) * 1000);
+    const reuse = await plusToken(service, { grant_type: 'refresh_token', refresh_token: tokens.refresh });
+    expect(reuse.body.error).to.equal('invalid_grant');
+    const afterReuse = await plusToken(service, { grant_type: 'refresh_token', refresh_token: retry.body.refresh_token as string });
+    expect(afterReuse.body.error, 'reuse after the grace window revokes the whole grant').to.equal('invalid_grant');
+  });
+
   it('requires PKCE S256 of the Alexa+ client, and refuses an unknown resource at authorize and token with invalid_target', async () => {
     const browser = new Browser(service.url);
     const noPkce = await browser.get(`/oauth/authorize?${plusAuthorizeQuery({})}`);
