@@ -19,7 +19,7 @@
  * };
  * const mcp = protectMcpServer({ issuer: 'https://link.example.com', resource: 'https://mcp.example.com/mcp', createServer });
  * const app = express();
- * app.all(mcp.path, (req, res, next) => mcp.handle(req, res).catch(next));
+ * app.all(mcp.path, (req, res) => void mcp.handle(req, res)); // never rejects: failures go to onError
  * app.get(mcp.metadataPaths, (req, res) => mcp.handleMetadata(req, res));
  * ```
  * @packageDocumentation

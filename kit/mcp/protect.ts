@@ -39,6 +39,8 @@ export interface McpProtectionOptions {
   jsonResponse?: boolean;
   /** Largest request body accepted, by its Content-Length, in bytes; default 1 MiB. */
   maxBodyBytes?: number;
+  /** Called with an error the SDK or a tool threw past the MCP layer (the caller got a JSON-RPC internal error, 500). */
+  onError?: (error: unknown) => void;
   /** Called once per refused request (for your log and metrics); never with the token. */
   onRefused?: (refusal: { status: number; reason: TokenRefusalReason | 'missing' | 'malformed_header' | 'too_large' }) => void;
 }
@@ -49,7 +51,8 @@ export interface ProtectedMcpEndpoint {
    * Serves one request to the MCP endpoint (mount it at the resource's path for POST, GET and DELETE).
    * The bearer token is verified before anything else: a request without a valid one never reaches the
    * SDK. `parsedBody` is for hosts that already parsed JSON; leave it out and the SDK parses the body,
-   * answering malformed JSON-RPC with a JSON-RPC error (400), not a 500.
+   * answering malformed JSON-RPC with a JSON-RPC error (400), not a 500. It never rejects: an
+   * unexpected failure is answered with a JSON-RPC internal error and handed to `onError`.
    */
   handle(req: IncomingMessage, res: ServerResponse, parsedBody?: unknown): Promise<void>;
   /** Serves the RFC 9728 protected-resource metadata (GET) at any of {@link metadataPaths}. */
@@ -178,20 +181,28 @@ export function protectMcpServer(options: McpProtectionOptions): ProtectedMcpEnd
         return;
       }
       // Verified before any server, transport or body work: an unauthenticated flood costs a header read and a hash.
-      const auth = await authenticate(req, res);
-      if (!auth) return;
-      const server = options.createServer();
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: options.jsonResponse ?? true });
-      res.on('close', () => {
-        void transport.close();
-        void server.close();
-      });
+      let auth: AuthInfo | undefined;
       try {
+        auth = await authenticate(req, res);
+      } catch (error) {
+        options.onError?.(error);
+        if (!res.headersSent) json(res, 500, rpcError(-32603, 'Internal error.'));
+        return;
+      }
+      if (!auth) return;
+      try {
+        const server = options.createServer();
+        const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: options.jsonResponse ?? true });
+        res.on('close', () => {
+          void transport.close();
+          void server.close();
+        });
         await server.connect(transport);
         await transport.handleRequest(Object.assign(req, { auth }), res, parsedBody);
       } catch (error) {
+        // Tool errors are already MCP answers (the SDK turns them into isError results); this is the SDK or the host failing.
+        options.onError?.(error);
         if (!res.headersSent) json(res, 500, rpcError(-32603, 'Internal error.'));
-        throw error;
       }
     },
   };

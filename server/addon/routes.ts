@@ -1,4 +1,4 @@
-import { type NextFunction, type Request, type Response, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { protectMcpServer, type ProtectedMcpEndpoint } from '../../kit/mcp';
 import type { Services } from '../services';
 import { createRideHailerAddon } from './ride-hailer-addon';
@@ -21,6 +21,7 @@ export function rideHailerEndpoint(services: Services): ProtectedMcpEndpoint {
       clock: { now: () => services.clock.now() },
     },
     onRefused: ({ status, reason }) => services.log.info({ event: 'mcp.refused', status, reason }, 'MCP request refused'),
+    onError: (error) => services.log.error({ event: 'mcp.failed', err: error }, 'MCP request failed'),
   });
 }
 
@@ -33,8 +34,7 @@ export function addonRouter(services: Services): Router {
   if (!services.settings.addon.enabled) return router;
   const endpoint = rideHailerEndpoint(services);
   router.get(endpoint.metadataPaths as string[], (req: Request, res: Response) => endpoint.handleMetadata(req, res));
-  router.all(endpoint.path, (req: Request, res: Response, next: NextFunction) => {
-    endpoint.handle(req, res).catch(next);
-  });
+  // handle never rejects (failures go to onError and a JSON-RPC internal error).
+  router.all(endpoint.path, (req: Request, res: Response) => void endpoint.handle(req, res));
   return router;
 }

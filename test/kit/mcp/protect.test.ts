@@ -161,6 +161,33 @@ describe('linkwright/mcp on a company\'s own MCP server (node:http), tokens from
     }
   });
 
+  it('answers a JSON-RPC internal error, never a rejection, when the host\'s server factory throws, and tells onError', async () => {
+    const failures: unknown[] = [];
+    const broken = protectMcpServer({
+      createServer: () => {
+        throw new Error('database down');
+      },
+      issuer: service.url,
+      resource: url,
+      tokens: { clock },
+      onError: (error) => failures.push(error),
+    });
+    const port = await freePort();
+    const server = await listen(() => broken, port);
+    try {
+      const answer = await fetch(`http://127.0.0.1:${port}/mcp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${await serviceToken(service, url)}` },
+        body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}',
+      });
+      expect(answer.status).to.equal(500);
+      expect(await answer.json()).to.deep.equal({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal error.' }, id: null });
+      expect(failures.map((e) => (e as Error).message)).to.deep.equal(['database down']);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('refuses options it cannot work with', () => {
     expect(() => protectMcpServer({ createServer: companyServer, issuer: service.url, resource: `${url}#x` })).to.throw(/fragment/);
     expect(() => protectMcpServer({ issuer: service.url, resource: url } as unknown as Parameters<typeof protectMcpServer>[0])).to.throw(/createServer/);
