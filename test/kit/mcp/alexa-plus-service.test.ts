@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { opsOf } from '../../../server/ops/ops';
 import { MemoryStore } from '../../../server/store/memory';
 import type { Store } from '../../../server/store';
 import { ManualClock } from '../../../server/clock';
@@ -123,11 +124,15 @@ describe('Alexa+ add-on: the service\'s /mcp through linkwright/mcp, with the SD
     const foreignLocation = new URL(foreign.headers.get('location') as string);
     expect(foreignLocation.searchParams.get('error')).to.equal('invalid_target');
     expect(foreignLocation.searchParams.get('state')).to.equal('plus-state');
+    const recorded = await opsOf(service.services).failures.recent(5);
+    expect(recorded.find((r) => r.step === 'authorize' && r.category === 'resource_unknown'), JSON.stringify(recorded)).to.not.equal(undefined);
 
     const token = await plusToken(service, { grant_type: 'client_credentials', resource: 'https://elsewhere.example/mcp' });
     expect(token.status).to.equal(400);
     expect(token.body.error).to.equal('invalid_target');
     expect(token.body.error_description).to.include(mcpUrl);
+    // Support sees both refusals explained, with what to check.
+    expect(service.logs.events('token.refused').at(-1)).to.include({ error: 'invalid_target', category: 'resource_unknown' });
     // The classic skill's client may name only this service, never the MCP server.
     const classic = await postToken(service, { grant_type: 'refresh_token', refresh_token: 'x', resource: mcpUrl });
     expect(classic.body.error).to.equal('invalid_target');
