@@ -51,6 +51,8 @@ export class AlexaPlus {
   private readonly pending = new Map<string, PendingLink>();
   private readonly links = new Map<string, AddonTokens>();
   private serviceTokens: AddonTokens | undefined;
+  /** One initialized SDK client per access token, as an MCP client keeps its connection; a new token, a new one. */
+  private readonly sessions = new Map<string, Promise<Client>>();
 
   constructor(
     private readonly deps: { config: () => AddonConfig; customers: Customers; events: EventLog; redirectBase: () => string },
@@ -76,13 +78,9 @@ export class AlexaPlus {
   /** Tier 1 discovery: `initialize` and `tools/list` with the service token; the tools' names. */
   async discoverTools(): Promise<{ server: string | undefined; tools: string[] }> {
     const token = this.serviceTokens ?? (await this.obtainServiceToken());
-    const client = await this.connect(token.accessToken, 'Alexa+');
-    try {
-      const tools = await client.listTools();
-      return { server: client.getServerVersion()?.name, tools: tools.tools.map((t) => t.name) };
-    } finally {
-      await client.close();
-    }
+    const client = await this.session(token.accessToken);
+    const tools = await client.listTools();
+    return { server: client.getServerVersion()?.name, tools: tools.tools.map((t) => t.name) };
   }
 
   /** Tier 2 starts: the authorization URL the Alexa app opens for a customer (state, PKCE S256, resource). */
@@ -112,18 +110,11 @@ export class AlexaPlus {
   /** Calls a tool as the customer would through Alexa+: with the customer's token, or the service token when unlinked. */
   async callTool(customer: string, name: string, args: Record<string, unknown>): Promise<ToolCallOutcome> {
     const token = this.linkOf(customer) ?? this.serviceTokens ?? (await this.obtainServiceToken());
-    let client: Client;
     try {
-      client = await this.connect(token.accessToken, 'Alexa+');
-    } catch (error) {
-      return refusal(error);
-    }
-    try {
+      const client = await this.session(token.accessToken);
       return { ok: true, result: (await client.callTool({ name, arguments: args })) as CallToolResult };
     } catch (error) {
       return refusal(error);
-    } finally {
-      await client.close();
     }
   }
 
@@ -162,6 +153,24 @@ export class AlexaPlus {
         sendPage(res, 400, 'Alexa', `We were unable to link ${this.deps.config().name} at this time.`);
       }
     });
+  }
+
+  /** Closes every MCP client the simulator holds. */
+  async close(): Promise<void> {
+    const open = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.allSettled(open.map(async (client) => (await client).close()));
+  }
+
+  private session(token: string): Promise<Client> {
+    let client = this.sessions.get(token);
+    if (!client) {
+      client = this.connect(token, 'Alexa+');
+      // A refused connection is not kept: the next call tries again (and is refused again, or not).
+      client.catch(() => this.sessions.delete(token));
+      this.sessions.set(token, client);
+    }
+    return client;
   }
 
   private serviceUrl(): string {

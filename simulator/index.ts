@@ -314,6 +314,7 @@ export class AmazonSimulator {
   /** Stops every host and removes the temp files. */
   async close(): Promise<void> {
     await this.settled();
+    await this.alexaPlus.close();
     await Promise.all([this.main?.close(), ...[...this.apiHosts.values()].map((host) => host.close())]);
     if (this.rootsDir) await rm(this.rootsDir, { recursive: true, force: true });
   }
