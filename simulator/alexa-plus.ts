@@ -15,6 +15,8 @@ import { sendPage } from './pages';
  * redirect URL Alexa+ uses; this path is ours, registered with the service as ALEXA_PLUS_REDIRECT_URIS.
  */
 export const ADDON_LINK_PATH = '/api/addon/link';
+/** For people at a browser: starts the signed-in customer's add-on link, as the Alexa app's button would. */
+export const ADDON_LINK_START_PATH = '/_simulator/link-addon';
 
 /** The add-on as its developer registers it with Alexa+: the OAuth client and the MCP server. */
 export interface AddonConfig {
@@ -121,7 +123,7 @@ export class AlexaPlus {
   /** Refreshes the customer's tokens (rotation: the new refresh token replaces the old). */
   async refresh(customer: string): Promise<AddonTokens> {
     const current = this.linkOf(customer);
-    if (!current?.refreshToken) throw new Error(`${customer} has no add-on link to refresh`);
+    if (!current?.refreshToken) throw new Error(`${this.deps.customers.get(customer).name} has no add-on link to refresh`);
     const tokens = await this.tokenRequest({ grant_type: 'refresh_token', refresh_token: current.refreshToken, resource: this.mcpUrl }, 'refreshed');
     this.links.set(this.deps.customers.get(customer).id, tokens);
     return tokens;
@@ -129,6 +131,11 @@ export class AlexaPlus {
 
   /** Mounts the redirect path Alexa+ receives codes at. */
   mount(app: Express): void {
+    app.get(ADDON_LINK_START_PATH, (_req: Request, res: Response) => {
+      noteExchange(res, { from: 'browser', to: 'alexa.amazon.com', note: 'Link add-on pressed' });
+      res.setHeader('Cache-Control', 'no-store');
+      res.redirect(302, this.authorizeUrl());
+    });
     app.get(ADDON_LINK_PATH, async (req: Request, res: Response) => {
       noteExchange(res, { from: 'browser', to: 'alexa.amazon.com' });
       const query = req.query as Record<string, unknown>;
