@@ -37,7 +37,7 @@ export interface McpProtectionOptions {
   resourceName?: string;
   /** Answer with a JSON body instead of an SSE stream (the SDK's `enableJsonResponse`); default true. */
   jsonResponse?: boolean;
-  /** Largest request body accepted, by its Content-Length, in bytes; default 1 MiB. */
+  /** Largest request body accepted, in bytes (by its Content-Length before verification, as read after); default 1 MiB. */
   maxBodyBytes?: number;
   /** Called with an error the SDK or a tool threw past the MCP layer (the caller got a JSON-RPC internal error, 500). */
   onError?: (error: unknown) => void;
@@ -192,7 +192,8 @@ export function protectMcpServer(options: McpProtectionOptions): ProtectedMcpEnd
       if (!auth) return;
       try {
         const server = options.createServer();
-        const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: options.jsonResponse ?? true });
+        // The SDK reads the body with the same limit as it arrives, so a chunked body (no Content-Length) is bounded too.
+        const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: options.jsonResponse ?? true, maxRequestBodySize: maxBody });
         res.on('close', () => {
           void transport.close();
           void server.close();

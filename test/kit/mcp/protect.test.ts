@@ -125,6 +125,23 @@ describe('linkwright/mcp on a company\'s own MCP server (node:http), tokens from
   it('refuses a body over the limit by its length before verifying anything, and DELETE with 405', async () => {
     const big = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(1024 * 1024 + 1) });
     expect(big.status).to.equal(413);
+    // Chunked, with a valid token: the SDK's read stops at the same limit.
+    const token = await serviceToken(service, url);
+    const chunk = new TextEncoder().encode(`{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"pad":"${'x'.repeat(600 * 1024)}`);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(chunk);
+        controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    const chunked = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit & { duplex: 'half' });
+    expect(chunked.status).to.equal(413);
     const del = await fetch(url, { method: 'DELETE' });
     expect(del.status).to.equal(405);
     expect(del.headers.get('allow')).to.equal('POST');
