@@ -8,7 +8,7 @@ import { formBody, formParams } from './form-body';
 import { noStore, sendOAuthError } from './json-responses';
 import { describeProblem } from './params';
 import { inspectAccessToken } from './token-inspection';
-import { TOKEN_BODY_LIMIT } from './token-endpoint';
+import { TOKEN_BODY_LIMIT_BYTES } from './token-endpoint';
 
 const INTROSPECT_PARAMS = { token: 4096, token_type_hint: 64 } as const;
 
@@ -57,7 +57,7 @@ export function introspectionEndpoint(services: Services): Array<RequestHandler 
     sendOAuthError(res, failure);
   };
 
-  return [...formBody(TOKEN_BODY_LIMIT), handle, refuse];
+  return [...formBody(TOKEN_BODY_LIMIT_BYTES), handle, refuse];
 }
 
 function activeAnswer(claims: AccessTokenClaims): Record<string, unknown> {

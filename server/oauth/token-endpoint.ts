@@ -18,10 +18,8 @@ function isGrantType(value: string): value is GrantType {
   return (GRANT_TYPES as readonly string[]).includes(value);
 }
 
-/** Token requests are a few hundred bytes; anything near this limit is not a token request. */
+/** Token requests are a few hundred bytes; anything near this limit is not a token request (revocation shares it). */
 export const TOKEN_BODY_LIMIT_BYTES = 16 * 1024;
-/** The same limit in body-parser's notation, for the express endpoints that share it (revocation). */
-export const TOKEN_BODY_LIMIT = '16kb';
 
 const TOKEN_PARAMS = {
   grant_type: 64,
