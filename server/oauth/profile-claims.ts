@@ -17,16 +17,18 @@ const CLAIM_OF: Record<ProfileClaimSetting, keyof ProfileClaims> = { username: '
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
- * The profile of an account as claims: `preferred_username` is the sign-in name, `name` the display
- * name, `email` the address the identity provider gave (accounts from another provider) or the sign-in
- * name when it is an e-mail address (local accounts sign in with their address). With `wanted`, only
- * those claims; unknown values are left out rather than sent empty.
+ * The profile of an account as claims. `preferred_username` is the sign-in name of a local account, and
+ * for an account mirrored from a sign-in source (the company's API, an upstream OpenID Connect
+ * provider, Login with Amazon) the user's id there: the id the company's own systems know, rather than
+ * our internal `provider:subject` name. `name` is the display name; `email` the account's address (an
+ * imported one, the one the source gave, or the sign-in name when it is an address). With `wanted`,
+ * only those claims; unknown values are left out rather than sent empty.
  */
 export function profileClaimsOf(account: Account, wanted: readonly ProfileClaimSetting[] = PROFILE_CLAIM_SETTINGS): ProfileClaims {
   const known: ProfileClaims = {
-    preferred_username: account.username,
+    preferred_username: account.external ? account.external.subject : account.username,
     name: account.displayName,
-    email: account.external?.email ?? (EMAIL_SHAPE.test(account.username) ? account.username : undefined),
+    email: account.email ?? account.external?.email ?? (EMAIL_SHAPE.test(account.username) ? account.username : undefined),
   };
   const claims: ProfileClaims = {};
   for (const setting of wanted) {

@@ -90,22 +90,24 @@ describe('revocation seen everywhere', () => {
     expect(await skillAccepts(service, access)).to.equal(false);
   });
 
-  it('the account CLI (another process): introspection at once, this skill within SKILL_REVOCATION_CACHE_MS', async () => {
-    const rider = await warmRider();
-    const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
-    const code = await runAccountCli(['revoke', rider.account.username], {
-      stdin: Readable.from(['']),
-      stdout: quiet,
-      stderr: quiet,
-      env: { REDIS_URL: await testRedisUrl(), REDIS_KEY_PREFIX: prefix, OAUTH_CLIENT_ID: TEST_CLIENT_ID, OAUTH_CLIENT_SECRET: TEST_CLIENT_SECRET, DEMO_ACCOUNT: 'false', LOG_LEVEL: 'silent' },
+  for (const command of ['revoke', 'delete']) {
+    it(`the account CLI's ${command} (another process): introspection at once, this skill within SKILL_REVOCATION_CACHE_MS`, async () => {
+      const rider = await warmRider();
+      const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
+      const code = await runAccountCli([command, rider.account.username], {
+        stdin: Readable.from(['']),
+        stdout: quiet,
+        stderr: quiet,
+        env: { REDIS_URL: await testRedisUrl(), REDIS_KEY_PREFIX: prefix, OAUTH_CLIENT_ID: TEST_CLIENT_ID, OAUTH_CLIENT_SECRET: TEST_CLIENT_SECRET, DEMO_ACCOUNT: 'false', LOG_LEVEL: 'silent' },
+      });
+      expect(code).to.equal(0);
+      expect(await active(service, rider.accessToken)).to.equal(false);
+      // This process heard nothing: its cached answer holds until the bound…
+      expect(await skillAccepts(service, rider.accessToken)).to.equal(true);
+      service.clock.advance(service.services.settings.skill.revocationCacheMs + 1);
+      expect(await skillAccepts(service, rider.accessToken)).to.equal(false);
     });
-    expect(code).to.equal(0);
-    expect(await active(service, rider.accessToken)).to.equal(false);
-    // This process heard nothing: its cached answer holds until the bound…
-    expect(await skillAccepts(service, rider.accessToken)).to.equal(true);
-    service.clock.advance(service.services.settings.skill.revocationCacheMs + 1);
-    expect(await skillAccepts(service, rider.accessToken)).to.equal(false);
-  });
+  }
 });
 
 describe('revocation seen everywhere: app-links unlink', () => {

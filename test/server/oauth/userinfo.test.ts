@@ -81,3 +81,30 @@ describe('GET/POST /oauth/userinfo', () => {
     expect(response.headers.get('allow')).to.equal('GET, POST');
   });
 });
+
+describe('userinfo for an account mirrored from a sign-in source', () => {
+  let service: TestService;
+  before(async () => {
+    service = await startTestService();
+  });
+  after(async () => service?.close());
+
+  it('names the user by their id at the source and their e-mail, not by provider:subject', async () => {
+    const account = await service.services.accounts.syncExternal('api', 'company-user-42', { name: 'Ada Company', email: 'ada@company.example' });
+    const { family } = await service.services.refreshTokens.issue({ userId: account.id, clientId: TEST_CLIENT_ID, scope: 'profile' });
+    const { token } = service.services.accessTokens.sign({ userId: account.id, clientId: TEST_CLIENT_ID, scope: 'profile', familyId: family.id });
+    const response = await fetch(`${service.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${token}` } });
+    expect(await response.json()).to.deep.equal({ sub: account.id, preferred_username: 'company-user-42', name: 'Ada Company', email: 'ada@company.example' });
+  });
+
+  it('refuses the token of an account deleted meanwhile with invalid_token', async () => {
+    const account = await service.services.accounts.create({ username: 'leaving@example.com', password: 'correct horse battery', displayName: 'Leaving' });
+    const { family } = await service.services.refreshTokens.issue({ userId: account.id, clientId: TEST_CLIENT_ID, scope: 'profile' });
+    const { token } = service.services.accessTokens.sign({ userId: account.id, clientId: TEST_CLIENT_ID, scope: 'profile', familyId: family.id });
+    expect(await service.services.accounts.delete(account.username)).to.equal(true);
+    const response = await fetch(`${service.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${token}` } });
+    expect(response.status).to.equal(401);
+    expect(response.headers.get('www-authenticate')).to.contain('error="invalid_token"');
+    expect(service.logs.events('userinfo.refused').at(-1)).to.include({ reason: 'account gone' });
+  });
+});
