@@ -85,15 +85,20 @@ function userVerifier(services: Services, settings: AppLinksSettings): UserToken
 }
 
 /**
- * How a service caller's Linkwright-User is read: a local username, or the subject at the provider the
- * skill's resolvers mirror accounts from (server/identity: `lwa`, `oidc:<issuer host>`).
+ * How a service caller's Linkwright-User is read: the id the company's directory knows the user by.
+ * With accounts in Linkwright's AS that is the local username (LOGIN_SOURCE=local), the upstream
+ * provider's `sub` (oidc) or the company API's `user_id` (api); with accounts in the skill's provider,
+ * the subject there (server/identity mirrors them as `lwa` and `oidc:<issuer host>`).
  */
 function directoryLookup(services: Services, provider: AppLinksSettings['accountProvider']): (id: string) => Promise<Account | undefined> {
-  const mirrored = provider === 'lwa' ? 'lwa' : provider === 'oidc' && services.settings.skill.oidc ? `oidc:${new URL(services.settings.skill.oidc.issuer).host}` : undefined;
-  if (mirrored === undefined) return (id) => services.accounts.findByName(id);
-  return async (id) => {
-    // The mirror link AccountDirectory.findOrCreateExternal writes (read-only here: a service caller never creates accounts).
-    const accountId = await services.store.get(`account-ext:${mirrored}:${id}`);
-    return accountId === null ? undefined : services.accounts.get(accountId);
-  };
+  const { accounts, settings } = services;
+  let mirrored: string | undefined;
+  if (provider === 'lwa') mirrored = 'lwa';
+  else if (provider === 'oidc') mirrored = settings.skill.oidc ? `oidc:${new URL(settings.skill.oidc.issuer).host}` : undefined;
+  else if (settings.login.kind === 'oidc') mirrored = 'upstream';
+  else if (settings.login.kind === 'api') mirrored = 'api';
+  // Read-only: a service caller never creates an account, it names one that signed in before.
+  if (mirrored === undefined) return (id) => accounts.findByName(id);
+  const source = mirrored;
+  return (id) => accounts.findExternal(source, id);
 }

@@ -309,7 +309,7 @@ export function appLinksOpenApi(serverUrl: string): Record<string, unknown> {
           in: 'header',
           required: false,
           description:
-            "Only with the backend's service token, and then required: the user the call is for, by the id the company's directory uses (the username of a local account; the provider's subject, e.g. the OIDC `sub` or LWA user_id, when accounts live in an identity provider). Visible ASCII, at most 255 characters. Refused with a user's own token.",
+            "Only with the backend's service token, and then required: the user the call is for, by the id the company's directory uses: the username of a local account, the upstream provider's `sub` (LOGIN_SOURCE=oidc), the company API's `user_id` (LOGIN_SOURCE=api), or the LWA user_id / OIDC `sub` when Alexa links through that provider. Visible ASCII, at most 255 characters. Refused with a user's own token.",
           schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
         },
       },

@@ -266,6 +266,12 @@ function readShorthandAlexaPlusClient(read: EnvReader, production: boolean, scop
 function readOAuth(read: EnvReader, production: boolean, publicUrl: string): OAuthSettings {
   const { clients, clientSecretGenerated, devCallbackUri } = readClients(read, production, publicUrl);
   const primary = clients.find((c) => c.kind === 'alexa');
+  const resourceServer = readResourceServerSettings(read, production, primary?.clientId ?? '');
+  const introspector = resourceServer.introspectionClient?.id;
+  // The introspection client is a registry entry too: it must not take the id of another client.
+  if (introspector !== undefined && introspector !== primary?.clientId && clients.some((c) => c.clientId === introspector)) {
+    read.problem(`INTROSPECTION_CLIENT_ID must differ from every client_id of CLIENTS_FILE (a resource server gets its own credentials), got "${introspector}"`);
+  }
 
   const signingKeyPems = readSigningKeys(read);
   if (production && signingKeyPems.length === 0) {
@@ -295,7 +301,7 @@ function readOAuth(read: EnvReader, production: boolean, publicUrl: string): OAu
     clientName: primary?.clientName ?? 'Alexa',
     serviceName: read.string('SERVICE_NAME') ?? 'Linkwright',
     devCallbackUri,
-    ...readResourceServerSettings(read, production, clients.map((c) => c.clientId)),
+    ...resourceServer,
   };
 }
 

@@ -10,7 +10,7 @@ export interface ResourceServerSettings {
 }
 
 /** Reads ACCESS_TOKEN_CLAIMS and INTROSPECTION_CLIENT_ID/SECRET. */
-export function readResourceServerSettings(read: EnvReader, production: boolean, registeredClientIds: readonly string[]): ResourceServerSettings {
+export function readResourceServerSettings(read: EnvReader, production: boolean, alexaClientId: string): ResourceServerSettings {
   const accessTokenClaims: ProfileClaimSetting[] = [];
   for (const item of read.list('ACCESS_TOKEN_CLAIMS')) {
     const name = item.toLowerCase();
@@ -28,9 +28,8 @@ export function readResourceServerSettings(read: EnvReader, production: boolean,
     introspectionClient = undefined;
   } else if (id === undefined || secret === undefined) {
     read.problem('INTROSPECTION_CLIENT_ID and INTROSPECTION_CLIENT_SECRET are set together or not at all');
-  } else if (registeredClientIds.includes(id)) {
-    // Registering it would replace that client: a resource server gets its own credentials.
-    read.problem('INTROSPECTION_CLIENT_ID must differ from every registered client id (OAUTH_CLIENT_ID or CLIENTS_FILE)');
+  } else if (id === alexaClientId) {
+    read.problem('INTROSPECTION_CLIENT_ID must differ from OAUTH_CLIENT_ID (a resource server gets its own credentials)');
   } else if (production && secret.length < 24) {
     read.problem('INTROSPECTION_CLIENT_SECRET is too short (use at least 24 random characters)');
   } else {

@@ -117,6 +117,26 @@ describe('who may call /app-links/*: the app, the identity provider\'s tokens, t
     });
   });
 
+  describe('users sign in through the company API (LOGIN_SOURCE=api)', () => {
+    let service: TestService;
+    before(async () => {
+      service = await startAppLinksService({ env: { LOGIN_SOURCE: 'api', LOGIN_VERIFY_URL: 'http://127.0.0.1:9/verify', LOGIN_VERIFY_SECRET: 'company-api-secret-0123456789abcdef' } });
+      registerBackend(service);
+    });
+    after(async () => service?.close());
+
+    it('names the user by the user_id the company API answered at sign-in', async () => {
+      // What a sign-in through the company API leaves behind (server/oauth/sign-in): a mirrored account.
+      const account = await service.services.accounts.syncExternal('api', 'u-1001', { name: 'Api Rider' });
+      const token = await serviceToken(service, 'app_links');
+      const started = await fetch(`${service.url}/app-links/start`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'linkwright-user': 'u-1001' } });
+      expect(started.status).to.equal(200);
+      expect(service.logs.events('app_links.started').at(-1)).to.include({ userId: account.id });
+      const unknown = await call(service, '/app-links/status', token, { 'Linkwright-User': 'u-9999' });
+      expect([unknown.status, unknown.body.error]).to.deep.equal([404, 'user_unknown']);
+    });
+  });
+
   describe('accounts live in Login with Amazon (SKILL_LINKING_PROVIDER=lwa)', () => {
     let service: TestService;
     before(async () => {

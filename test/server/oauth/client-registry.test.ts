@@ -179,6 +179,19 @@ describe('the client registry (CLIENTS_FILE): several Alexa clients, the app, a 
       expect(failure?.category).to.equal('client_cannot_sign_in');
     });
 
+    it('is described as userless by introspection, and refused by userinfo', async () => {
+      const token = (await postToken(service, { grant_type: 'client_credentials', scope: 'app_links' }, 'basic', '/oauth/token', backend)).body.access_token as string;
+      const introspected = await postToken(service, { token }, 'basic', '/oauth/introspect', custom);
+      expect(introspected.body).to.include({ active: true, sub: BACKEND.id, client_id: BACKEND.id, gty: 'client_credentials', scope: 'app_links' });
+      const userinfo = await fetch(`${service.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${token}` } });
+      expect(userinfo.status).to.equal(401);
+      expect(userinfo.headers.get('www-authenticate')).to.include('error="invalid_token"');
+      // The public app client authenticates with its id alone: it may not introspect.
+      const byApp = await fetch(`${service.url}/oauth/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token, client_id: APP.id }).toString() });
+      expect(byApp.status).to.equal(401);
+      expect(((await byApp.json()) as Record<string, unknown>).error).to.equal('invalid_client');
+    });
+
     it('is refused to Alexa clients, which are not registered for it', async () => {
       const result = await postToken(service, { grant_type: 'client_credentials' }, 'basic', '/oauth/token', custom);
       expect(result.status).to.equal(400);
@@ -193,6 +206,7 @@ describe('the client registry (CLIENTS_FILE): several Alexa clients, the app, a 
     expect(body).to.deep.include({
       grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       code_challenge_methods_supported: ['S256'],
       scopes_supported: ['profile', 'rides', 'devices', 'app_links', 'reports'],
     });

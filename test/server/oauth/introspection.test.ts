@@ -115,7 +115,7 @@ describe('POST /oauth/introspect (RFC 7662)', () => {
   it('gives the introspection client no way to obtain or revoke tokens', async () => {
     const { access, refresh } = await linked();
     const asResourceServer = await postToken(service, { grant_type: 'refresh_token', refresh_token: refresh }, 'basic', '/oauth/token', RESOURCE_SERVER);
-    // Registered with no grant type at all: the grant is refused before the refresh token is even looked at.
+    // The registry gives it no grant type at all: refused before the refresh token is even looked at.
     expect(asResourceServer.body.error).to.equal('unauthorized_client');
     const revoke = await postToken(service, { token: access }, 'basic', '/oauth/revoke', RESOURCE_SERVER);
     expect(revoke.status).to.equal(400);
@@ -136,7 +136,7 @@ describe('introspection settings', () => {
     };
     expect(problems({ INTROSPECTION_CLIENT_ID: 'api' })).to.deep.equal(['INTROSPECTION_CLIENT_ID and INTROSPECTION_CLIENT_SECRET are set together or not at all']);
     expect(problems({ INTROSPECTION_CLIENT_ID: 'alexa', INTROSPECTION_CLIENT_SECRET: 'x'.repeat(30) })).to.deep.equal([
-      'INTROSPECTION_CLIENT_ID must differ from every registered client id (OAUTH_CLIENT_ID or CLIENTS_FILE)',
+      'INTROSPECTION_CLIENT_ID must differ from OAUTH_CLIENT_ID (a resource server gets its own credentials)',
     ]);
     expect(problems({ ACCESS_TOKEN_CLAIMS: 'username,phone' })).to.deep.equal(['ACCESS_TOKEN_CLAIMS: "phone" is not one of username, email, name']);
     expect(loadSettings({ ...base, ACCESS_TOKEN_CLAIMS: 'Name, email,name' }).oauth.accessTokenClaims).to.deep.equal(['name', 'email']);
