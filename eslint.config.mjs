@@ -22,7 +22,7 @@ export default tseslint.config(
     // express app); the service depends on the kit, never the other way.
     files: ['kit/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [

@@ -47,8 +47,9 @@ export interface LinkingKitOptions extends ProviderOptions, ResolveOptions {
   /** Revokes the issuer's grants for a user when the skill is disabled (answers how many it revoked). */
   revoke?: (userId: string) => Promise<number | void>;
   /**
-   * With `issuer`: the OAuth client Alexa links with (Linkwright's OAUTH_CLIENT_ID and secret). A
-   * SkillDisabled event's tokens are then revoked at Linkwright (RFC 7009), grant and refresh tokens included.
+   * With `issuer`: the OAuth client Alexa links with (Linkwright's OAUTH_CLIENT_ID and secret). Tokens
+   * of other clients (a companion app's) are then "not linked", and a SkillDisabled event's tokens are
+   * revoked at Linkwright (RFC 7009), grant and refresh tokens included.
    */
   client?: IssuerClient;
   /** The intent `requestHandlers` answers with the link answer (default `LinkAccountIntent`; false: none). */
@@ -107,7 +108,7 @@ const LOOKUP = 'linkwright.linkedUser';
  */
 export function createLinkingKit(options: LinkingKitOptions): LinkingKit {
   if (typeof options.skillName !== 'string' || options.skillName.trim() === '') throw new TypeError('createLinkingKit: skillName is required');
-  const resolver = options.resolver ?? createProviderResolver(options, typeof options.log === 'object' ? options.log : undefined);
+  const resolver = options.resolver ?? createProviderResolver(options, typeof options.log === 'object' ? options.log : undefined, options.client?.id);
   const links = options.links ?? new MemoryLinkStore();
   const book = new LinkPromptBook(options.prompts);
   const voiceForward = options.voiceForward ?? (options.lwa !== undefined && options.lwa !== false);
