@@ -51,6 +51,7 @@ describe('consumer: the packed package in a fresh project', function () {
     );
     copyFileSync(join(__dirname, 'example', 'skill.ts'), join(project, 'src', 'skill.ts'));
     copyFileSync(join(__dirname, 'example', 'api.ts'), join(project, 'src', 'api.ts'));
+    copyFileSync(join(__dirname, 'example', 'service.ts'), join(project, 'src', 'service.ts'));
     // The Alexa+ add-on example (linkwright/mcp with the MCP SDK and zod the package brings) is typechecked with them.
     copyFileSync(join(__dirname, 'example', 'addon.ts'), join(project, 'src', 'addon.ts'));
     const packages = [join(work, tarball), ...['ask-sdk-core', 'ask-sdk-model', '@types/node', 'express', '@types/express'].map(installed)];
@@ -89,7 +90,7 @@ describe('consumer: the packed package in a fresh project', function () {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('typechecks the README examples (skill, API and Alexa+ add-on) against the published .d.ts (tsc in the fresh project)', () => {
+  it('typechecks the README examples (skill, API and Alexa+ add-on) and an embedded createLinkwright against the published .d.ts (tsc in the fresh project)', () => {
     expect(typecheck).to.equal('');
   });
 
@@ -160,5 +161,10 @@ describe('consumer: the packed package in a fresh project', function () {
       status = (await orders()).status;
     }
     expect(status).to.equal(401);
+  });
+
+  it('linkwright (the service entry) imports without starting anything, from the installed package', async () => {
+    const { stdout } = await run(process.execPath, ['-e', "const { createLinkwright } = require('linkwright'); console.log(typeof createLinkwright)"], { cwd: project, timeout: 15_000 });
+    expect(stdout.trim()).to.equal('function');
   });
 });
