@@ -27,6 +27,7 @@ export type McpCaller = { kind: 'user'; user: McpLinkedUser } | { kind: 'service
 
 /** What a tool callback receives as its last argument, as far as the kit reads it (the SDK's RequestHandlerExtra). */
 export interface McpRequestExtra {
+  /** What the kit verified: the token, its client and scopes, and in `extra.linkwright` the {@link McpCaller}. */
   authInfo?: AuthInfo | undefined;
 }
 

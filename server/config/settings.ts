@@ -6,6 +6,7 @@ import { parseSkillSettings, type SkillSettings } from '../skill/settings';
 import { parseAppLinksSettings, type AppLinksSettings } from '../../app-links/settings';
 import { parseOpsSettings, type OpsSettings } from '../ops/settings';
 import { parseAddonSettings, type AddonSettings } from '../addon/settings';
+import { KeyRing } from '../oauth/keys';
 import { alexaRedirectUris, type ClientSettings, MAX_ALEXA_SCOPES, readClientsFile, weakSecretProblem } from './clients-file';
 import { readResourceServerSettings, type ResourceServerSettings } from '../oauth/resource-server-settings';
 import { parseLoginSource, type LoginSource } from '../oauth/sign-in/settings';
@@ -68,21 +69,35 @@ export interface OAuthSettings extends ResourceServerSettings {
 
 /** Every setting of the service, as loadSettings reads them from the environment. */
 export interface Settings {
+  /** NODE_ENV is `production`: stricter checks (https PUBLIC_URL, Redis, no default secrets). */
   production: boolean;
+  /** The port `start()` listens on (PORT). */
   port: number;
+  /** The interface `start()` listens on (HOST). */
   host: string;
+  /** The public https origin Alexa and browsers reach (PUBLIC_URL); the OAuth issuer. */
   publicUrl: string;
+  /** pino's level (LOG_LEVEL). */
   logLevel: string;
+  /** Which proxies' X-Forwarded-* headers are believed (TRUST_PROXY), express's syntax. */
   trustProxy: string | undefined;
+  /** The store (REDIS_URL and friends); no URL means in memory. */
   redis: { url: string | undefined; keyPrefix: string; commandTimeoutMs: number };
+  /** The authorization server: clients, token lifetimes, signing keys. */
   oauth: OAuthSettings;
   /** Who checks the user's identity on the sign-in page (LOGIN_SOURCE). */
   login: LoginSource;
+  /** Amazon's URLs: Login with Amazon's endpoints and the Alexa app's link. */
   amazon: AmazonUrls;
+  /** The demo account seeded outside production, if any. */
   demo: { username: string; password: string; passwordGenerated: boolean } | undefined;
+  /** The skill endpoint (POST /alexa): on or off, application id, signature checks. */
   skill: SkillSettings;
+  /** App-to-app linking (the companion's association files and endpoints). */
   appLinks: AppLinksSettings;
+  /** Diagnostics (/ops) and /metrics. */
   ops: OpsSettings;
+  /** The Alexa+ add-on (MCP): the demo endpoint, the MCP server's URL, the 401 challenge. */
   addon: AddonSettings;
 }
 
@@ -307,21 +322,33 @@ function readOAuth(read: EnvReader, production: boolean, publicUrl: string): OAu
 
 const PEM_BLOCK = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY-----/g;
 
+/**
+ * SIGNING_KEYS (PEM blocks, the first signs) and SIGNING_KEY_FILES. A block that is not a usable key is
+ * named by its setting and position (index from 0, in the order given), so an operator with three keys in
+ * one variable knows which to replace.
+ */
 function readSigningKeys(read: EnvReader): string[] {
   const pems: string[] = [];
+  const take = (blocks: string[], source: string) => {
+    blocks.forEach((pem, index) => {
+      const problem = KeyRing.problemWith(pem, `${source} key ${index + 1} of ${blocks.length} (index ${index})`);
+      if (problem) read.problem(problem);
+      else pems.push(pem);
+    });
+  };
   const inline = read.string('SIGNING_KEYS');
   if (inline !== undefined) {
     // Platforms that cannot hold newlines in a variable get them as literal "\n".
     const text = inline.replace(/\\n/g, '\n');
     const blocks = text.match(PEM_BLOCK) ?? [];
     if (blocks.length === 0) read.problem('SIGNING_KEYS holds no PEM private key block');
-    pems.push(...blocks);
+    take(blocks, 'SIGNING_KEYS');
   }
   for (const path of read.list('SIGNING_KEY_FILES')) {
     try {
       const blocks = readFileSync(path, 'utf8').match(PEM_BLOCK) ?? [];
       if (blocks.length === 0) read.problem(`SIGNING_KEY_FILES: ${path} holds no PEM private key block`);
-      pems.push(...blocks);
+      take(blocks, `SIGNING_KEY_FILES ${path}`);
     } catch (error) {
       read.problem(`SIGNING_KEY_FILES: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }

@@ -18,7 +18,8 @@ export function authorizeHandler(ctx: AuthorizationContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const outcome = validateAuthorizationRequest(ParamSet.fromUrl(req.originalUrl), services.clients, services.settings.publicUrl);
     if (outcome.kind === 'page') {
-      req.log.info(
+      // Refusals log at warn so they stay visible at LOG_LEVEL=warn.
+      req.log.warn(
         { event: 'authorize.refused', parameter: outcome.parameter, reason: outcome.reason, received: outcome.received?.slice(0, 300), registered: outcome.registered },
         'authorization request refused (not redirected)',
       );
@@ -26,7 +27,7 @@ export function authorizeHandler(ctx: AuthorizationContext) {
       return;
     }
     if (outcome.kind === 'redirect') {
-      req.log.info({ event: 'authorize.refused', error: outcome.error, reason: outcome.reason }, 'authorization request refused (redirected)');
+      req.log.warn({ event: 'authorize.refused', error: outcome.error, reason: outcome.reason }, 'authorization request refused (redirected)');
       res.redirect(
         303,
         authorizationResponseUrl(outcome.redirectUri, {

@@ -108,7 +108,8 @@ export function tokenHotRoute(services: Services): HotRoute {
     const { category, advice } = ops.explain('token', facts);
     const line = { event: 'token.refused', step: 'token', ...context, error: failure.code, status: failure.status, reason: failure.reason, category, advice };
     if (failure.status >= 500) req.log.warn({ ...line, err: failure.status === 500 ? error : undefined }, 'token request failed');
-    else req.log.info(line, 'token request refused');
+    // warn, not info: a refused link must stay visible at LOG_LEVEL=warn (the level busy deployments run at).
+    else req.log.warn(line, 'token request refused');
     ops.metrics.tokenRequest(context.grant_type, failure.code, seconds(started));
     ops.sighted('token', { clientId: context.client_id, redirectUri: context.redirect_uri });
     const recorded = ops.linkingFailed('token', facts, { clientId: context.client_id, req, error });

@@ -96,7 +96,7 @@ describe('the Alexa configuration from settings', () => {
 
   it('is what the development start banner prints, line for line', () => {
     const settings = loadSettings({ PORT: '3999', ALEXA_VENDOR_ID: 'M2TESTVENDOR1', DEMO_ACCOUNT: 'false' });
-    const banner = startupBanner(settings, 'http://127.0.0.1:3999');
+    const banner = startupBanner(settings, { listening: '127.0.0.1:3999', url: 'http://127.0.0.1:3999' });
     const config = alexaConfiguration(settings);
     const lines = consoleLines(config, `${settings.oauth.clientSecret}   (generated for this run; set OAUTH_CLIENT_SECRET)`);
     expect(lines.length).to.be.greaterThan(10);
@@ -108,19 +108,19 @@ describe('the Alexa configuration from settings', () => {
 
   it('names the demo Alexa+ add-on and its client, or what to set for one, and nothing of it when MCP_ENABLED=false', () => {
     const base = { PORT: '3999', DEMO_ACCOUNT: 'false' };
-    const none = startupBanner(loadSettings(base), 'http://127.0.0.1:3999').split('\n');
+    const none = startupBanner(loadSettings(base), { listening: '127.0.0.1:3999', url: 'http://127.0.0.1:3999' }).split('\n');
     expect(none).to.include('Alexa+ add-on (MCP, demo Ride Hailer): http://localhost:3999/mcp');
     expect(none).to.include('  no Alexa+ client yet: set ALEXA_PLUS_CLIENT_ID, ALEXA_PLUS_CLIENT_SECRET and ALEXA_PLUS_REDIRECT_URIS');
     const plus = { ALEXA_PLUS_CLIENT_ID: 'plus', ALEXA_PLUS_CLIENT_SECRET: 'plus-secret-not-printed', ALEXA_PLUS_REDIRECT_URIS: 'https://a.example/cb' };
-    const withClient = startupBanner(loadSettings({ ...base, ...plus }), 'http://127.0.0.1:3999');
+    const withClient = startupBanner(loadSettings({ ...base, ...plus }), { listening: '127.0.0.1:3999', url: 'http://127.0.0.1:3999' });
     expect(withClient).to.include('  client plus; npm run alexa:config -- --addon prints what to enter');
     expect(withClient).to.not.include('plus-secret-not-printed');
-    expect(startupBanner(loadSettings({ ...base, MCP_ENABLED: 'false' }), 'http://127.0.0.1:3999')).to.not.include('Alexa+');
+    expect(startupBanner(loadSettings({ ...base, MCP_ENABLED: 'false' }), { listening: '127.0.0.1:3999', url: 'http://127.0.0.1:3999' })).to.not.include('Alexa+');
   });
 
   it('with a CLIENTS_FILE: the first Alexa client in the console lines, every client listed, a hashed secret never shown', () => {
     const settings = loadSettings({ PORT: '3999', CLIENTS_FILE: writeClientsFile(deploymentClients()), DEMO_ACCOUNT: 'false' });
-    const banner = startupBanner(settings, 'http://127.0.0.1:3999').split('\n');
+    const banner = startupBanner(settings, { listening: '127.0.0.1:3999', url: 'http://127.0.0.1:3999' }).split('\n');
     expect(banner).to.include('  Your Client ID:           alexa-custom-skill');
     expect(banner).to.include('  Your Secret:              (in CLIENTS_FILE, not shown)');
     expect(banner).to.include('  alexa-smart-home  alexa  authorization_code,refresh_token  vendor M2HOME');
