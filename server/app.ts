@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { appLinksRouter } from '../app-links/routes';
+import { addonRouter } from './addon/routes';
 import { errorHandler, notFound } from './http/error-handler';
 import { healthRouter } from './http/health';
 import { requestContext } from './http/request-context';
@@ -10,7 +11,7 @@ import type { Services } from './services';
 
 /**
  * The express application: the authorization server's pages and endpoints, the app-to-app companion and
- * the operator pages. POST /alexa and POST /oauth/token are hot routes served in
+ * the operator pages, and the demo Alexa+ add-on (MCP) when enabled. POST /alexa and POST /oauth/token are hot routes served in
  * front of express (server/hot-routes.ts). There is no global body parser: each face parses its own.
  */
 export function createApp(services: Services): Express {
@@ -49,6 +50,7 @@ export function createApp(services: Services): Express {
   app.use(opsRouter(services));
   app.use(oauthRouter(services));
   app.use(appLinksRouter(services));
+  app.use(addonRouter(services));
   app.use(notFound());
   app.use(errorHandler());
   return app;

@@ -1,4 +1,5 @@
 import { expressEcho, nodeHttpEcho } from './ceiling-cases';
+import { bareMcpToolCall, ourMcpToolCall } from './mcp-cases';
 import { askSdkLaunch, kitSkillSigned, ourSkillCard, ourSkillSigned, ourSkillToken } from './skill-cases';
 import { oidcCode, oidcRefreshJwt, oidcRefreshOpaque, oidcRefreshQuickstart, ourCode, ourRefresh } from './token-cases';
 import type { BenchCase } from './types';
@@ -16,6 +17,8 @@ export const ALL_CASES: BenchCase[] = [
   ourSkillCard,
   kitSkillSigned,
   askSdkLaunch,
+  ourMcpToolCall,
+  bareMcpToolCall,
   nodeHttpEcho,
   expressEcho,
 ];

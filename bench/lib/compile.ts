@@ -15,6 +15,8 @@ export const ENTRIES = {
   kitSkill: join(BUILD_DIR, 'bench', 'peers', 'kit-skill.js'),
   nodeHttpEcho: join(BUILD_DIR, 'bench', 'peers', 'node-http-echo.js'),
   expressEcho: join(BUILD_DIR, 'bench', 'peers', 'express-echo.js'),
+  mcpLinkwright: join(BUILD_DIR, 'bench', 'peers', 'mcp-linkwright.js'),
+  mcpBare: join(BUILD_DIR, 'bench', 'peers', 'mcp-bare.js'),
 };
 
 /**

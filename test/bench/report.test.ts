@@ -163,7 +163,7 @@ describe('bench options and case selection', () => {
   it('selects cases by id, prefix or kind, and names a filter that matches nothing', () => {
     expect(selectCases(['ours.refresh']).map((c) => c.id)).to.deep.equal(['ours.refresh']);
     expect(selectCases(['oidc']).every((c) => c.id.startsWith('oidc.'))).to.equal(true);
-    expect(selectCases(['ceiling']).map((c) => c.id)).to.deep.equal(['ceiling.node-http', 'ceiling.express']);
+    expect(selectCases(['ceiling']).map((c) => c.id)).to.deep.equal(['ceiling.mcp-bare', 'ceiling.node-http', 'ceiling.express']);
     expect(selectCases([]).some((c) => c.id === 'ceiling.express')).to.equal(false);
     expect(() => selectCases(['ours.nothing'])).to.throw(/no case matches ours\.nothing/);
   });

@@ -93,6 +93,8 @@ describe('consumer: the packed package in a fresh project', function () {
     copyFileSync(join(__dirname, 'example', 'skill.ts'), join(project, 'src', 'skill.ts'));
     copyFileSync(join(__dirname, 'example', 'api.ts'), join(project, 'src', 'api.ts'));
     copyFileSync(join(__dirname, 'example', 'service.ts'), join(project, 'src', 'service.ts'));
+    // The Alexa+ add-on example (linkwright/mcp with the MCP SDK and zod the package brings) is typechecked with them.
+    copyFileSync(join(__dirname, 'example', 'addon.ts'), join(project, 'src', 'addon.ts'));
     const packages = [join(work, tarball), ...['ask-sdk-core', 'ask-sdk-model', '@types/node', 'express', '@types/express'].map(installed)];
     try {
       await run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...packages], { cwd: project, timeout: 240_000 });
@@ -127,7 +129,7 @@ describe('consumer: the packed package in a fresh project', function () {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('typechecks the README examples (skill and API) and an embedded createLinkwright against the published .d.ts (tsc in the fresh project)', () => {
+  it('typechecks the README examples (skill, API and Alexa+ add-on) and an embedded createLinkwright against the published .d.ts (tsc in the fresh project)', () => {
     expect(typecheck).to.equal('');
   });
 

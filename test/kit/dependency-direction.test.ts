@@ -6,7 +6,12 @@ const ROOT = resolve(__dirname, '../..');
 const KIT = join(ROOT, 'kit');
 const IMPORT = /^\s*(?:import|export)\s(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
 /** The packages the kit may use at run time: nothing of the service's stack. */
-const KIT_PACKAGES = ['ask-sdk-core', 'ask-sdk-model', 'axios', 'jsonwebtoken', 'jose', 'lru-cache', 'node-forge'];
+const KIT_PACKAGES = ['ask-sdk-core', 'ask-sdk-model', 'axios', 'jsonwebtoken', 'jose', 'lru-cache', 'node-forge', '@modelcontextprotocol/sdk', 'zod'];
+
+/** A package of KIT_PACKAGES, or a subpath of one (@modelcontextprotocol/sdk/server/mcp.js). */
+function allowedPackage(specifier: string): boolean {
+  return KIT_PACKAGES.some((name) => specifier === name || specifier.startsWith(`${name}/`));
+}
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -30,7 +35,7 @@ describe('kit: dependencies point one way', () => {
         if (specifier.startsWith('.')) {
           const target = resolve(dirname(file), specifier);
           if (!target.startsWith(`${KIT}/`)) offending.push(`${relative(ROOT, file)} → ${specifier}`);
-        } else if (!specifier.startsWith('node:') && !KIT_PACKAGES.includes(specifier)) {
+        } else if (!specifier.startsWith('node:') && !allowedPackage(specifier)) {
           offending.push(`${relative(ROOT, file)} → ${specifier}`);
         }
       }
@@ -38,14 +43,14 @@ describe('kit: dependencies point one way', () => {
     expect(offending).to.deep.equal([]);
   });
 
-  it('the demo skill uses the kit only through its entry points (kit/<entry>/index)', () => {
+  it('the demo skill and the demo add-on use the kit only through its entry points (kit/<entry>/index)', () => {
     const offending: string[] = [];
-    for (const file of sources(join(ROOT, 'server/skill'))) {
+    for (const file of [...sources(join(ROOT, 'server/skill')), ...sources(join(ROOT, 'server/addon'))]) {
       for (const specifier of importsOf(file)) {
         if (!specifier.startsWith('.')) continue;
         const target = relative(KIT, resolve(dirname(file), specifier));
         if (target.startsWith('..')) continue;
-        if (!['ask-sdk', 'verify', 'tokens'].includes(target)) offending.push(`${relative(ROOT, file)} → ${specifier}`);
+        if (!['ask-sdk', 'verify', 'tokens', 'mcp'].includes(target)) offending.push(`${relative(ROOT, file)} → ${specifier}`);
       }
     }
     expect(offending).to.deep.equal([]);
