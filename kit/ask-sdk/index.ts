@@ -9,6 +9,8 @@
  */
 export { createLinkingKit, type LinkAccountResponseOptions, type LinkingKit, type LinkingKitOptions } from './create-linking-kit';
 export {
+  ALEXA_LOCALES,
+  alexaLocale,
   ASK_FOR_ACCOUNT_LINKING_URI,
   decodeConnectionToken,
   encodeConnectionToken,
@@ -19,6 +21,7 @@ export {
   notLinked,
   ProviderUnavailableError,
   ssmlText,
+  type AlexaLocale,
   type ExternalAccounts,
   type IssuerClient,
   type LinkedUser,

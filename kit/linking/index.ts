@@ -7,6 +7,7 @@ export { ASK_FOR_ACCOUNT_LINKING_URI, buildLinkAnswer, isLinkAnswer, type LinkAn
 export { decodeConnectionToken, encodeConnectionToken, isOurConnectionToken } from './connection-token';
 export { resolveLinkedUser, tokensOf, tokenToUse, type TokenChoice, type EnvelopeTokens, type LinkedUser, type LinkingLevel, type ResolveOptions, type UserLookup } from './linked-user';
 export { MemoryLinkStore, type LinkStore } from './links';
+export { ALEXA_LOCALES, alexaLocale, type AlexaLocale } from './locales';
 export { LinkPromptBook, LINK_PROMPTS, linkPromptLocale, speak, type LinkPrompts, type PromptOverrides, type PromptParameters, type Sentence } from './prompts';
 export { createProviderResolver, type LwaProviderOptions, type OidcProviderOptions, type ProviderOptions } from './providers';
 export { readResume, type ResumeOutcome, type ResumeResult } from './resume';

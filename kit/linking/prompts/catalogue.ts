@@ -1,3 +1,4 @@
+import type { AlexaLocale } from '../locales';
 import type { LinkPrompts } from './types';
 
 const en: LinkPrompts = {
@@ -129,9 +130,4 @@ export const LINK_PROMPTS: Readonly<Record<string, LinkPrompts>> = {
   'ja-JP': ja,
   'nl-NL': nl,
   'pt-BR': pt,
-};
-
-/** The locale that stands for a language when a request's exact locale is not published. */
-export const LANGUAGE_DEFAULTS: Readonly<Record<string, string>> = {
-  ar: 'ar-SA', de: 'de-DE', en: 'en-US', es: 'es-ES', fr: 'fr-FR', hi: 'hi-IN', it: 'it-IT', ja: 'ja-JP', nl: 'nl-NL', pt: 'pt-BR',
-};
+} satisfies Record<AlexaLocale, LinkPrompts>;

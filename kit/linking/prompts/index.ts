@@ -1,4 +1,5 @@
-import { LANGUAGE_DEFAULTS, LINK_PROMPTS } from './catalogue';
+import { alexaLocale, type AlexaLocale } from '../locales';
+import { LINK_PROMPTS } from './catalogue';
 import type { LinkPrompts, PromptParameters, Sentence } from './types';
 
 export type { LinkPrompts, PromptParameters, Sentence } from './types';
@@ -8,13 +9,8 @@ export { LINK_PROMPTS } from './catalogue';
 export type PromptOverrides = Readonly<Record<string, Partial<LinkPrompts>>>;
 
 /** The published locale whose prompts answer a request: exact, else the language's default, else en-US. */
-export function linkPromptLocale(locale: unknown): string {
-  if (typeof locale !== 'string') return 'en-US';
-  if (LINK_PROMPTS[locale]) return locale;
-  const [language = '', region = ''] = locale.replace('_', '-').split('-');
-  const exact = `${language.toLowerCase()}-${region.toUpperCase()}`;
-  if (LINK_PROMPTS[exact]) return exact;
-  return LANGUAGE_DEFAULTS[language.toLowerCase()] ?? 'en-US';
+export function linkPromptLocale(locale: unknown): AlexaLocale {
+  return alexaLocale(locale);
 }
 
 /** Speaks one sentence: fills in `{skill}` (or calls the function). */

@@ -15,6 +15,7 @@ import { itIT } from './it-IT';
 import { jaJP } from './ja-JP';
 import { nlNL } from './nl-NL';
 import { ptBR } from './pt-BR';
+import { alexaLocale, type AlexaLocale } from '../../../kit/ask-sdk';
 import type { PromptSet } from './types';
 
 export type { PromptSet } from './types';
@@ -38,34 +39,12 @@ export const PROMPTS_BY_LOCALE: Readonly<Record<string, PromptSet>> = {
   'ja-JP': jaJP,
   'nl-NL': nlNL,
   'pt-BR': ptBR,
-};
-
-/** The locale whose prompts stand for a whole language when a request's exact locale is unknown. */
-const LANGUAGE_DEFAULTS: Readonly<Record<string, string>> = {
-  ar: 'ar-SA',
-  de: 'de-DE',
-  en: 'en-US',
-  es: 'es-ES',
-  fr: 'fr-FR',
-  hi: 'hi-IN',
-  it: 'it-IT',
-  ja: 'ja-JP',
-  nl: 'nl-NL',
-  pt: 'pt-BR',
-};
-
-/** The published locales, for the common case: Alexa sends one of them exactly as written. */
-const EXACT_LOCALES = new Set(Object.keys(PROMPTS_BY_LOCALE));
+} satisfies Record<AlexaLocale, PromptSet>;
 
 /** The locale whose prompts answer a request: the exact locale, else its language's default, else en-US. */
-export function promptLocale(locale: unknown): string {
-  // Not only undefined: the apology must never throw, whatever the envelope carried.
-  if (typeof locale !== 'string') return 'en-US';
-  if (EXACT_LOCALES.has(locale)) return locale;
-  const [language = '', region = ''] = locale.replace('_', '-').split('-');
-  const exact = `${language.toLowerCase()}-${region.toUpperCase()}`;
-  if (PROMPTS_BY_LOCALE[exact]) return exact;
-  return LANGUAGE_DEFAULTS[language.toLowerCase()] ?? 'en-US';
+export function promptLocale(locale: unknown): AlexaLocale {
+  // Not only undefined: the apology must never throw, whatever the envelope carried (the kit's rule never does).
+  return alexaLocale(locale);
 }
 
 /** The prompts for a request's locale (see promptLocale for the fallback order). */

@@ -7,7 +7,7 @@ import { fr, frCA } from './fr';
 import { hi } from './hi';
 import { it } from './it';
 import { ja } from './ja';
-import { LANGUAGE_DEFAULTS, NEGOTIABLE_TAGS, type PageLocale, supportedLocale } from './locales';
+import { NEGOTIABLE_TAGS, type PageLocale, supportedLocale } from './locales';
 import { nl } from './nl';
 import { pt } from './pt';
 
@@ -46,5 +46,6 @@ export function pageLocale(req: Request | undefined, chosen: PageLocale | undefi
   // The default goes first: a bare "*" (any language) then means the default, not the first on our list.
   const match = req.acceptsLanguages([fallback, ...NEGOTIABLE_TAGS.filter((tag) => tag !== fallback)]);
   if (typeof match !== 'string') return fallback;
-  return supportedLocale(match) ?? LANGUAGE_DEFAULTS[match] ?? fallback;
+  // A bare language (`de`) resolves to its default locale too.
+  return supportedLocale(match) ?? fallback;
 }
