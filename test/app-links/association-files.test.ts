@@ -14,24 +14,14 @@ import {
   renderJsonFile,
 } from '../../app-links/association-files';
 import { generateAssociationFiles } from '../../app-links/generate-association-files';
-import { SettingsError } from '../../server/config/env';
 import { loadSettings } from '../../server/config/settings';
 import { startTestService, type TestService } from '../support/service';
+import { settingsProblems } from '../support/settings';
 
 const run = promisify(execFile);
 const IOS = 'ABCDE12345.com.ridehailer.app';
 const FINGERPRINT = '14:6D:E9:83:C5:73:06:50:D8:EE:B9:95:2F:34:FC:64:16:A0:83:42:E6:1D:BE:A8:8A:04:96:B2:3F:CF:44:E5';
 const APPS = { APP_IOS_APP_IDS: IOS, APP_ANDROID_PACKAGE: 'com.ridehailer.app', APP_ANDROID_CERT_SHA256: FINGERPRINT };
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadSettings(env);
-    return [];
-  } catch (error) {
-    if (error instanceof SettingsError) return error.problems;
-    throw error;
-  }
-}
 
 /** A directory holding association files generated for `env`, plus any overrides. */
 function wellKnownDir(env: Record<string, string>, overrides: Partial<Record<string, string>> = {}): string {
@@ -168,7 +158,7 @@ describe('app-links association files', () => {
     for (const [label, overrides, expected] of cases) {
       it(`refuses to start with ${label}`, () => {
         const dir = wellKnownDir(APPS, overrides);
-        const problems = problemsOf({ ...APPS, APP_LINKS_WELL_KNOWN_DIR: dir });
+        const problems = settingsProblems({ ...APPS, APP_LINKS_WELL_KNOWN_DIR: dir });
         expect(problems.some((line) => line.includes(expected)), problems.join('\n')).to.equal(true);
       });
     }
@@ -176,7 +166,7 @@ describe('app-links association files', () => {
     it('serves what the settings generate for a file the folder does not have (a release carries no .well-known/)', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'lw-empty-'));
       const env = { ...APPS, APP_LINKS_WELL_KNOWN_DIR: dir };
-      expect(problemsOf(env)).to.deep.equal([]);
+      expect(settingsProblems(env)).to.deep.equal([]);
       const settings = loadSettings(env).appLinks;
       expect(settings.files.generated).to.deep.equal([APPLE_FILE, ANDROID_FILE]);
       const generated = mkdtempSync(join(tmpdir(), 'lw-generated-'));
@@ -198,12 +188,12 @@ describe('app-links association files', () => {
       const path = join(dir, APPLE_FILE);
       rmSync(path);
       mkdirSync(path); // a folder where the file should be: EISDIR
-      const problems = problemsOf({ ...APPS, APP_LINKS_WELL_KNOWN_DIR: dir });
+      const problems = settingsProblems({ ...APPS, APP_LINKS_WELL_KNOWN_DIR: dir });
       expect(problems.some((line) => line.startsWith(`${path}: cannot read the association file (EISDIR); regenerate it with \`npm run app-links:files\``)), problems.join('\n')).to.equal(true);
     });
 
     it('refuses malformed app settings, one line each', () => {
-      const problems = problemsOf({ APP_IOS_APP_IDS: 'abcde12345.com.x, ABCDE12345', APP_ANDROID_PACKAGE: 'not a package', APP_ANDROID_CERT_SHA256: FINGERPRINT.replace(/:/g, '') });
+      const problems = settingsProblems({ APP_IOS_APP_IDS: 'abcde12345.com.x, ABCDE12345', APP_ANDROID_PACKAGE: 'not a package', APP_ANDROID_CERT_SHA256: FINGERPRINT.replace(/:/g, '') });
       expect(problems).to.include('APP_IOS_APP_IDS entry must be TEAMID.bundle.id (a 10-character upper-case team prefix, a dot, the bundle id), got "abcde12345.com.x"');
       expect(problems).to.include('APP_IOS_APP_IDS entry must be TEAMID.bundle.id (a 10-character upper-case team prefix, a dot, the bundle id), got "ABCDE12345"');
       expect(problems).to.include('APP_ANDROID_PACKAGE must be a Java-style package name such as com.example.app, got "not a package"');

@@ -1,34 +1,9 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { SettingsError } from '../../server/config/env';
 import { loadSettings } from '../../server/config/settings';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadSettings(env);
-    return [];
-  } catch (error) {
-    if (error instanceof SettingsError) return error.problems;
-    throw error;
-  }
-}
+import { productionEnv, settingsProblems } from '../support/settings';
 
 const KEY = randomBytes(32).toString('base64');
-
-function productionEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    NODE_ENV: 'production',
-    PUBLIC_URL: 'https://link.ridehailer.example',
-    REDIS_URL: 'redis://127.0.0.1:6379',
-    OAUTH_CLIENT_ID: 'alexa',
-    OAUTH_CLIENT_SECRET: 'k3y-8f1b0c2d7e4a9b6c5d0e1f2a3b4c',
-    ALEXA_VENDOR_ID: 'M2AB3CD4EF5GH',
-    SIGNING_KEYS: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-    SKILL_ID: 'amzn1.ask.skill.11111111-2222-3333-4444-555555555555',
-    BRAND_NAME: 'Ride Hailer',
-    ...extra,
-  };
-}
 
 describe('app-links settings', () => {
   it('starts in development with nothing set: demo apps, a generated key, and the Amazon values still missing', () => {
@@ -49,7 +24,7 @@ describe('app-links settings', () => {
   it('reads APP_LINKS_ENABLEMENT_REDIRECT (app or alexa) and refuses anything else', () => {
     expect(loadSettings({ APP_LINKS_ENABLEMENT_REDIRECT: 'alexa' }).appLinks.enablementRedirect).to.equal('alexa');
     expect(loadSettings({ APP_LINKS_ENABLEMENT_REDIRECT: 'app' }).appLinks.enablementRedirect).to.equal('app');
-    expect(problemsOf({ APP_LINKS_ENABLEMENT_REDIRECT: 'both' }).join('\n')).to.include('APP_LINKS_ENABLEMENT_REDIRECT');
+    expect(settingsProblems({ APP_LINKS_ENABLEMENT_REDIRECT: 'both' }).join('\n')).to.include('APP_LINKS_ENABLEMENT_REDIRECT');
   });
 
   it('reads a full configuration', () => {
@@ -91,30 +66,30 @@ describe('app-links settings', () => {
   });
 
   it('refuses production with app links enabled but unconfigured, one line per missing value', () => {
-    const problems = problemsOf(productionEnv({ SKILL_ID: '' }));
+    const problems = settingsProblems(productionEnv({ SKILL_ID: '' }));
     expect(problems).to.include('LWA_CLIENT_ID is required when APP_LINKS_ENABLED is true (set APP_LINKS_ENABLED=false to run without app-to-app linking)');
     expect(problems).to.include('LWA_CLIENT_SECRET is required when APP_LINKS_ENABLED is true (set APP_LINKS_ENABLED=false to run without app-to-app linking)');
     expect(problems).to.include('SKILL_ID is required when APP_LINKS_ENABLED is true (set APP_LINKS_ENABLED=false to run without app-to-app linking)');
     expect(problems).to.include('APP_LINKS_ENCRYPTION_KEY is required in production when APP_LINKS_ENABLED is true (it encrypts the stored Amazon tokens)');
     expect(problems).to.include('APP_IOS_APP_IDS or APP_ANDROID_PACKAGE is required when APP_LINKS_ENABLED is true (the apps the links open)');
-    expect(problemsOf(productionEnv({ APP_LINKS_ENABLED: 'false' }))).to.deep.equal([]);
+    expect(settingsProblems(productionEnv({ APP_LINKS_ENABLED: 'false' }))).to.deep.equal([]);
   });
 
   it('refuses an http return URL in production and a fragment anywhere', () => {
-    expect(problemsOf(productionEnv({ APP_LINKS_ENABLED: 'true', APP_REDIRECT_URL: 'http://www.ridehailer.example/r' }))).to.include(
+    expect(settingsProblems(productionEnv({ APP_LINKS_ENABLED: 'true', APP_REDIRECT_URL: 'http://www.ridehailer.example/r' }))).to.include(
       'APP_REDIRECT_URL must be https in production (a universal link), got "http://www.ridehailer.example/r"',
     );
-    expect(problemsOf({ APP_REDIRECT_URL: 'https://www.ridehailer.example/r#x' })).to.include('APP_REDIRECT_URL must not have a fragment, got "https://www.ridehailer.example/r#x"');
+    expect(settingsProblems({ APP_REDIRECT_URL: 'https://www.ridehailer.example/r#x' })).to.include('APP_REDIRECT_URL must not have a fragment, got "https://www.ridehailer.example/r#x"');
   });
 
   it('refuses keys that are not 32 bytes of base64', () => {
-    expect(problemsOf({ APP_LINKS_ENCRYPTION_KEY: randomBytes(16).toString('base64') })).to.deep.equal(['APP_LINKS_ENCRYPTION_KEY must be 32 random bytes in base64 (openssl rand -base64 32)']);
-    expect(problemsOf({ APP_LINKS_ENCRYPTION_KEY: 'not base64 at all!' })).to.have.length(1);
-    expect(problemsOf({ APP_LINKS_ENCRYPTION_KEY: KEY, APP_LINKS_PREVIOUS_ENCRYPTION_KEYS: 'short' })).to.deep.equal(['APP_LINKS_PREVIOUS_ENCRYPTION_KEYS must be 32 random bytes in base64 (openssl rand -base64 32)']);
+    expect(settingsProblems({ APP_LINKS_ENCRYPTION_KEY: randomBytes(16).toString('base64') })).to.deep.equal(['APP_LINKS_ENCRYPTION_KEY must be 32 random bytes in base64 (openssl rand -base64 32)']);
+    expect(settingsProblems({ APP_LINKS_ENCRYPTION_KEY: 'not base64 at all!' })).to.have.length(1);
+    expect(settingsProblems({ APP_LINKS_ENCRYPTION_KEY: KEY, APP_LINKS_PREVIOUS_ENCRYPTION_KEYS: 'short' })).to.deep.equal(['APP_LINKS_PREVIOUS_ENCRYPTION_KEYS must be 32 random bytes in base64 (openssl rand -base64 32)']);
   });
 
   it('reports bad choices and numbers precisely', () => {
-    const problems = problemsOf({ SKILL_STAGE: 'certified', APP_LINKS_STATE_TTL: '5', APP_LINKS_AMAZON_RETRIES: 'many' });
+    const problems = settingsProblems({ SKILL_STAGE: 'certified', APP_LINKS_STATE_TTL: '5', APP_LINKS_AMAZON_RETRIES: 'many' });
     expect(problems).to.include('SKILL_STAGE must be one of development, live, got "certified"');
     expect(problems).to.include('APP_LINKS_STATE_TTL must be between 60 and 3600, got 5');
     expect(problems).to.include('APP_LINKS_AMAZON_RETRIES must be a whole number, got "many"');

@@ -1,21 +1,12 @@
 import { expect } from 'chai';
 import { parseAddonSettings } from '../../../server/addon/settings';
 import { parseClients } from '../../../server/config/clients-file';
-import { EnvReader, SettingsError } from '../../../server/config/env';
+import { EnvReader } from '../../../server/config/env';
 import { loadSettings } from '../../../server/config/settings';
+import { settingsProblems } from '../../support/settings';
 
 const BASE = { PUBLIC_URL: 'http://127.0.0.1:3000', DEMO_ACCOUNT: 'false' };
 const PLUS = { ALEXA_PLUS_CLIENT_ID: 'plus', ALEXA_PLUS_CLIENT_SECRET: 'plus-secret', ALEXA_PLUS_REDIRECT_URIS: 'https://alexa-plus.example/link' };
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadSettings(env);
-  } catch (error) {
-    if (error instanceof SettingsError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('settings: the Alexa+ add-on (MCP_*, ALEXA_PLUS_*)', () => {
   it('serves /mcp outside production by default, for PUBLIC_URL/mcp, with the challenge on', () => {
@@ -30,22 +21,22 @@ describe('settings: the Alexa+ add-on (MCP_*, ALEXA_PLUS_*)', () => {
   });
 
   it('refuses incomplete or unsafe add-on settings, one line each', () => {
-    expect(problems({ ...BASE, ALEXA_PLUS_CLIENT_ID: 'plus' })).to.deep.equal([
+    expect(settingsProblems({ ...BASE, ALEXA_PLUS_CLIENT_ID: 'plus' })).to.deep.equal([
       'ALEXA_PLUS_CLIENT_SECRET is required with ALEXA_PLUS_CLIENT_ID',
       'ALEXA_PLUS_REDIRECT_URIS is required with ALEXA_PLUS_CLIENT_ID (the redirect URL the add-on console shows)',
     ]);
-    expect(problems({ ...BASE, ALEXA_PLUS_CLIENT_SECRET: 'x' })).to.deep.equal(['ALEXA_PLUS_CLIENT_SECRET and ALEXA_PLUS_REDIRECT_URIS need ALEXA_PLUS_CLIENT_ID']);
-    expect(problems({ ...BASE, ...PLUS, ALEXA_PLUS_CLIENT_ID: 'alexa-skill' })).to.deep.equal(['ALEXA_PLUS_CLIENT_ID must differ from OAUTH_CLIENT_ID (the add-on is a client of its own)']);
-    expect(problems({ ...BASE, ...PLUS, ALEXA_PLUS_REDIRECT_URIS: 'not a url,https://a.example/cb#frag' })).to.deep.equal([
+    expect(settingsProblems({ ...BASE, ALEXA_PLUS_CLIENT_SECRET: 'x' })).to.deep.equal(['ALEXA_PLUS_CLIENT_SECRET and ALEXA_PLUS_REDIRECT_URIS need ALEXA_PLUS_CLIENT_ID']);
+    expect(settingsProblems({ ...BASE, ...PLUS, ALEXA_PLUS_CLIENT_ID: 'alexa-skill' })).to.deep.equal(['ALEXA_PLUS_CLIENT_ID must differ from OAUTH_CLIENT_ID (the add-on is a client of its own)']);
+    expect(settingsProblems({ ...BASE, ...PLUS, ALEXA_PLUS_REDIRECT_URIS: 'not a url,https://a.example/cb#frag' })).to.deep.equal([
       'ALEXA_PLUS_REDIRECT_URIS entry is not an absolute URL: "not a url"',
       'ALEXA_PLUS_REDIRECT_URIS entry must not have a fragment: "https://a.example/cb#frag"',
     ]);
-    expect(problems({ ...BASE, MCP_RESOURCE_URL: 'ftp://x' })).to.deep.equal(['MCP_RESOURCE_URL must be an absolute http(s) URL, got "ftp://x"']);
-    expect(problems({ ...BASE, MCP_ENABLED: 'maybe' })).to.have.length(1);
+    expect(settingsProblems({ ...BASE, MCP_RESOURCE_URL: 'ftp://x' })).to.deep.equal(['MCP_RESOURCE_URL must be an absolute http(s) URL, got "ftp://x"']);
+    expect(settingsProblems({ ...BASE, MCP_ENABLED: 'maybe' })).to.have.length(1);
   });
 
   it('in production: off unless asked, https only, a strong add-on secret', () => {
-    const prod = problems({ NODE_ENV: 'production', PUBLIC_URL: 'https://link.example.com', MCP_RESOURCE_URL: 'http://link.example.com/mcp', ...PLUS });
+    const prod = settingsProblems({ NODE_ENV: 'production', PUBLIC_URL: 'https://link.example.com', MCP_RESOURCE_URL: 'http://link.example.com/mcp', ...PLUS });
     expect(prod).to.include('MCP_RESOURCE_URL must be https in production, got "http://link.example.com/mcp"');
     expect(prod).to.include('ALEXA_PLUS_CLIENT_SECRET is a default or too short (use at least 24 random characters)');
     expect(parseAddonSettings(new EnvReader({}), true, 'https://link.example.com').enabled).to.equal(false);

@@ -2,21 +2,11 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
-import { SettingsError } from '../../../server/config/env';
 import { loadSettings } from '../../../server/config/settings';
 import { APP, BACKEND, CUSTOM_SKILL, deploymentClients, secretHash, SMART_HOME, writeClientsFile } from '../../support/clients-file';
+import { settingsProblems } from '../../support/settings';
 
 const run = promisify(execFile);
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadSettings(env);
-  } catch (error) {
-    if (error instanceof SettingsError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('CLIENTS_FILE', () => {
   it('reads several kinds of clients with RFC 7591 names, deriving kinds, defaults and the Alexa redirect URLs', () => {
@@ -50,7 +40,7 @@ describe('CLIENTS_FILE', () => {
     expect(settings.oauth.clients[0]).to.deep.include({ kind: 'alexa', redirectUris: [url], alexaVendorId: undefined });
     // One non-Alexa redirect URL and nothing else to go by: the kind must be said.
     const unclear = writeClientsFile([{ client_id: 'skill', client_secret: 'x', redirect_uris: [url, 'https://elsewhere.example/cb'] }]);
-    expect(problemsOf({ CLIENTS_FILE: unclear })).to.deep.equal(['CLIENTS_FILE clients[0] ("skill"): cannot tell what the client is for: set kind to alexa, app, service, alexa-plus']);
+    expect(settingsProblems({ CLIENTS_FILE: unclear })).to.deep.equal(['CLIENTS_FILE clients[0] ("skill"): cannot tell what the client is for: set kind to alexa, app, service, alexa-plus']);
   });
 
   it('refuses a bad file with one line per problem, naming the client and the field', () => {
@@ -62,7 +52,7 @@ describe('CLIENTS_FILE', () => {
       { client_id: 'a:b', kind: 'service', client_secret: 'x', scope: 'app_links', redirect_uris: ['https://x.example/cb'] },
       'not an object',
     ]);
-    expect(problemsOf({ CLIENTS_FILE: path })).to.deep.equal([
+    expect(settingsProblems({ CLIENTS_FILE: path })).to.deep.equal([
       'CLIENTS_FILE clients[0] ("skill"): alexa_vendor_id must be letters and digits as the console shows it, got "M2 BAD"',
       'CLIENTS_FILE clients[0] ("skill"): client_secret or client_secret_hash is required (this client authenticates with a secret)',
       'CLIENTS_FILE clients[0] ("skill"): scope lists 16 scopes; Alexa accepts at most 15',
@@ -86,7 +76,7 @@ describe('CLIENTS_FILE', () => {
       { client_id: 'skill', alexa_vendor_id: 'M2A', client_secret_hash: 'sha256:1234' },
       { client_id: 'skill', alexa_vendor_id: 'M2B', client_secret: 'a-long-enough-secret-0123456789', client_secret_hash: secretHash('x') },
     ]);
-    expect(problemsOf({ CLIENTS_FILE: path })).to.deep.equal([
+    expect(settingsProblems({ CLIENTS_FILE: path })).to.deep.equal([
       'CLIENTS_FILE clients[0] ("skill"): client_secret_hash must be "sha256:" followed by the 64 hex digits of the secret\'s SHA-256 (printf %s "$SECRET" | sha256sum)',
       'CLIENTS_FILE clients[1] ("skill"): give client_secret or client_secret_hash, not both',
     ]);
@@ -94,18 +84,18 @@ describe('CLIENTS_FILE', () => {
       { client_id: 'skill', alexa_vendor_id: 'M2A', client_secret: 'a-long-enough-secret-0123456789' },
       { client_id: 'skill', alexa_vendor_id: 'M2B', client_secret: 'a-long-enough-secret-0123456789' },
     ]);
-    expect(problemsOf({ CLIENTS_FILE: path })).to.deep.equal(['CLIENTS_FILE clients[1]: client_id "skill" is listed twice']);
+    expect(settingsProblems({ CLIENTS_FILE: path })).to.deep.equal(['CLIENTS_FILE clients[1]: client_id "skill" is listed twice']);
     path = writeClientsFile([{ client_id: BACKEND.id, kind: 'service', client_secret: BACKEND.secret, scope: 'app_links' }]);
-    expect(problemsOf({ CLIENTS_FILE: path })).to.deep.equal(['CLIENTS_FILE lists no Alexa client (kind "alexa", or one with alexa_vendor_id): Alexa could not link']);
+    expect(settingsProblems({ CLIENTS_FILE: path })).to.deep.equal(['CLIENTS_FILE lists no Alexa client (kind "alexa", or one with alexa_vendor_id): Alexa could not link']);
   });
 
   it('refuses an unreadable or malformed file, and the single-client settings beside it', () => {
-    expect(problemsOf({ CLIENTS_FILE: '/nonexistent/clients.json' })).to.deep.equal(['CLIENTS_FILE: cannot read /nonexistent/clients.json (ENOENT)']);
+    expect(settingsProblems({ CLIENTS_FILE: '/nonexistent/clients.json' })).to.deep.equal(['CLIENTS_FILE: cannot read /nonexistent/clients.json (ENOENT)']);
     const broken = writeClientsFile('{ "clients": [ ');
-    expect(problemsOf({ CLIENTS_FILE: broken })[0]).to.match(/^CLIENTS_FILE: .*clients\.json is not valid JSON \(/);
-    expect(problemsOf({ CLIENTS_FILE: writeClientsFile({ client: [] }) })).to.deep.equal(['CLIENTS_FILE must hold a JSON array of clients, or an object with a "clients" array']);
+    expect(settingsProblems({ CLIENTS_FILE: broken })[0]).to.match(/^CLIENTS_FILE: .*clients\.json is not valid JSON \(/);
+    expect(settingsProblems({ CLIENTS_FILE: writeClientsFile({ client: [] }) })).to.deep.equal(['CLIENTS_FILE must hold a JSON array of clients, or an object with a "clients" array']);
     const good = writeClientsFile(deploymentClients());
-    expect(problemsOf({ CLIENTS_FILE: good, OAUTH_CLIENT_ID: 'x', ALEXA_VENDOR_ID: 'M2X' })).to.deep.equal([
+    expect(settingsProblems({ CLIENTS_FILE: good, OAUTH_CLIENT_ID: 'x', ALEXA_VENDOR_ID: 'M2X' })).to.deep.equal([
       'CLIENTS_FILE is set, so OAUTH_CLIENT_ID, ALEXA_VENDOR_ID must not be (describe that client in the file)',
     ]);
   });
@@ -114,9 +104,9 @@ describe('CLIENTS_FILE', () => {
     const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     const production = { NODE_ENV: 'production', PUBLIC_URL: 'https://link.example', REDIS_URL: 'redis://127.0.0.1:6379', SIGNING_KEYS: key, APP_LINKS_ENABLED: 'false', BRAND_NAME: 'Ride Hailer' };
     const weak = writeClientsFile([{ client_id: 'skill', alexa_vendor_id: 'M2A', client_secret: 'changeme' }]);
-    expect(problemsOf({ ...production, CLIENTS_FILE: weak })).to.include('CLIENTS_FILE clients[0] ("skill"): client_secret is a default or too short (use at least 24 random characters)');
+    expect(settingsProblems({ ...production, CLIENTS_FILE: weak })).to.include('CLIENTS_FILE clients[0] ("skill"): client_secret is a default or too short (use at least 24 random characters)');
     const hashed = writeClientsFile([{ client_id: 'skill', alexa_vendor_id: 'M2A', client_secret_hash: secretHash('a-long-random-secret-0123456789') }]);
-    expect(problemsOf({ ...production, CLIENTS_FILE: hashed })).to.deep.equal([]);
+    expect(settingsProblems({ ...production, CLIENTS_FILE: hashed })).to.deep.equal([]);
   });
 
   it('makes npm start exit 78 with one line per problem of the file', async () => {

@@ -8,6 +8,7 @@ import { colourStylesheet, contrastRatio } from '../../../server/views/brand-ass
 import { PAGE_LOCALES, PAGE_MESSAGES, type PageMessages } from '../../../server/views/i18n';
 import { en } from '../../../server/views/i18n/en';
 import { startTestService, type TestService } from '../../support/service';
+import { settingsProblems } from '../../support/settings';
 import { authorizeQuery, Browser, createRider, formState, headings, inlineError, openAuthorize, PASSWORD, signIn, USERNAME } from '../oauth/flow-helpers';
 
 const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
@@ -224,15 +225,7 @@ describe('brand settings', () => {
     SKILL_ID: 'amzn1.ask.skill.11111111-2222-3333-4444-555555555555',
     APP_LINKS_ENABLED: 'false',
   };
-  const problems = (env: Record<string, string>): string[] => {
-    try {
-      loadSettings(env);
-      return [];
-    } catch (error) {
-      return (error as SettingsError).problems;
-    }
-  };
-  const brandProblems = (env: Record<string, string>) => problems(env).filter((line) => line.startsWith('BRAND_'));
+  const brandProblems = (env: Record<string, string>) => settingsProblems(env).filter((line) => line.startsWith('BRAND_'));
 
   it('refuses the default name in production, in one line; SERVICE_NAME still names the brand', () => {
     expect(brandProblems(production)).to.deep.equal(['BRAND_NAME is required in production: the sign-in pages would show "Linkwright" to your users']);
