@@ -1,4 +1,5 @@
 import axios from 'axios';
+import { bearerGet, statusOf } from './bearer-get';
 import type { Clock } from '../../shared/clock';
 import { ResolutionCache } from './resolution-cache';
 import { type ExternalAccounts, notLinked, ProviderUnavailableError, type Resolution, type TokenResolver } from './token-resolver';
@@ -50,15 +51,9 @@ export class LwaTokenResolver implements TokenResolver {
   private async lookUp(token: string): Promise<Resolution> {
     let profile: LwaProfile;
     try {
-      const response = await axios.get<LwaProfile>(this.options.profileUrl, {
-        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
-        timeout: this.options.timeoutMs,
-        maxRedirects: 0,
-        validateStatus: (status) => status === 200,
-      });
-      profile = response.data;
+      profile = await bearerGet<LwaProfile>(this.options.profileUrl, token, this.options.timeoutMs);
     } catch (error) {
-      const status = axios.isAxiosError(error) ? error.response?.status : undefined;
+      const status = statusOf(error);
       // 4xx (but not rate limiting) is LWA's verdict on the token; anything else is LWA being unavailable.
       if (status !== undefined && status >= 400 && status < 500 && status !== 429) return notLinked(`LWA profile API refused the token (HTTP ${status})`);
       throw new ProviderUnavailableError(`LWA profile API ${status ? `answered HTTP ${status}` : `unreachable (${axios.isAxiosError(error) ? (error.code ?? error.message) : (error as Error).message})`}`);

@@ -1,4 +1,4 @@
-import axios from 'axios';
+import { bearerGet, statusOf } from './bearer-get';
 import jwt from 'jsonwebtoken';
 import type { Clock } from '../../shared/clock';
 import { epochSeconds } from '../../shared/clock';
@@ -107,15 +107,9 @@ export class OidcTokenResolver implements TokenResolver {
   private async userinfo(token: string, subject: string): Promise<Profile | { reason: string }> {
     let body: Record<string, unknown>;
     try {
-      const response = await axios.get<Record<string, unknown>>(this.settings.userinfoUrl as string, {
-        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
-        timeout: this.settings.timeoutMs,
-        maxRedirects: 0,
-        validateStatus: (status) => status === 200,
-      });
-      body = response.data;
+      body = await bearerGet<Record<string, unknown>>(this.settings.userinfoUrl as string, token, this.settings.timeoutMs);
     } catch (error) {
-      const status = axios.isAxiosError(error) ? error.response?.status : undefined;
+      const status = statusOf(error);
       if (status === 401 || status === 403) return {};
       throw new ProviderUnavailableError(`userinfo ${status ? `answered HTTP ${status}` : 'unreachable'}`);
     }
