@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshot } from '../support/browser';
+import { launchBrowser, recordCspViolations, screenshot } from '../support/browser';
 import type { TestService } from '../support/service';
 import { TEST_CLIENT_ID } from '../support/settings';
 import { ALEXA_API, ALEXA_REDIRECTS, ENABLED, isolateNetwork, mockDiscovery, mockEnable, mockLwaToken, type SeenRequest, signedInUser, startAppLinksService, startAttempt } from './support';
@@ -12,10 +12,7 @@ const PASSWORD = 'correct horse battery staple';
 async function phone(browser: Browser): Promise<{ context: BrowserContext; page: Page; cspViolations: string[]; landed: () => URL | undefined }> {
   const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
-  const cspViolations: string[] = [];
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-  });
+  const cspViolations = recordCspViolations(page);
   let landed: URL | undefined;
   await context.route('https://pitangui.amazon.com/**', async (route) => {
     landed = new URL(route.request().url());

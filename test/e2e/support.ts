@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ManualClock } from '../../server/clock';
 import { type AmazonSimulator, type CustomerConfig, startAmazonSimulator } from '../../simulator';
 import { sharedCertificate } from '../simulator/helpers';
+import { recordCspViolations } from '../support/browser';
 import { freePort } from '../support/ports';
 import { startTestService, type TestService } from '../support/service';
 import { TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_VENDOR_ID } from '../support/settings';
@@ -108,11 +109,8 @@ export interface Phone {
 export async function openPhone(browser: Browser): Promise<Phone> {
   const context = await browser.newContext({ viewport: { width: PHONE_WIDTH, height: 740 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
-  const cspViolations: string[] = [];
+  const cspViolations = recordCspViolations(page);
   const dialogs: string[] = [];
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-  });
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
     void dialog.dismiss();

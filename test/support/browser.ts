@@ -23,3 +23,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** Collects the page's Content Security Policy violations (chromium reports them on the console) into the array it returns. */
+export function recordCspViolations(page: Page): string[] {
+  const cspViolations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  return cspViolations;
+}

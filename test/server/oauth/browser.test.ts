@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot } from '../../support/browser';
+import { launchBrowser, recordCspViolations, screenshot } from '../../support/browser';
 import { startTestService, type TestService } from '../../support/service';
 import { ALEXA_REDIRECTS, authorizeQuery, createRider, PASSWORD, pkcePair, USERNAME } from './flow-helpers';
 
@@ -43,10 +43,7 @@ describe('authorization pages in a real browser (chromium, 360 px wide)', functi
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
-    const cspViolations: string[] = [];
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-    });
+    const cspViolations = recordCspViolations(page);
     // Nothing leaves the machine: the Alexa host is answered here and the URL it was asked for kept.
     let landed: URL | undefined;
     await context.route('https://pitangui.amazon.com/**', async (route) => {

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ALEXA_API, ENABLED, isolateNetwork, mockDiscovery, mockEnable, mockLwaToken, signedInUser, startAppLinksService, startAttempt } from '../../app-links/support';
 import { PAGE_MESSAGES } from '../../../server/views/i18n';
 import { axeContext, axeViolations, fitsWidth, WIDTHS } from '../../support/axe';
-import { launchBrowser, screenshot } from '../../support/browser';
+import { launchBrowser, recordCspViolations, screenshot } from '../../support/browser';
 import { startOidcProvider, type TestOidcProvider, UPSTREAM_CLIENT_ID, UPSTREAM_CLIENT_SECRET } from '../../support/oidc-provider';
 import { freePort } from '../../support/ports';
 import { startTestService, type TestService } from '../../support/service';
@@ -66,10 +66,7 @@ describe('every end-user page passes axe-core at 360 and 1280 px (chromium, bran
     it(`sign-in (plain and with an error), consent, error pages, Arabic right to left, at ${width} px`, async () => {
       const context = await axeContext(browser, width);
       const page = await context.newPage();
-      const cspViolations: string[] = [];
-      page.on('console', (message) => {
-        if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-      });
+      const cspViolations = recordCspViolations(page);
       try {
         await page.goto(`${service.url}/oauth/authorize?${authorizeQuery({ state: 'a11y' })}`);
         expect(await page.locator('img.logo').getAttribute('alt')).to.equal('Ride Hailer');
@@ -106,10 +103,7 @@ describe('every end-user page passes axe-core at 360 and 1280 px (chromium, bran
     it(`the app-to-app pages: authorize, confirm, linked, cancelled, refused, at ${width} px`, async () => {
       const context = await axeContext(browser, width);
       const page = await context.newPage();
-      const cspViolations: string[] = [];
-      page.on('console', (message) => {
-        if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-      });
+      const cspViolations = recordCspViolations(page);
       try {
         const query = new URLSearchParams({ response_type: 'code', client_id: TEST_CLIENT_ID, redirect_uri: ALEXA_REDIRECTS[0], scope: 'profile', state: 'AlexaAppState' }).toString();
         await page.goto(`${service.url}/app-links/authorize?${query}`);
@@ -192,10 +186,7 @@ describe('the upstream sign-in pages and the development callback page pass axe-
     it(`the sign-in link page after "use another account", an upstream failure page, and the callback page at ${width} px`, async () => {
       const context = await axeContext(browser, width);
       const page = await context.newPage();
-      const cspViolations: string[] = [];
-      page.on('console', (message) => {
-        if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-      });
+      const cspViolations = recordCspViolations(page);
       await context.route('https://pitangui.amazon.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Alexa</title>' }));
       try {
         await page.goto(`${upstream.url}/oauth/authorize?${authorizeQuery()}`);
