@@ -17,4 +17,20 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // The kit is what a company imports: it depends on nothing of the service (store, settings, ops,
+    // express app); the service depends on the kit, never the other way.
+    files: ['kit/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/server', '**/server/**', '**/app-links', '**/app-links/**', '**/simulator/**', '**/scripts/**', '**/bench/**', '**/test/**'], message: 'kit/ depends on nothing of the service: move what you need into kit/.' },
+            { group: ['express', 'ioredis', 'pino', 'prom-client', 'helmet', 'cookie-parser'], message: 'kit/ does not depend on the service\'s frameworks.' },
+          ],
+        },
+      ],
+    },
+  },
 );

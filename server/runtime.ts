@@ -1,14 +1,11 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createApp } from './app';
-import { withHotRoutes } from './http/hot-routes';
-import { hotRoutes } from './hot-routes';
-import { type Clock, systemClock } from './clock';
+import type { Server } from 'node:http';
+import type { Clock } from './clock';
 import type { Settings } from './config/settings';
+import { createLinkwright } from './linkwright';
 import type { Logger } from './log';
 import type { KeyRing } from './oauth/keys';
-import { createServices, type Services } from './services';
-import { openStore, type Store } from './store';
+import type { Services } from './services';
+import type { Store } from './store';
 
 export interface RunningService {
   services: Services;
@@ -19,35 +16,17 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-/** Starts the whole service: store, domain, express, HTTP listener. */
+/** Builds and starts the whole service (see createLinkwright): store, domain, express, HTTP listener. */
 export async function startService(
   settings: Settings,
   deps: { log: Logger; store?: Store; clock?: Clock; keys?: KeyRing },
 ): Promise<RunningService> {
-  const clock = deps.clock ?? systemClock;
-  const store = deps.store ?? openStore(settings.redis, clock, deps.log);
-  const services = createServices(settings, { store, clock, log: deps.log, ...(deps.keys ? { keys: deps.keys } : {}) });
-  const app = createApp(services);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = createServer(withHotRoutes(hotRoutes(services), app, { log: deps.log, https: settings.publicUrl.startsWith('https://') }));
-    listening.once('error', reject);
-    listening.listen(settings.port, settings.host, () => resolve(listening));
-  });
-  // Alexa's token budget is 4.5 s; a client that holds a connection open must not hold a worker forever.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 15_000;
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address === '::' ? '::1' : address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
-  return {
-    services,
-    server,
-    url: `http://${host}:${address.port}`,
-    close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      await store.close();
-    },
-  };
+  const linkwright = createLinkwright(settings, deps);
+  try {
+    const { server, url } = await linkwright.start();
+    return { services: linkwright.services, server, url, close: () => linkwright.stop() };
+  } catch (error) {
+    await linkwright.stop();
+    throw error;
+  }
 }

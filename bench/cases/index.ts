@@ -1,5 +1,5 @@
 import { expressEcho, nodeHttpEcho } from './ceiling-cases';
-import { askSdkLaunch, ourSkillCard, ourSkillSigned, ourSkillToken } from './skill-cases';
+import { askSdkLaunch, kitSkillSigned, ourSkillCard, ourSkillSigned, ourSkillToken } from './skill-cases';
 import { oidcCode, oidcRefreshJwt, oidcRefreshOpaque, oidcRefreshQuickstart, ourCode, ourRefresh } from './token-cases';
 import type { BenchCase } from './types';
 
@@ -14,6 +14,7 @@ export const ALL_CASES: BenchCase[] = [
   ourSkillToken,
   ourSkillSigned,
   ourSkillCard,
+  kitSkillSigned,
   askSdkLaunch,
   nodeHttpEcho,
   expressEcho,

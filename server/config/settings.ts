@@ -57,6 +57,7 @@ export interface OAuthSettings {
   devCallbackUri: string | undefined;
 }
 
+/** Every setting of the service, as loadSettings reads them from the environment. */
 export interface Settings {
   production: boolean;
   port: number;

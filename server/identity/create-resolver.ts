@@ -1,11 +1,8 @@
 import type { Services } from '../services';
 import type { SkillSettings } from '../skill/settings';
 import { BuiltinTokenResolver } from './builtin-resolver';
-import { JwksKeySet } from './jwks';
-import { LwaTokenResolver } from './lwa-resolver';
-import { OidcTokenResolver } from './oidc-resolver';
+import { JwksKeySet, LwaTokenResolver, OidcTokenResolver, type TokenResolver } from '../../kit/linking';
 import { RevocationCache } from './revocation-cache';
-import type { TokenResolver } from './token-resolver';
 import { VerifiedTokenCache } from './verified-tokens';
 
 /** Builds the token resolver SKILL_LINKING_PROVIDER chooses. */

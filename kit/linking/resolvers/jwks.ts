@@ -1,6 +1,6 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import axios from 'axios';
-import type { Clock } from '../clock';
+import type { Clock } from '../../shared/clock';
 import { ProviderUnavailableError } from './token-resolver';
 
 /** A verification key from a provider's JWKS, with the algorithms it may be used with. */

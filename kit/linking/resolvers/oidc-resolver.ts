@@ -1,12 +1,23 @@
 import axios from 'axios';
 import jwt from 'jsonwebtoken';
-import type { AccountDirectory } from '../accounts/directory';
-import type { Clock } from '../clock';
-import { epochSeconds } from '../clock';
-import type { OidcSettings } from '../skill/settings';
+import type { Clock } from '../../shared/clock';
+import { epochSeconds } from '../../shared/clock';
 import type { JwksKeySet } from './jwks';
 import { ResolutionCache } from './resolution-cache';
-import { notLinked, ProviderUnavailableError, type Resolution, type TokenResolver } from './token-resolver';
+import { type ExternalAccounts, notLinked, ProviderUnavailableError, type Resolution, type TokenResolver } from './token-resolver';
+
+/** An OpenID Connect provider whose access tokens are accepted (Auth0, Okta, Keycloak, Linkwright…). */
+export interface OidcResolverSettings {
+  /** The `iss` claim, compared exactly (Auth0's ends with a slash, so it is kept as given). */
+  issuer: string;
+  /** The `aud` claim the access tokens must carry (the API identifier at the provider). */
+  audience: string;
+  /** When set, name and e-mail come from the userinfo endpoint rather than from token claims. */
+  userinfoUrl: string | undefined;
+  /** Signature algorithms accepted; a key's own `alg` narrows it further. */
+  algorithms: string[];
+  timeoutMs: number;
+}
 
 /** Clock skew allowed against another party's clock (exp, nbf, iat). */
 const CLOCK_TOLERANCE_SEC = 30;
@@ -23,18 +34,20 @@ interface Profile {
  * created on first sight. Answers are cached per token hash until the token expires.
  */
 export class OidcTokenResolver implements TokenResolver {
-  readonly provider = 'oidc' as const;
+  readonly provider: string;
   private readonly cache: ResolutionCache;
   /** Accounts are keyed by issuer host too, so two providers' equal subjects never share an account. */
   private readonly accountProvider: string;
 
   constructor(
-    private readonly settings: OidcSettings,
+    private readonly settings: OidcResolverSettings,
     private readonly keys: Pick<JwksKeySet, 'keyFor'>,
-    private readonly accounts: Pick<AccountDirectory, 'findOrCreateExternal'>,
+    private readonly accounts: ExternalAccounts,
     private readonly clock: Clock,
+    provider = 'oidc',
   ) {
     this.cache = new ResolutionCache(clock);
+    this.provider = provider;
     this.accountProvider = `oidc:${new URL(settings.issuer).host}`;
   }
 
@@ -80,7 +93,7 @@ export class OidcTokenResolver implements TokenResolver {
     }
     const account = await this.accounts.findOrCreateExternal(this.accountProvider, claims.sub, profile);
     return {
-      resolution: { linked: true, user: { userId: account.id, displayName: account.displayName } },
+      resolution: { linked: true, user: { userId: account.id, ...(account.displayName !== undefined ? { displayName: account.displayName } : {}) } },
       ttlMs: claims.exp * 1000 - this.clock.now(),
     };
   }

@@ -3,11 +3,11 @@ import { expect } from 'chai';
 import forge from 'node-forge';
 import nock from 'nock';
 import { ManualClock } from '../../../server/clock';
-import { validateSigningChain } from '../../../server/skill/verification/certificate-chain';
-import { checkCertChainUrl } from '../../../server/skill/verification/cert-url';
-import { VerificationError } from '../../../server/skill/verification/errors';
-import { SigningCertificates } from '../../../server/skill/verification/signing-certificates';
-import { TrustStore } from '../../../server/skill/verification/trust-store';
+import { validateSigningChain } from '../../../kit/verify/certificate-chain';
+import { checkCertChainUrl } from '../../../kit/verify/cert-url';
+import { VerificationError } from '../../../kit/verify/errors';
+import { SigningCertificates } from '../../../kit/verify/signing-certificates';
+import { TrustStore } from '../../../kit/verify/trust-store';
 import { AlexaSigner, allowOnlyLoopback, restoreNetwork } from '../../support/alexa-signing';
 
 function reasonOf(action: () => unknown): string {

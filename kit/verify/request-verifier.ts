@@ -1,7 +1,7 @@
 import type { RequestEnvelope } from 'ask-sdk-model';
 import { LRUCache } from 'lru-cache';
-import type { Clock } from '../../clock';
-import type { SkillSettings } from '../settings';
+import type { Clock } from '../shared/clock';
+
 import { checkCertChainUrl } from './cert-url';
 import { checkApplicationId, checkTimestamp, parseEnvelope } from './envelope-checks';
 import { VerificationError } from './errors';
@@ -24,7 +24,7 @@ export class RequestVerifier {
   private readonly checkedUrls = new LRUCache<string, URL>({ max: 16 });
 
   constructor(
-    private readonly settings: Pick<SkillSettings, 'verifySignature' | 'skillId'>,
+    private readonly settings: { verifySignature: boolean; skillId: string | undefined },
     private readonly certificates: SigningCertificates | undefined,
     private readonly clock: Clock,
   ) {}

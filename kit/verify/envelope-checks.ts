@@ -24,6 +24,12 @@ export function parseEnvelope(body: Buffer): RequestEnvelope {
   if (!isObject(request) || !isShortString(request.type) || !isShortString(request.requestId) || typeof request.timestamp !== 'string') {
     throw new VerificationError('envelope has no well-formed request');
   }
+  // Alexa always sends these in this shape; a signed request that does not is not Alexa's, so it is
+  // refused here with the generic 400 rather than reaching handlers (and the apology) that rely on it.
+  if (request.locale !== undefined && !isLocale(request.locale)) throw new VerificationError('request locale is not a locale');
+  if (request.type === 'IntentRequest' && (!isObject(request.intent) || !isShortString(request.intent.name))) {
+    throw new VerificationError('IntentRequest has no intent name');
+  }
   const system = isObject(parsed.context) ? parsed.context.System : undefined;
   if (!isObject(system) || !isObject(system.application) || !isShortString(system.application.applicationId)) {
     throw new VerificationError('envelope has no context.System.application');
@@ -59,6 +65,11 @@ export function checkApplicationId(envelope: RequestEnvelope, skillId: string | 
 
 function isObject(value: unknown): value is Record<string, unknown> & { [key: string]: unknown } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A BCP 47-ish tag as Alexa writes one (en-US); anything else is not a locale Alexa sends. */
+function isLocale(value: unknown): value is string {
+  return typeof value === 'string' && /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,3}$/.test(value);
 }
 
 function isShortString(value: unknown): value is string {

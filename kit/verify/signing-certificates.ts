@@ -1,7 +1,7 @@
 import type { X509Certificate } from 'node:crypto';
 import axios from 'axios';
 import { LRUCache } from 'lru-cache';
-import type { Clock } from '../../clock';
+import type { Clock } from '../shared/clock';
 import { validateSigningChain, type ValidatedChain } from './certificate-chain';
 import { VerificationError } from './errors';
 import type { TrustStore } from './trust-store';

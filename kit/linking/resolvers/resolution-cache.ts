@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
-import type { Clock } from '../clock';
-import { sha256 } from '../crypto-utils';
-import type { LinkedUser, Resolution } from './token-resolver';
+import type { Clock } from '../../shared/clock';
+import { createHash } from 'node:crypto';
+import type { ResolvedAccount, Resolution } from './token-resolver';
 
 /** What a provider lookup produced, and how long a "linked" answer may be reused. */
 export interface Lookup {
@@ -14,16 +14,17 @@ export interface Lookup {
  * tokens themselves are never held; concurrent lookups of one token share one provider call.
  */
 export class ResolutionCache {
-  private readonly users: LRUCache<string, LinkedUser>;
+  private readonly users: LRUCache<string, ResolvedAccount>;
   private readonly inFlight = new Map<string, Promise<Resolution>>();
 
   constructor(clock: Clock, max = 10_000) {
-    this.users = new LRUCache<string, LinkedUser>({ max, ttlResolution: 0, perf: { now: () => clock.now() } });
+    this.users = new LRUCache<string, ResolvedAccount>({ max, ttlResolution: 0, perf: { now: () => clock.now() } });
   }
 
   /** The cached user for a token, or the result of `load` (cached when linked and ttlMs > 0). */
   async resolve(token: string, load: () => Promise<Lookup>): Promise<Resolution> {
-    const key = sha256(token);
+    // Keyed by a hash: the bearer tokens themselves are never kept in memory.
+    const key = createHash('sha256').update(token).digest('base64url');
     const cached = this.users.get(key);
     if (cached) return { linked: true, user: cached };
     let pending = this.inFlight.get(key);

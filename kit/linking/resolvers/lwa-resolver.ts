@@ -1,15 +1,17 @@
 import axios from 'axios';
-import type { AccountDirectory } from '../accounts/directory';
-import type { Clock } from '../clock';
+import type { Clock } from '../../shared/clock';
 import { ResolutionCache } from './resolution-cache';
-import { notLinked, ProviderUnavailableError, type Resolution, type TokenResolver } from './token-resolver';
+import { type ExternalAccounts, notLinked, ProviderUnavailableError, type Resolution, type TokenResolver } from './token-resolver';
 
+/** Options of {@link LwaTokenResolver}. */
 export interface LwaResolverOptions {
+  /** LWA's profile API (https://api.amazon.com/user/profile). */
   profileUrl: string;
   timeoutMs: number;
   /** How long a profile answer is reused for one token; LWA access tokens live one hour. */
   cacheSec: number;
-  accounts: Pick<AccountDirectory, 'findOrCreateExternal'>;
+  /** Maps the Amazon user to the company's user (default: the Amazon user_id is the user id). */
+  accounts: ExternalAccounts;
   clock: Clock;
 }
 
@@ -68,6 +70,6 @@ export class LwaTokenResolver implements TokenResolver {
       ...(typeof profile.name === 'string' ? { name: profile.name } : {}),
       ...(typeof profile.email === 'string' ? { email: profile.email } : {}),
     });
-    return { linked: true, user: { userId: account.id, displayName: account.displayName } };
+    return { linked: true, user: { userId: account.id, ...(account.displayName !== undefined ? { displayName: account.displayName } : {}) } };
   }
 }

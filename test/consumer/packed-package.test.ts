@@ -1,0 +1,111 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import type { RequestEnvelope } from 'ask-sdk-model';
+import { alexaUserId, intentRequest, type SkillAnswer, speechOf } from '../support/alexa-requests';
+import { freePort } from '../support/ports';
+import type { TestService } from '../support/service';
+import { linkRider, startSkillService } from '../server/skill/skill-test-kit';
+
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '../..');
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+
+/** The versions the consumer installs next to the tarball: the ones this repository is built with. */
+function installed(name: string): string {
+  return `${name}@${(JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version}`;
+}
+
+/**
+ * The package as a user gets it: `npm pack` (once per run), installed into a fresh project from the npm
+ * cache, the README's skill example typechecked against the published .d.ts and run against a running
+ * Linkwright over HTTP.
+ */
+describe('consumer: the packed package in a fresh project', function () {
+  this.timeout(300_000);
+  let work: string;
+  let project: string;
+  let service: TestService;
+  let skill: ChildProcess | undefined;
+  let skillUrl: string;
+  let typecheck: string;
+
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), 'lw-consumer-'));
+    await run('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: ROOT, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 });
+    const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
+    if (tarball === undefined) throw new Error('npm pack wrote no tarball');
+    project = join(work, 'project');
+    await run('mkdir', ['-p', join(project, 'src')]);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'acme-pantry-skill', private: true, version: '1.0.0', type: 'commonjs' }));
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, outDir: 'out', rootDir: 'src', types: ['node'] }, include: ['src'] }),
+    );
+    copyFileSync(join(__dirname, 'example', 'skill.ts'), join(project, 'src', 'skill.ts'));
+    const packages = [join(work, tarball), installed('ask-sdk-core'), installed('ask-sdk-model'), installed('@types/node')];
+    try {
+      await run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...packages], { cwd: project, timeout: 240_000 });
+    } catch {
+      await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...packages], { cwd: project, timeout: 240_000 });
+    }
+    typecheck = await run(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: project }).then(
+      ({ stdout }) => stdout,
+      (error: { stdout?: string }) => `tsc failed:\n${error.stdout ?? String(error)}`,
+    );
+    service = await startSkillService();
+    const port = await freePort();
+    skill = spawn(process.execPath, ['out/skill.js'], {
+      cwd: project,
+      env: { PATH: process.env.PATH, PORT: String(port), LINKWRIGHT_URL: service.services.settings.publicUrl, SKILL_VERIFY_SIGNATURE: 'false' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    skillUrl = `http://127.0.0.1:${port}`;
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      if (await fetch(skillUrl, { method: 'POST', body: '{}' }).then((r) => r.status === 400, () => false)) return;
+      await new Promise((done) => setTimeout(done, 50));
+    }
+    throw new Error('the example skill did not start');
+  });
+
+  after(async () => {
+    skill?.kill();
+    await service?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('typechecks the README example against the published .d.ts (tsc in the fresh project)', () => {
+    expect(typecheck).to.equal('');
+  });
+
+  async function ask(envelope: RequestEnvelope): Promise<SkillAnswer> {
+    const response = await fetch(skillUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(envelope) });
+    return { status: response.status, body: (await response.json()) as SkillAnswer['body'] };
+  }
+
+  it('unlinked: the LinkAccount card, spoken in de-DE and ja-JP with the skill name', async () => {
+    const de = await ask(intentRequest('ReorderIntent', {}, { clock: service.clock, locale: 'de-DE' }));
+    expect(de.body.response?.card).to.deep.equal({ type: 'LinkAccount' });
+    expect(speechOf(de)).to.equal('Dafür muss Acme Pantry wissen, wer du bist. Ich habe dir eine Anleitung zum Verknüpfen deines Kontos bei Acme Pantry in die Alexa App geschickt.');
+    const ja = await ask(intentRequest('ReorderIntent', {}, { clock: service.clock, locale: 'ja-JP' }));
+    expect(ja.body.response?.card).to.deep.equal({ type: 'LinkAccount' });
+    expect(speechOf(ja)).to.equal('そのためには、Acme Pantryがあなたのアカウントを確認する必要があります。Acme Pantryのアカウントをリンクする手順をAlexaアプリに送りました。');
+  });
+
+  it('linked: the user Linkwright issued the token for', async () => {
+    const rider = await linkRider(service, 'Sam');
+    const answer = await ask(intentRequest('ReorderIntent', {}, { clock: service.clock, accessToken: rider.accessToken }));
+    expect(speechOf(answer)).to.equal(`Reordered for ${rider.account.id}, linked as user.`);
+  });
+
+  it('a recognized person’s own token is preferred to the account’s', async () => {
+    const owner = await linkRider(service, 'Owner');
+    const kid = await linkRider(service, 'Kid');
+    const envelope = intentRequest('ReorderIntent', {}, { clock: service.clock, userId: alexaUserId('household'), accessToken: owner.accessToken }) as RequestEnvelope & { context: { System: Record<string, unknown> } };
+    envelope.context.System.person = { personId: 'amzn1.ask.person.KID', accessToken: kid.accessToken };
+    expect(speechOf(await ask(envelope))).to.equal(`Reordered for ${kid.account.id}, linked as person.`);
+  });
+});
