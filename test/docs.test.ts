@@ -45,4 +45,10 @@ describe('documentation', () => {
     expect(firstBlock).to.include('npm install && npm start');
     expect(firstBlock).to.include('npm test');
   });
+
+  it('shows the ask-sdk skill example the consumer test packs, installs and runs, verbatim', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const example = readFileSync('test/consumer/example/skill.ts', 'utf8');
+    expect(readme).to.include(`\`\`\`ts\n${example}\`\`\``);
+  });
 });
