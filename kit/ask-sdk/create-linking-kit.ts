@@ -4,6 +4,8 @@ import {
   buildLinkAnswer,
   createProviderResolver,
   handleSkillEvent,
+  issuerRevocation,
+  type IssuerClient,
   LinkPromptBook,
   MemoryLinkStore,
   readResume,
@@ -11,6 +13,7 @@ import {
   speak,
   ssmlSpeech,
   tokensOf,
+  tokenToUse,
   type LinkedUser,
   type LinkPrompts,
   type LinkStore,
@@ -43,6 +46,11 @@ export interface LinkingKitOptions extends ProviderOptions, ResolveOptions {
   links?: LinkStore;
   /** Revokes the issuer's grants for a user when the skill is disabled (answers how many it revoked). */
   revoke?: (userId: string) => Promise<number | void>;
+  /**
+   * With `issuer`: the OAuth client Alexa links with (Linkwright's OAUTH_CLIENT_ID and secret). A
+   * SkillDisabled event's tokens are then revoked at Linkwright (RFC 7009), grant and refresh tokens included.
+   */
+  client?: IssuerClient;
   /** The intent `requestHandlers` answers with the link answer (default `LinkAccountIntent`; false: none). */
   linkAccountIntent?: string | false;
   /**
@@ -105,6 +113,7 @@ export function createLinkingKit(options: LinkingKitOptions): LinkingKit {
   const voiceForward = options.voiceForward ?? (options.lwa !== undefined && options.lwa !== false);
   const named = { skill: options.skillName };
   const intentName = options.linkAccountIntent ?? 'LinkAccountIntent';
+  const revokeTokens = options.issuer !== undefined && options.client !== undefined ? issuerRevocation(options.issuer, options.client, options.timeoutMs ?? 2000) : undefined;
   const logOf = (input: HandlerInput): KitLogger => (typeof options.log === 'function' ? options.log(input) : (options.log ?? silentLogger));
   const say = (input: HandlerInput, sentence: keyof LinkPrompts) => speak(book.for(input.requestEnvelope.request.locale)[sentence], named);
 
@@ -136,8 +145,7 @@ export function createLinkingKit(options: LinkingKitOptions): LinkingKit {
   }
 
   function linkAccountResponse(input: HandlerInput, answer: LinkAccountResponseOptions = {}): Response {
-    const tokens = tokensOf(input.requestEnvelope);
-    const tokenPresent = tokens.personId !== undefined ? tokens.personToken !== undefined : tokens.userToken !== undefined;
+    const tokenPresent = tokenToUse(tokensOf(input.requestEnvelope), options).token !== undefined;
     const cardSentence = answer.reason === 'requested' ? 'linkCardRequested' : 'linkNeeded';
     return buildLinkAnswer({
       voiceForward: voiceForward && answer.cardOnly !== true,
@@ -156,7 +164,7 @@ export function createLinkingKit(options: LinkingKitOptions): LinkingKit {
   const skillEvents: RequestHandler = {
     canHandle: (input) => input.requestEnvelope.request.type.startsWith('AlexaSkillEvent.'),
     async handle(input) {
-      await handleSkillEvent(input.requestEnvelope, { resolver, links, revoke: options.revoke, log: logOf(input) });
+      await handleSkillEvent(input.requestEnvelope, { resolver, links, revoke: options.revoke, revokeTokens, log: logOf(input) });
       return input.responseBuilder.getResponse();
     },
   };

@@ -20,6 +20,7 @@ export {
   ProviderUnavailableError,
   ssmlText,
   type ExternalAccounts,
+  type IssuerClient,
   type LinkedUser,
   type LinkingLevel,
   type LinkPrompts,

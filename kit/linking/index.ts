@@ -5,12 +5,13 @@
  */
 export { ASK_FOR_ACCOUNT_LINKING_URI, buildLinkAnswer, isLinkAnswer, type LinkAnswerRequest } from './link-answer';
 export { decodeConnectionToken, encodeConnectionToken, isOurConnectionToken } from './connection-token';
-export { resolveLinkedUser, tokensOf, type EnvelopeTokens, type LinkedUser, type LinkingLevel, type ResolveOptions, type UserLookup } from './linked-user';
+export { resolveLinkedUser, tokensOf, tokenToUse, type TokenChoice, type EnvelopeTokens, type LinkedUser, type LinkingLevel, type ResolveOptions, type UserLookup } from './linked-user';
 export { MemoryLinkStore, type LinkStore } from './links';
 export { LinkPromptBook, LINK_PROMPTS, linkPromptLocale, speak, type LinkPrompts, type PromptOverrides, type PromptParameters, type Sentence } from './prompts';
 export { createProviderResolver, type LwaProviderOptions, type OidcProviderOptions, type ProviderOptions } from './providers';
 export { readResume, type ResumeOutcome, type ResumeResult } from './resume';
 export { handleSkillEvent, type SkillEventDeps } from './skill-events';
+export { issuerRevocation, type IssuerClient } from './issuer-revocation';
 export { ssmlSpeech, ssmlText } from './ssml';
 export { JwksKeySet, type JwksOptions, type VerificationKey } from './resolvers/jwks';
 export { LwaTokenResolver, type LwaResolverOptions } from './resolvers/lwa-resolver';

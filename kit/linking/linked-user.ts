@@ -65,21 +65,26 @@ export type UserLookup = { user: LinkedUser; token: string } | { user: undefined
  */
 export async function resolveLinkedUser(envelope: RequestEnvelope, resolver: TokenResolver, options: ResolveOptions = {}): Promise<UserLookup> {
   const tokens = tokensOf(envelope);
-  let level: LinkingLevel;
-  let token: string | undefined;
-  if (tokens.personId !== undefined && tokens.personToken !== undefined) {
-    level = 'person';
-    token = tokens.personToken;
-  } else if (tokens.personId !== undefined && options.allowSharedAccountForPersons !== true) {
-    // Security: the account's link belongs to whoever linked it, not necessarily to this speaker.
-    return { user: undefined, reason: 'recognized person has not linked personally', tokenPresent: false };
-  } else {
-    level = 'user';
-    token = tokens.userToken;
-  }
-  if (token === undefined) return { user: undefined, reason: 'no access token', tokenPresent: false };
-  const resolution = await resolver.resolve(token);
+  const chosen = tokenToUse(tokens, options);
+  if (chosen.token === undefined) return { user: undefined, reason: chosen.reason, tokenPresent: false };
+  const resolution = await resolver.resolve(chosen.token);
   if (!resolution.linked) return { user: undefined, reason: resolution.reason, tokenPresent: true };
-  const user: LinkedUser = { ...resolution.user, level, alexaUserId: tokens.alexaUserId, ...(tokens.personId !== undefined ? { personId: tokens.personId } : {}) };
-  return { user, token };
+  const user: LinkedUser = { ...resolution.user, level: chosen.level, alexaUserId: tokens.alexaUserId, ...(tokens.personId !== undefined ? { personId: tokens.personId } : {}) };
+  return { user, token: chosen.token };
+}
+
+/** The level the kit acts at for a request, and that level's token (undefined with the reason when none). */
+export type TokenChoice = { level: LinkingLevel; token: string } | { level: LinkingLevel; token: undefined; reason: string };
+
+/**
+ * Which token speaks for the request: a recognized person's own; for a recognized person without one,
+ * none (unless the skill allows the shared account); without a recognized person, the account's.
+ */
+export function tokenToUse(tokens: EnvelopeTokens, options: ResolveOptions = {}): TokenChoice {
+  if (tokens.personId !== undefined && tokens.personToken !== undefined) return { level: 'person', token: tokens.personToken };
+  if (tokens.personId !== undefined && options.allowSharedAccountForPersons !== true) {
+    // Security: the account's link belongs to whoever linked it, not necessarily to this speaker.
+    return { level: 'person', token: undefined, reason: 'recognized person has not linked personally' };
+  }
+  return tokens.userToken === undefined ? { level: 'user', token: undefined, reason: 'no access token' } : { level: 'user', token: tokens.userToken };
 }

@@ -13,6 +13,8 @@ export interface SkillEventDeps {
    * Without it, SkillDisabled only forgets the kit's caches and mappings.
    */
   revoke?: ((userId: string) => Promise<number | void>) | undefined;
+  /** Revokes the tokens a SkillDisabled event carries at their issuer (RFC 7009). */
+  revokeTokens?: ((tokens: string[]) => Promise<void>) | undefined;
   log: KitLogger;
 }
 
@@ -39,6 +41,11 @@ export async function handleSkillEvent(envelope: RequestEnvelope, deps: SkillEve
   }
   if (type === 'AlexaSkillEvent.SkillDisabled') {
     const userIds = new Set(await deps.links.usersOf(tokens.alexaUserId));
+    const carried = [tokens.userToken, tokens.personToken].filter((token): token is string => token !== undefined);
+    if (deps.revokeTokens && carried.length > 0) {
+      await deps.revokeTokens(carried);
+      deps.log.info({ event: 'skill.disabled_tokens_revoked', tokens: carried.length }, 'skill disabled: the event\'s tokens revoked at the issuer');
+    }
     for (const token of [tokens.userToken, tokens.personToken]) {
       if (userIds.size > 0 || token === undefined) continue;
       const resolution = await deps.resolver.resolve(token);

@@ -16,6 +16,7 @@ const MAX_FAILURES = 1024;
 /** How many chain downloads may run at once. */
 const MAX_CONCURRENT_DOWNLOADS = 4;
 
+/** Options of {@link SigningCertificates}. */
 export interface SigningCertificatesOptions {
   trust: TrustStore;
   clock: Clock;

@@ -6,7 +6,7 @@ const ROOT = resolve(__dirname, '../..');
 const KIT = join(ROOT, 'kit');
 const IMPORT = /^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
 /** The packages the kit may use at run time: nothing of the service's stack. */
-const KIT_PACKAGES = ['ask-sdk-core', 'ask-sdk-model', 'axios', 'jsonwebtoken', 'lru-cache'];
+const KIT_PACKAGES = ['ask-sdk-core', 'ask-sdk-model', 'axios', 'jsonwebtoken', 'lru-cache', 'node-forge'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -10,6 +10,7 @@ export interface VerificationKey {
   algorithms: string[];
 }
 
+/** Options of {@link JwksKeySet}. */
 export interface JwksOptions {
   url: string;
   timeoutMs: number;

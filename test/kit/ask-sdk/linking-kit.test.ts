@@ -6,6 +6,7 @@ import { alexaUserId, intentRequest, launchRequest, sessionResumedRequest, skill
 import { freePort } from '../../support/ports';
 import type { TestService } from '../../support/service';
 import { linkRider, startSkillService } from '../../server/skill/skill-test-kit';
+import { TEST_CLIENT_ID, TEST_CLIENT_SECRET } from '../../support/settings';
 
 /** A company's skill as the README shows it: the kit's handlers, then one intent that needs the user. */
 function companySkill(kit: LinkingKit) {
@@ -163,6 +164,17 @@ describe('linkwright/ask-sdk: createLinkingKit against a running Linkwright', fu
       expect(stale.response.directives).to.equal(undefined);
     });
 
+    it('starts voice-forward for a recognized person without a link (their level has no token), the card when the level used has a token', async () => {
+      const kit = (allowSharedAccountForPersons: boolean) => createLinkingKit({ ...options, voiceForward: true, allowSharedAccountForPersons });
+      const answer = (allow: boolean) => {
+        const k = kit(allow);
+        const handler: RequestHandler = { canHandle: () => true, handle: (input) => k.linkAccountResponse(input) };
+        return SkillBuilders.custom().addRequestHandlers(handler).create().invoke(withPerson(launchRequest({ clock: service.clock, accessToken: 'stale-account-token' }), 'amzn1.ask.person.P'));
+      };
+      expect((await answer(false)).response.directives?.[0]?.type).to.equal('Connections.StartConnection');
+      expect((await answer(true)).response.card).to.deep.equal({ type: 'LinkAccount' });
+    });
+
     it('answers every SessionResumedRequest outcome of its own, the card as the safe fallback; another skill’s resume passes on', async () => {
       const skill = companySkill(createLinkingKit({ ...options, voiceForward: true }));
       const ours = encodeConnectionToken({ then: 'x' });
@@ -204,6 +216,17 @@ describe('linkwright/ask-sdk: createLinkingKit against a running Linkwright', fu
       await skill.invoke(launchRequest({ clock: service.clock, userId: alexaUserId('kim'), accessToken: kim.accessToken }));
       await skill.invoke(skillEvent('AlexaSkillEvent.SkillDisabled', undefined, { clock: service.clock, userId: alexaUserId('sam'), accessToken: sam.accessToken }));
       expect(revoked).to.deep.equal([sam.account.id]);
+    });
+    it('with issuer and client, SkillDisabled revokes the event’s tokens at Linkwright (RFC 7009): the grant is gone there', async () => {
+      const skill = companySkill(createLinkingKit({ ...options, client: { id: TEST_CLIENT_ID, secret: TEST_CLIENT_SECRET } }));
+      const rider = await linkRider(service, 'Sam');
+      await skill.invoke(skillEvent('AlexaSkillEvent.SkillDisabled', undefined, { clock: service.clock, userId: alexaUserId('revoke-at-issuer'), accessToken: rider.accessToken }));
+      expect((await service.services.refreshTokens.get(rider.familyId))?.revokedAt).to.not.equal(undefined);
+      const wrong = companySkill(createLinkingKit({ ...options, client: { id: TEST_CLIENT_ID, secret: 'wrong-secret-0123456789abcdef' } }));
+      const other = await linkRider(service, 'Kim');
+      const answer = await wrong.invoke(skillEvent('AlexaSkillEvent.SkillDisabled', undefined, { clock: service.clock, userId: alexaUserId('wrong-client'), accessToken: other.accessToken }));
+      expect(speech(answer)).to.match(/^Sorry, Acme Pantry is having trouble/);
+      expect((await service.services.refreshTokens.get(other.familyId))?.revokedAt).to.equal(undefined);
     });
   });
 });
