@@ -7,6 +7,13 @@ const KIT = join(ROOT, 'kit');
 const IMPORT = /^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
 /** The packages the kit may use at run time: nothing of the service's stack. */
 const KIT_PACKAGES = ['ask-sdk-core', 'ask-sdk-model', 'axios', 'jsonwebtoken', 'lru-cache', 'node-forge'];
+/** Optional peer dependencies, each allowed only in the entry point that adapts it (nothing else may need them). */
+const PEER_PACKAGES: Record<string, string[]> = { [join(KIT, 'jovo')]: ['@jovotech/framework', '@jovotech/platform-alexa'] };
+
+function allowedPackage(file: string, specifier: string): boolean {
+  if (KIT_PACKAGES.includes(specifier)) return true;
+  return Object.entries(PEER_PACKAGES).some(([dir, packages]) => file.startsWith(`${dir}/`) && packages.includes(specifier));
+}
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -29,7 +36,7 @@ describe('kit: dependencies point one way', () => {
         if (specifier.startsWith('.')) {
           const target = resolve(dirname(file), specifier);
           if (!target.startsWith(`${KIT}/`)) offending.push(`${relative(ROOT, file)} → ${specifier}`);
-        } else if (!specifier.startsWith('node:') && !KIT_PACKAGES.includes(specifier)) {
+        } else if (!specifier.startsWith('node:') && !allowedPackage(file, specifier)) {
           offending.push(`${relative(ROOT, file)} → ${specifier}`);
         }
       }
