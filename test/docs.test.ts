@@ -51,4 +51,10 @@ describe('documentation', () => {
     const example = readFileSync('test/consumer/example/skill.ts', 'utf8');
     expect(readme).to.include(`\`\`\`ts\n${example}\`\`\``);
   });
+
+  it('shows the Jovo app example the consumer test packs, installs and drives with Jovo\'s TestSuite, verbatim', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const example = readFileSync('test/consumer/example/jovo-app.ts', 'utf8');
+    expect(readme).to.include(`\`\`\`ts\n${example}\`\`\``);
+  });
 });
