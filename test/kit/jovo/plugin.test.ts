@@ -8,7 +8,7 @@ import type { TestService } from '../../support/service';
 import { TEST_CLIENT_ID, TEST_CLIENT_SECRET } from '../../support/settings';
 import { answerConsent, Browser, openAuthorize, authorizeQuery, postToken, redeem, signIn } from '../../server/oauth/flow-helpers';
 import { startSkillService } from '../../server/skill/skill-test-kit';
-import { decodeConnectionToken, encodeConnectionToken, LinkwrightPlugin, type LinkwrightPluginOptions } from '../../../kit/jovo';
+import { decodeConnectionToken, encodeConnectionToken, LinkwrightPlugin, MemoryLinkStore, type LinkwrightPluginOptions, type TokenResolver } from '../../../kit/jovo';
 import { pantryApp } from './pantry-app';
 
 /** A user who linked as Alexa does it: sign-in and consent pages, then the code redeemed at /oauth/token. */
@@ -255,6 +255,27 @@ describe('linkwright/jovo: LinkwrightPlugin in a Jovo v4 app (Jovo TestSuite, Al
       expect(events).to.deep.equal(['skill.event_failed']);
       expect((await postToken(service, { grant_type: 'refresh_token', refresh_token: kim.refreshToken })).status).to.equal(200);
     });
+  });
+
+  it('keeps one core for the app although Jovo copies every plugin per request: the resolver and link store given are the ones used', async () => {
+    const sam = await linkThroughTokenEndpoint(service, 'Sam');
+    class CountingResolver implements TokenResolver {
+      readonly provider = 'counting';
+      readonly seen = new Map<string, number>();
+      async resolve(token: string) {
+        this.seen.set(token, (this.seen.get(token) ?? 0) + 1);
+        return token === sam.accessToken ? { linked: true as const, user: { userId: sam.userId } } : { linked: false as const, reason: 'unknown' };
+      }
+      forgetCached(): void {
+        this.seen.clear();
+      }
+    }
+    const resolver = new CountingResolver();
+    const links = new MemoryLinkStore();
+    const { jovo } = suite({ issuer: undefined, resolver, links });
+    for (let i = 0; i < 3; i += 1) await jovo.run(intentRequest('ReorderIntent', {}, { clock: clock(), userId: alexaUserId('one-core'), accessToken: sam.accessToken }));
+    expect(resolver.seen.get(sam.accessToken)).to.equal(3);
+    expect(await links.usersOf(alexaUserId('one-core'))).to.deep.equal([sam.userId]);
   });
 
   it('refuses unusable options when the app is built, not on the first request', () => {
