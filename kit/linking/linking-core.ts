@@ -85,7 +85,7 @@ export function localeOf(envelope: RequestEnvelope): unknown {
  */
 export function createLinkingCore(options: LinkingCoreOptions, log: KitLogger = silentLogger, who = 'createLinkingKit'): LinkingCore {
   if (typeof options.skillName !== 'string' || options.skillName.trim() === '') throw new TypeError(`${who}: skillName is required`);
-  const resolver = options.resolver ?? createProviderResolver(options, log);
+  const resolver = options.resolver ?? createProviderResolver(options, log, who);
   const links = options.links ?? new MemoryLinkStore();
   const book = new LinkPromptBook(options.prompts);
   const voiceForward = options.voiceForward ?? (options.lwa !== undefined && options.lwa !== false);

@@ -42,10 +42,10 @@ export interface ProviderOptions {
 
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
 
-/** The token resolver the options name; exactly one of `issuer`, `lwa`, `oidc` must be given. */
-export function createProviderResolver(options: ProviderOptions, log?: KitLogger): TokenResolver {
+/** The token resolver the options name; exactly one of `issuer`, `lwa`, `oidc` must be given (`who` names the caller in errors). */
+export function createProviderResolver(options: ProviderOptions, log?: KitLogger, who = 'createLinkingKit'): TokenResolver {
   const chosen = [options.issuer !== undefined, options.lwa !== undefined && options.lwa !== false, options.oidc !== undefined].filter(Boolean).length;
-  if (chosen !== 1) throw new TypeError('createLinkingKit: give exactly one of issuer (Linkwright), lwa or oidc, or a resolver');
+  if (chosen !== 1) throw new TypeError(`${who}: give exactly one of issuer (Linkwright), lwa or oidc, or a resolver`);
   const clock = options.clock ?? systemClock;
   const timeoutMs = options.timeoutMs ?? 2000;
   const accounts = options.accounts ?? subjectAsUserId;
@@ -53,7 +53,7 @@ export function createProviderResolver(options: ProviderOptions, log?: KitLogger
     const lwa = options.lwa === true ? {} : options.lwa;
     return new LwaTokenResolver({ profileUrl: lwa.profileUrl ?? 'https://api.amazon.com/user/profile', timeoutMs, cacheSec: Math.min(lwa.cacheSec ?? 3600, 3600), accounts, clock });
   }
-  const oidc: OidcProviderOptions = options.oidc ?? linkwrightProvider(options.issuer as string);
+  const oidc: OidcProviderOptions = options.oidc ?? linkwrightProvider(options.issuer as string, who);
   const keys = new JwksKeySet({
     url: oidc.jwksUrl,
     timeoutMs,
@@ -74,12 +74,12 @@ export function createProviderResolver(options: ProviderOptions, log?: KitLogger
 }
 
 /** Linkwright as an OIDC-style issuer: its tokens name itself as issuer and audience. */
-function linkwrightProvider(issuer: string): OidcProviderOptions {
+function linkwrightProvider(issuer: string, who: string): OidcProviderOptions {
   let url: URL;
   try {
     url = new URL(issuer);
   } catch {
-    throw new TypeError(`createLinkingKit: issuer must be Linkwright's PUBLIC_URL, got "${issuer}"`);
+    throw new TypeError(`${who}: issuer must be Linkwright's PUBLIC_URL, got "${issuer}"`);
   }
   const origin = url.href.replace(/\/$/, '');
   return { issuer: origin, jwksUrl: `${origin}/oauth/jwks`, audience: origin, algorithms: ['ES256', 'RS256'] };
