@@ -24,7 +24,13 @@ export function startupBanner(settings: Settings, url: string): string {
   if (oauth.devCallbackUri) {
     lines.push('', `Try the linking flow in a browser (development only): ${settings.publicUrl}/oauth/dev/start`);
   }
-  if (settings.demo) {
+  const login = settings.login;
+  if (login.kind === 'oidc') {
+    lines.push('', `Sign-in: ${login.name} (${login.issuer}). Register this redirect URI for client ${login.clientId} at the provider:`, `  ${login.redirectUri}`);
+  } else if (login.kind === 'api') {
+    lines.push('', `Sign-in: the company API at ${login.verifyUrl} (see README, "Signing users in").`);
+  }
+  if (settings.demo && login.kind === 'local') {
     lines.push('', 'Demo account (development only):', `  username: ${settings.demo.username}`, `  password: ${settings.demo.password}${settings.demo.passwordGenerated ? '   (generated; set DEMO_PASSWORD)' : ''}`);
   }
   lines.push('');

@@ -22,7 +22,8 @@ async function main(): Promise<void> {
   const log = createLogger(settings.logLevel);
   const linkwright = createLinkwright(settings, { log });
   const running = await linkwright.start();
-  if (settings.demo) await seedDemoAccount(linkwright.services.accounts, settings.demo);
+  // The demo account only makes sense where Linkwright's own accounts sign users in.
+  if (settings.demo && settings.login.kind === 'local') await seedDemoAccount(linkwright.services.accounts, settings.demo);
   if (!settings.production) console.log(startupBanner(settings, running.url));
   log.info({ event: 'service.started', url: running.url, publicUrl: settings.publicUrl }, 'service started');
 

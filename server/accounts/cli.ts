@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { systemClock } from '../clock';
@@ -6,8 +7,11 @@ import { SettingsError } from '../config/env';
 import { loadSettings } from '../config/settings';
 import { ServiceError, StoreUnavailableError } from '../errors';
 import { createLogger } from '../log';
-import { createServices } from '../services';
+import { LoginLimiter } from '../oauth/login-limiter';
+import { createServices, type Services } from '../services';
 import { openStore } from '../store';
+import { type ImportedAccount } from './directory';
+import { hashProblem } from './passwords';
 
 /** The streams and environment the command works with (the process's own, or a test's). */
 export interface CliIo {
@@ -18,14 +22,24 @@ export interface CliIo {
 }
 
 // Exit codes from sysexits.h, so scripts can tell a typo from an outage.
-const EXIT = { ok: 0, failed: 1, usage: 64, unavailable: 69, config: 78 } as const;
+const EXIT = { ok: 0, failed: 1, usage: 64, dataError: 65, noInput: 66, unavailable: 69, config: 78 } as const;
 
-const USAGE = `Usage: npm run account -- <command> <username> [options]
+const USAGE = `Usage: npm run account -- <command> [<username>] [options]
 
 Commands:
   add <username> [--name "Display Name"]   create an account
   passwd <username>                        set a new password
   revoke <username>                        revoke every grant the user gave (Alexa must link again)
+  list                                     list the accounts (username, display name, id, created, source)
+  delete <username>                        revoke the user's grants and delete the account
+  unlock <username>                        clear the user's sign-in lockout (too many wrong passwords)
+  import [<file>]                          import accounts with existing password hashes, one JSON
+                                           object a line, from the file or standard input:
+                                           {"username","password_hash","display_name","email"}
+                                           hashes: bcrypt $2a$/$2b$/$2y$ (cost 4-14) or
+                                           scrypt$N$r$p$salt$hash (salt, hash base64/base64url)
+                                           A malformed line refuses the whole import (every one is
+                                           listed with its line number); existing names are skipped.
 
 The password is read from standard input, never from the command line: typed twice without echo
 at a terminal, or the first line of piped input (--password-stdin insists on that), e.g.
@@ -35,8 +49,12 @@ The command works on the store the server uses: set REDIS_URL (and REDIS_KEY_PRE
 server sets one). Compiled: node dist/server/accounts/cli.js <command> ...
 `;
 
+const COMMANDS = ['add', 'passwd', 'revoke', 'list', 'delete', 'unlock', 'import'] as const;
+type Command = (typeof COMMANDS)[number];
+
 interface Parsed {
-  command: 'add' | 'passwd' | 'revoke';
+  command: Command;
+  /** The username, or for import the file (undefined: standard input). */
   username: string;
   displayName?: string;
   passwordFromStdin: boolean;
@@ -96,6 +114,34 @@ export async function runAccountCli(argv: string[], io: CliIo): Promise<number> 
         say(`Revoked ${live} live grant${live === 1 ? '' : 's'} of ${account.username}. Alexa will ask the user to link again.`);
         return EXIT.ok;
       }
+      case 'list': {
+        const accounts = await services.accounts.list();
+        say(['username', 'display name', 'id', 'created', 'source'].join('\t'));
+        for (const account of accounts) {
+          say([account.username, account.displayName, account.id, new Date(account.createdAt).toISOString(), account.external?.provider ?? 'local'].join('\t'));
+        }
+        io.stderr.write(`${accounts.length} account${accounts.length === 1 ? '' : 's'}.\n`);
+        return EXIT.ok;
+      }
+      case 'delete': {
+        const account = await services.accounts.findByName(parsed.username);
+        if (!account) throw new ServiceError('account_unknown', 404, `No account named ${parsed.username}.`);
+        // Grants go first: a deleted account must not leave Alexa holding tokens that still work.
+        const live = await services.revocations.revokeUser(account.id, 'account deleted by an operator (account delete)');
+        await services.accounts.delete(account.username);
+        say(`Deleted ${account.username} and revoked ${live} live grant${live === 1 ? '' : 's'}.`);
+        return EXIT.ok;
+      }
+      case 'unlock': {
+        const oauth = settings.oauth;
+        const limiter = new LoginLimiter(store, { maxPerAccount: oauth.loginMaxPerAccount, maxPerAddress: oauth.loginMaxPerAddress, windowSec: oauth.loginWindowSec });
+        await limiter.unlock(parsed.username);
+        const account = await services.accounts.findByName(parsed.username);
+        say(`Cleared the sign-in lockout of ${parsed.username}${account ? '' : ' (no account has that name; its failed attempts are cleared anyway)'}.`);
+        return EXIT.ok;
+      }
+      case 'import':
+        return await importAccounts(services, parsed.username === '' ? undefined : parsed.username, io);
     }
   } catch (error) {
     if (error instanceof StoreUnavailableError) {
@@ -131,19 +177,110 @@ function parseArguments(argv: string[]): Parsed | string {
     } else if (arg.startsWith('--name=')) displayName = arg.slice('--name='.length);
     else if (arg === '--password' || arg.startsWith('--password=') || arg === '-p') {
       return 'Passwords are never taken from the command line (shell history and process lists would keep them): pipe it with --password-stdin.';
-    } else if (arg.startsWith('-')) return `Unknown option ${arg}.`;
+    } else if (arg.startsWith('-') && arg !== '-') return `Unknown option ${arg}.`;
     else positional.push(arg);
   }
   const [command, username, ...extra] = positional;
   if (command === undefined) return '';
-  if (command !== 'add' && command !== 'passwd' && command !== 'revoke') return `Unknown command "${command}".`;
-  if (username === undefined) return `${command} needs a username.`;
+  if (!(COMMANDS as readonly string[]).includes(command)) return `Unknown command "${command}".`;
+  const known = command as Command;
+  if (known === 'list' && username !== undefined) return `Unexpected argument "${username}".`;
+  if (username === undefined && known !== 'list' && known !== 'import') return `${command} needs a username.`;
   if (extra.length > 0) return `Unexpected argument "${extra[0]}".`;
   if (displayName !== undefined && command !== 'add') return '--name applies to add only.';
-  return { command, username, displayName, passwordFromStdin };
+  return { command: known, username: username === '-' ? '' : (username ?? ''), displayName, passwordFromStdin };
 }
 
 class PasswordInputError extends Error {}
+
+/** Longest import line read (a line is a few hundred bytes; this only stops a runaway file). */
+const MAX_IMPORT_LINE = 8192;
+
+/**
+ * `account import`: reads every line first and refuses the whole import when any is malformed (each
+ * problem with its line number), so a file is never half-imported by mistake; then creates the
+ * accounts, skipping (and naming) those whose username exists, so a re-run after an outage is safe.
+ */
+async function importAccounts(services: Services, file: string | undefined, io: CliIo): Promise<number> {
+  let input: NodeJS.ReadableStream;
+  if (file === undefined) input = io.stdin;
+  else {
+    const stream = createReadStream(file);
+    const opened = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+      stream.once('open', () => resolve(undefined));
+      stream.once('error', (error: NodeJS.ErrnoException) => resolve(error));
+    });
+    if (opened) {
+      io.stderr.write(`Cannot read ${file} (${opened.code ?? opened.message}).\n`);
+      return EXIT.noInput;
+    }
+    input = stream;
+  }
+  const entries: Array<{ line: number; account: ImportedAccount }> = [];
+  const problems: string[] = [];
+  const seen = new Map<string, number>();
+  let lineNumber = 0;
+  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    lineNumber += 1;
+    if (text.trim() === '') continue;
+    const parsed = parseImportLine(text);
+    if (typeof parsed === 'string') {
+      problems.push(`line ${lineNumber}: ${parsed}`);
+      continue;
+    }
+    const name = parsed.username.trim().normalize('NFKC').toLowerCase();
+    const earlier = seen.get(name);
+    if (earlier !== undefined) problems.push(`line ${lineNumber}: username ${name} already appears on line ${earlier}`);
+    else seen.set(name, lineNumber);
+    entries.push({ line: lineNumber, account: parsed });
+  }
+  if (problems.length > 0) {
+    io.stderr.write(`Nothing was imported: ${problems.length} line${problems.length === 1 ? ' is' : 's are'} not usable.\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
+    return EXIT.dataError;
+  }
+  let imported = 0;
+  const skipped: string[] = [];
+  for (const { line, account } of entries) {
+    try {
+      await services.accounts.importAccount(account);
+      imported += 1;
+    } catch (error) {
+      if (error instanceof ServiceError && error.code === 'account_exists') skipped.push(`  line ${line}: ${error.description} (skipped)`);
+      else if (error instanceof ServiceError) {
+        // Checked above; a store-side refusal after the check still names its line and stops here.
+        io.stderr.write(`line ${line}: ${error.description}\nImported ${imported} before it.\n`);
+        return EXIT.failed;
+      } else throw error;
+    }
+  }
+  if (skipped.length > 0) io.stderr.write(`${skipped.join('\n')}\n`);
+  io.stdout.write(`Imported ${imported} account${imported === 1 ? '' : 's'}${skipped.length > 0 ? `, skipped ${skipped.length} that already existed` : ''}.\n`);
+  return EXIT.ok;
+}
+
+/** One import line as an account, or what is wrong with it (never echoing the hash). */
+function parseImportLine(text: string): ImportedAccount | string {
+  if (text.length > MAX_IMPORT_LINE) return `longer than ${MAX_IMPORT_LINE} characters`;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'not a JSON object';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+  const record = value as Record<string, unknown>;
+  const allowed = ['username', 'password_hash', 'display_name', 'email'];
+  const unknown = Object.keys(record).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) return `unknown field ${unknown.map((key) => `"${key.slice(0, 40)}"`).join(', ')} (fields: ${allowed.join(', ')})`;
+  const { username, password_hash: passwordHash, display_name: displayName, email } = record;
+  if (typeof username !== 'string' || !/^[^\s]{1,254}$/.test(username.trim())) return 'username must be a string of 1-254 characters without spaces';
+  if (typeof passwordHash !== 'string') return 'password_hash must be a string';
+  if (displayName !== undefined && (typeof displayName !== 'string' || displayName.length > 200)) return 'display_name must be a string of at most 200 characters';
+  if (email !== undefined && (typeof email !== 'string' || !/^[^\s@]{1,64}@[^\s@]{1,254}$/.test(email))) return 'email must be an e-mail address';
+  const problem = hashProblem(passwordHash);
+  if (problem) return `password_hash: ${problem}`;
+  return { username, passwordHash, displayName, email };
+}
 
 /** The new password: the first line of piped stdin, or typed twice without echo at a terminal. */
 async function readNewPassword(io: CliIo, fromStdin: boolean): Promise<string> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import { ServiceError } from '../errors';
 import type { Store } from '../store';
-import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
+import { dummyPasswordHash, hashPassword, hashProblem, needsRehash, verifyPassword } from './passwords';
 
 /** A user of the company, as the skill and the pages see it. */
 export interface Account {
@@ -10,12 +10,22 @@ export interface Account {
   username: string;
   displayName: string;
   createdAt: number;
+  /** Kept for imported accounts that brought one. */
+  email?: string;
   /** Set for accounts created from another identity provider (e.g. Login with Amazon). */
   external?: { provider: string; subject: string; email?: string };
 }
 
 interface StoredAccount extends Account {
   passwordHash?: string;
+}
+
+/** What `account import` reads from one line. */
+export interface ImportedAccount {
+  username: string;
+  passwordHash: string;
+  displayName?: string | undefined;
+  email?: string | undefined;
 }
 
 /** Usernames are e-mail-like identifiers compared case-insensitively. */
@@ -32,23 +42,58 @@ export class AccountDirectory {
 
   /** Creates an account with a password; fails with `account_exists` when the name is taken. */
   async create(input: { username: string; password: string; displayName?: string }): Promise<Account> {
-    const username = normaliseUsername(input.username);
-    if (!/^[^\s]{1,254}$/.test(username)) throw new ServiceError('invalid_username', 400, 'Usernames are 1–254 characters without spaces.');
     if (input.password.length < 8 || input.password.length > 1024) {
       throw new ServiceError('invalid_password', 400, 'Passwords are 8 to 1024 characters long.');
     }
+    return this.insert(input.username, await hashPassword(input.password), input.displayName);
+  }
+
+  /**
+   * Creates an account from a password hash made elsewhere (bcrypt or scrypt, see hashProblem), so
+   * users keep their passwords; the hash is replaced by ours at the first successful sign-in.
+   */
+  async importAccount(input: ImportedAccount): Promise<Account> {
+    const problem = hashProblem(input.passwordHash);
+    if (problem) throw new ServiceError('invalid_password_hash', 400, `The password hash is not usable: ${problem}.`);
+    if (input.email !== undefined && !/^[^\s@]{1,64}@[^\s@]{1,254}$/.test(input.email)) throw new ServiceError('invalid_email', 400, `"${input.email}" is not an e-mail address.`);
+    return this.insert(input.username, input.passwordHash, input.displayName, input.email);
+  }
+
+  /** Every account (local and mirrored from a sign-in source), oldest first. */
+  async list(): Promise<Account[]> {
+    const ids = await this.store.members(INDEX_KEY);
+    const accounts = await Promise.all(ids.map((id) => this.get(id)));
+    return accounts.filter((account): account is Account => account !== undefined).sort((a, b) => a.createdAt - b.createdAt || a.username.localeCompare(b.username));
+  }
+
+  /** Removes an account and its name (the caller revokes its grants first); false when there is none. */
+  async delete(username: string): Promise<boolean> {
+    const account = await this.findStoredByName(username);
+    if (!account) return false;
+    const keys = [idKey(account.id), nameKey(account.username)];
+    if (account.external) keys.push(externalKey(account.external.provider, account.external.subject));
+    await this.store.delete(...keys);
+    await this.store.removeFromSet(INDEX_KEY, account.id);
+    return true;
+  }
+
+  private async insert(rawUsername: string, passwordHash: string, displayName?: string, email?: string): Promise<Account> {
+    const username = normaliseUsername(rawUsername);
+    if (!/^[^\s]{1,254}$/.test(username)) throw new ServiceError('invalid_username', 400, 'Usernames are 1–254 characters without spaces.');
     const account: StoredAccount = {
       id: randomUUID(),
       username,
-      displayName: input.displayName?.trim() || username.split('@')[0] || username,
+      displayName: displayName?.trim() || username.split('@')[0] || username,
       createdAt: this.clock.now(),
-      passwordHash: await hashPassword(input.password),
+      ...(email ? { email } : {}),
+      passwordHash,
     };
     // Claiming the name first, in one step, stops two concurrent sign-ups from sharing it.
     if (!(await this.store.setIfAbsent(nameKey(username), account.id))) {
       throw new ServiceError('account_exists', 409, `An account named ${username} already exists.`);
     }
     await this.store.set(idKey(account.id), JSON.stringify(account));
+    await this.store.addToSet(INDEX_KEY, account.id);
     return publicView(account);
   }
 
@@ -58,6 +103,7 @@ export class AccountDirectory {
     if (!account) throw new ServiceError('account_unknown', 404, `No account named ${normaliseUsername(username)}.`);
     if (password.length < 8 || password.length > 1024) throw new ServiceError('invalid_password', 400, 'Passwords are 8 to 1024 characters long.');
     await this.store.set(idKey(account.id), JSON.stringify({ ...account, passwordHash: await hashPassword(password) }));
+    await this.store.addToSet(INDEX_KEY, account.id); // accounts made before the index existed join it here
   }
 
   /** The account whose password matches, or undefined; takes the same time whether or not the name exists. */
@@ -65,7 +111,17 @@ export class AccountDirectory {
     const account = await this.findStoredByName(username);
     const hash = account?.passwordHash ?? (await dummyPasswordHash());
     const ok = await verifyPassword(password, hash);
-    return ok && account?.passwordHash ? publicView(account) : undefined;
+    if (!ok || !account?.passwordHash) return undefined;
+    if (needsRehash(account.passwordHash)) await this.rehash(account, password);
+    return publicView(account);
+  }
+
+  /** Replaces an imported (or weaker) hash with ours, unless the record changed meanwhile. */
+  private async rehash(account: StoredAccount, password: string): Promise<void> {
+    const raw = await this.store.get(idKey(account.id));
+    if (raw === null || (JSON.parse(raw) as StoredAccount).passwordHash !== account.passwordHash) return;
+    await this.store.compareAndSet(idKey(account.id), raw, JSON.stringify({ ...account, passwordHash: await hashPassword(password) }));
+    await this.store.addToSet(INDEX_KEY, account.id);
   }
 
   /** Looks an account up by id. */
@@ -82,7 +138,7 @@ export class AccountDirectory {
 
   /** The local account for an identity at another provider, created on first sight. */
   async findOrCreateExternal(provider: string, subject: string, profile: { name?: string; email?: string }): Promise<Account> {
-    const linkKey = `account-ext:${provider}:${subject}`;
+    const linkKey = externalKey(provider, subject);
     const existing = await this.store.get(linkKey);
     if (existing !== null) {
       const account = await this.get(existing);
@@ -97,7 +153,10 @@ export class AccountDirectory {
     };
     await this.store.set(idKey(account.id), JSON.stringify(account));
     // Two first requests at once: the one that claims the link wins, the other adopts its account.
-    if (await this.store.setIfAbsent(linkKey, account.id)) return publicView(account);
+    if (await this.store.setIfAbsent(linkKey, account.id)) {
+      await this.store.addToSet(INDEX_KEY, account.id);
+      return publicView(account);
+    }
     await this.store.delete(idKey(account.id));
     const winner = await this.store.get(linkKey);
     const found = winner === null ? undefined : await this.get(winner);
@@ -105,8 +164,35 @@ export class AccountDirectory {
     return found;
   }
 
+  /**
+   * The local record of a user a sign-in source vouched for (upstream `sub`, company API `user_id`),
+   * created on first sight, its name and e-mail refreshed at each sign-in.
+   */
+  async syncExternal(provider: string, subject: string, profile: { name?: string | undefined; email?: string | undefined }): Promise<Account> {
+    const account = await this.findOrCreateExternal(provider, subject, { ...(profile.name ? { name: profile.name } : {}), ...(profile.email ? { email: profile.email } : {}) });
+    const displayName = profile.name?.trim() || account.displayName;
+    const email = profile.email ?? account.external?.email;
+    if (displayName === account.displayName && email === account.external?.email) return account;
+    const raw = await this.store.get(idKey(account.id));
+    if (raw === null) return account;
+    const stored = JSON.parse(raw) as StoredAccount;
+    const next: StoredAccount = { ...stored, displayName, external: { provider, subject, ...(email ? { email } : {}) } };
+    // A concurrent sign-in refreshing the same record is as good as ours.
+    await this.store.compareAndSet(idKey(account.id), raw, JSON.stringify(next));
+    return publicView(next);
+  }
+
+  /** The local record of a user of a sign-in source, if they signed in before. */
+  async findExternal(provider: string, subject: string): Promise<Account | undefined> {
+    const id = await this.store.get(externalKey(provider, subject));
+    return id === null ? undefined : this.get(id);
+  }
+
   private async findStoredByName(username: string): Promise<StoredAccount | undefined> {
-    const id = await this.store.get(nameKey(normaliseUsername(username)));
+    let id = await this.store.get(nameKey(normaliseUsername(username)));
+    // Mirrored accounts are named provider:subject (e.g. upstream:248289761001) and have no name key.
+    const external = /^([a-z]+):(.+)$/.exec(username.trim());
+    if (id === null && external) id = await this.store.get(externalKey(external[1] as string, external[2] as string));
     if (id === null) return undefined;
     const raw = await this.store.get(idKey(id));
     return raw === null ? undefined : (JSON.parse(raw) as StoredAccount);
@@ -116,6 +202,13 @@ export class AccountDirectory {
 function publicView(account: StoredAccount): Account {
   const { passwordHash: _omit, ...rest } = account;
   return rest;
+}
+
+/** The ids of every account, for `account list` (the store has no key scan). */
+const INDEX_KEY = 'accounts';
+
+function externalKey(provider: string, subject: string): string {
+  return `account-ext:${provider}:${subject}`;
 }
 
 function nameKey(username: string): string {

@@ -5,6 +5,7 @@ import { parseAmazonUrls, type AmazonUrls } from './amazon';
 import { parseSkillSettings, type SkillSettings } from '../skill/settings';
 import { parseAppLinksSettings, type AppLinksSettings } from '../../app-links/settings';
 import { parseOpsSettings, type OpsSettings } from '../ops/settings';
+import { parseLoginSource, type LoginSource } from '../oauth/sign-in/settings';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../store/store';
 
 /** The three Alexa redirect URLs for a vendor id, as the developer console lists them. */
@@ -67,6 +68,8 @@ export interface Settings {
   trustProxy: string | undefined;
   redis: { url: string | undefined; keyPrefix: string; commandTimeoutMs: number };
   oauth: OAuthSettings;
+  /** Who checks the user's identity on the sign-in page (LOGIN_SOURCE). */
+  login: LoginSource;
   amazon: AmazonUrls;
   demo: { username: string; password: string; passwordGenerated: boolean } | undefined;
   skill: SkillSettings;
@@ -105,6 +108,7 @@ export function loadSettings(env: Env = process.env): Settings {
       commandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS', DEFAULT_COMMAND_TIMEOUT_MS, 50, 60_000),
     },
     oauth,
+    login: parseLoginSource(read, production, publicUrl),
     amazon: parseAmazonUrls(read, production),
     demo,
     skill: parseSkillSettings(read, production),

@@ -4,6 +4,8 @@ import { BrowserBinding } from './browser-binding';
 import { Interactions } from './interactions';
 import { LoginLimiter } from './login-limiter';
 import { RequestSeal } from './request-seal';
+import { type PasswordSource, passwordSourceFor } from './sign-in/password-sources';
+import { createUpstreamSignIn, type UpstreamSignIn } from './upstream-sign-in';
 
 /** What the authorize, login and consent handlers share. */
 export interface AuthorizationContext {
@@ -12,16 +14,23 @@ export interface AuthorizationContext {
   binding: BrowserBinding;
   limiter: LoginLimiter;
   pages: AuthorizationPages;
+  /** Checks the sign-in form's password (local accounts or the company API); undefined with an upstream provider. */
+  passwords: PasswordSource | undefined;
+  /** The upstream OpenID Connect provider that signs users in (LOGIN_SOURCE=oidc). */
+  upstream: UpstreamSignIn | undefined;
 }
 
 /** Builds the shared pieces from the services' settings. */
 export function createAuthorizationContext(services: Services): AuthorizationContext {
   const oauth = services.settings.oauth;
+  const seal = new RequestSeal(services.keys);
   return {
     services,
-    interactions: new Interactions(services.store, services.clock, oauth.interactionTtlSec, new RequestSeal(services.keys)),
+    interactions: new Interactions(services.store, services.clock, oauth.interactionTtlSec, seal),
     binding: new BrowserBinding(services.settings.publicUrl.startsWith('https://'), oauth.interactionTtlSec),
     limiter: new LoginLimiter(services.store, { maxPerAccount: oauth.loginMaxPerAccount, maxPerAddress: oauth.loginMaxPerAddress, windowSec: oauth.loginWindowSec }),
     pages: new AuthorizationPages(services.settings),
+    passwords: passwordSourceFor(services.settings.login, services.accounts),
+    upstream: services.settings.login.kind === 'oidc' ? createUpstreamSignIn(services, seal, services.settings.login) : undefined,
   };
 }

@@ -8,6 +8,7 @@ import { allowFormActionTo, originOf } from './csp';
 import type { LoadedInteraction } from './interactions';
 import { OAUTH_PATHS } from './metadata';
 import { describeScope } from './scopes';
+import { authorizeParamsFor } from './upstream-sign-in';
 
 /** Renders the authorization pages for an interaction and sends them uncached. */
 export class AuthorizationPages {
@@ -27,6 +28,7 @@ export class AuthorizationPages {
         csrf: loaded.interaction.csrf,
         username: extra.username,
         error: extra.error,
+        upstream: this.settings.login.kind === 'oidc' ? { name: this.settings.login.name, restart: authorizeParamsFor(loaded.interaction.request) } : undefined,
       }),
     );
   }
@@ -44,7 +46,8 @@ export class AuthorizationPages {
         action: OAUTH_PATHS.consent,
         interactionId: loaded.id,
         csrf: loaded.interaction.csrf,
-        account: { displayName: account.displayName, username: account.username },
+        // A mirrored account's name is provider:subject, which means nothing to its user; the e-mail does.
+        account: { displayName: account.displayName, username: account.external ? (account.external.email ?? account.displayName) : account.username },
         permissions: loaded.interaction.request.scope.split(' ').filter(Boolean).map(describeScope),
         error,
       }),

@@ -4,6 +4,7 @@ import type { AuthorizationContext } from './authorization-context';
 import { type UntrustedRedirect, validateAuthorizationRequest } from './authorization-request';
 import { authorizationResponseUrl } from './authorization-response';
 import { ParamSet } from './params';
+import { startUpstreamSignIn } from './upstream-sign-in';
 
 /**
  * GET /oauth/authorize: validates the request as Alexa sends it, then starts an interaction bound to
@@ -35,6 +36,10 @@ export function authorizeHandler(ctx: AuthorizationContext) {
           iss: settings.oauth.issParameter ? settings.publicUrl : undefined,
         }),
       );
+      return;
+    }
+    if (ctx.upstream) {
+      await startUpstreamSignIn(ctx, ctx.upstream, req, res, outcome.request);
       return;
     }
     const loaded = interactions.begin(outcome.request, binding.ensure(req, res));

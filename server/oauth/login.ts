@@ -15,7 +15,7 @@ const MAX_PASSWORD = 1024;
  * (with a new CSRF token, as the privilege changed) and continues to consent with a 303.
  */
 export function loginHandler(ctx: AuthorizationContext) {
-  const { services, interactions, limiter, pages } = ctx;
+  const { services, interactions, limiter, pages, passwords } = ctx;
   const oauth = services.settings.oauth;
   return async (req: Request, res: Response): Promise<void> => {
     const { values, problems } = formParams(req).read(LOGIN_FIELDS);
@@ -27,6 +27,12 @@ export function loginHandler(ctx: AuthorizationContext) {
     if (!loaded) return;
     if (loaded.interaction.userId !== undefined || loaded.interaction.completedRedirect !== undefined) {
       res.redirect(303, consentUrl(loaded)); // signed in already during this interaction
+      return;
+    }
+    if (!passwords) {
+      // An upstream provider signs users in; this form is not shown, so a post here is stale or forged.
+      req.log.info({ event: 'login.refused', reason: 'password sign-in is off (LOGIN_SOURCE=oidc)' }, 'password form posted while an upstream provider signs users in');
+      res.redirect(303, consentUrl(loaded));
       return;
     }
     const username = values.username?.trim();
@@ -45,12 +51,18 @@ export function loginHandler(ctx: AuthorizationContext) {
       return;
     }
     // Oversized input is refused without hashing it: scrypt cost should not be the attacker's choice.
-    const account = username.length <= MAX_USERNAME && password.length <= MAX_PASSWORD ? await services.accounts.authenticate(username, password) : undefined;
-    if (!account) {
-      req.log.info({ event: 'login.failed', reason: 'wrong username or password' }, 'sign-in failed');
+    const outcome = username.length <= MAX_USERNAME && password.length <= MAX_PASSWORD ? await passwords.check(username, password) : { kind: 'refused' as const, reason: 'username or password too long' };
+    if (outcome.kind === 'unavailable') {
+      req.log.warn({ event: 'login.source_unavailable', source: passwords.name, reason: outcome.reason }, 'the sign-in source could not check the password');
+      pages.login(res, 503, loaded, { username, error: 'Your password could not be checked just now. Please try again in a moment.' });
+      return;
+    }
+    if (outcome.kind === 'refused') {
+      req.log.info({ event: 'login.failed', source: passwords.name, reason: outcome.reason }, 'sign-in failed');
       pages.login(res, 400, loaded, { username, error: 'The username or password is incorrect.' });
       return;
     }
+    const account = outcome.account;
     await limiter.succeeded(username, req.ip ?? 'unknown');
     const updated = await interactions.update(loaded, { ...loaded.interaction, userId: account.id, csrf: Interactions.newCsrf() });
     if (!updated) {

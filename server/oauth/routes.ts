@@ -12,6 +12,8 @@ import { loginHandler } from './login';
 import { jwksHandler, metadataHandler, OAUTH_PATHS } from './metadata';
 import { pageErrors } from './page-errors';
 import { revocationEndpoint } from './revocation-endpoint';
+import { UPSTREAM_CALLBACK_PATH } from './sign-in/settings';
+import { upstreamCallbackHandler, type UpstreamSignIn } from './upstream-sign-in';
 
 /** Sign-in forms carry the sealed request (up to about 11 kB) besides the fields; the limit only stops abuse. */
 const PAGE_FORM_LIMIT = '32kb';
@@ -35,6 +37,10 @@ export function oauthRouter(services: Services): Router {
   router.post(OAUTH_PATHS.login, cookies, ...formBody(PAGE_FORM_LIMIT), loginHandler(ctx), errorsAsPages);
   router.get(OAUTH_PATHS.consent, cookies, consentPageHandler(ctx), errorsAsPages);
   router.post(OAUTH_PATHS.consent, cookies, ...formBody(PAGE_FORM_LIMIT), consentAnswerHandler(ctx), errorsAsPages);
+  if (ctx.upstream) {
+    router.get(UPSTREAM_CALLBACK_PATH, cookies, upstreamCallbackHandler(ctx, ctx.upstream), errorsAsPages);
+    checkUpstreamAtStart(services, ctx.upstream);
+  }
 
   // POST /oauth/token is a hot route (tokenHotRoute, served before express); other methods get 405 here.
   router.post(OAUTH_PATHS.revoke, ...revocationEndpoint(services));
@@ -46,6 +52,18 @@ export function oauthRouter(services: Services): Router {
     router.get(DEV_START_PATH, devStartHandler(services.settings));
   }
   return router;
+}
+
+/** Says at start, in one log line, when the upstream provider cannot be used (sign-ins would fail). */
+function checkUpstreamAtStart(services: Services, upstream: UpstreamSignIn): void {
+  const { issuer } = upstream.provider.source;
+  upstream.provider.check().then(
+    (failure) => {
+      if (failure) services.log.warn({ event: 'upstream.unusable', failure: failure.kind, reason: failure.reason, issuer }, 'the upstream provider cannot be used yet; sign-ins will fail until it can');
+      else services.log.info({ event: 'upstream.ready', issuer }, 'upstream provider discovered');
+    },
+    (error: unknown) => services.log.warn({ event: 'upstream.unusable', reason: error instanceof Error ? error.message : String(error), issuer }, 'upstream discovery failed'),
+  );
 }
 
 function methodNotAllowed(allowed: string) {

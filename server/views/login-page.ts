@@ -12,10 +12,22 @@ export interface LoginPageModel {
   username?: string | undefined;
   /** An inline error shown above the form (never a pop-up). */
   error?: string | undefined;
+  /**
+   * Set when an upstream provider signs users in: the page offers one link that starts the
+   * authorization again (GET /oauth/authorize with these parameters) instead of the password form.
+   */
+  upstream?: { name: string; restart: Array<[string, string]> } | undefined;
 }
 
 /** The sign-in page: username and password, labelled, with the interaction's hidden CSRF fields. */
 export function loginPage(model: LoginPageModel): string {
+  if (model.upstream) {
+    // A link, not a form: a form's redirect to the provider would need the provider in CSP form-action.
+    const restart = `/oauth/authorize?${new URLSearchParams(model.upstream.restart).toString()}`;
+    const body = html`<p>Sign in with your ${model.upstream.name} account to link it with ${model.clientName}.</p>
+<p><a href="${restart}" id="upstream-sign-in">Sign in with ${model.upstream.name}</a></p>`;
+    return renderPage({ title: `Sign in to link ${model.clientName}`, serviceName: model.serviceName, body });
+  }
   const invalid = model.error ? 'true' : 'false';
   const body = html`<p>Sign in with your ${model.serviceName} account to link it with ${model.clientName}.</p>
 ${model.error ? html`<p class="error" role="alert" id="form-error">${model.error}</p>` : ''}

@@ -1,0 +1,160 @@
+import type { Request, Response } from 'express';
+import { html } from '../views/html';
+import type { AuthorizationContext } from './authorization-context';
+import type { AuthorizationRequest } from './authorization-request';
+import { consentUrl } from './form-checks';
+import { Interactions } from './interactions';
+import { OAUTH_PATHS } from './metadata';
+import { ParamSet } from './params';
+import type { RequestSeal } from './request-seal';
+import type { Services } from '../services';
+import { SealedCookie } from './sign-in/sealed-cookie';
+import type { UpstreamLoginSource } from './sign-in/settings';
+import { type UpstreamChecks, UpstreamFailure, type UpstreamFailureKind, UpstreamProvider } from './sign-in/upstream';
+
+/** The sealed cookie's content between the redirect to the provider and its return. */
+interface PendingUpstream {
+  request: AuthorizationRequest;
+  checks: UpstreamChecks;
+}
+
+/** The provider and the cookie that carries a pending sign-in (LOGIN_SOURCE=oidc). */
+export interface UpstreamSignIn {
+  provider: UpstreamProvider;
+  pending: SealedCookie<PendingUpstream>;
+}
+
+/** Builds the upstream sign-in from the settings; the pending sign-in is sealed with the service's RequestSeal. */
+export function createUpstreamSignIn(services: Services, seal: RequestSeal, source: UpstreamLoginSource): UpstreamSignIn {
+  const secure = services.settings.publicUrl.startsWith('https://');
+  return {
+    provider: new UpstreamProvider(source, source.issuer.startsWith('http://')),
+    pending: new SealedCookie<PendingUpstream>(seal, 'upstream', { secure, maxAgeSec: services.settings.oauth.interactionTtlSec, now: () => services.clock.now() }),
+  };
+}
+
+/** The query that starts this request again at GET /oauth/authorize (the sign-in button, "try again"). */
+export function authorizeParamsFor(request: AuthorizationRequest): Array<[string, string]> {
+  const params: Array<[string, string]> = [
+    ['response_type', 'code'],
+    ['client_id', request.clientId],
+    ['redirect_uri', request.redirectUri],
+    ['scope', request.scope],
+  ];
+  if (request.state !== undefined) params.push(['state', request.state]);
+  if (request.codeChallenge !== undefined) params.push(['code_challenge', request.codeChallenge], ['code_challenge_method', 'S256']);
+  return params;
+}
+
+function authorizeUrlFor(request: AuthorizationRequest): string {
+  return `${OAUTH_PATHS.authorize}?${new URLSearchParams(authorizeParamsFor(request)).toString()}`;
+}
+
+/**
+ * GET /oauth/authorize with an upstream provider: sends the browser to the provider. Nothing is
+ * stored for a visitor who has not signed in yet; the request and the checks travel sealed in a
+ * cookie (bounded: a few hundred bytes, and refused beyond what a cookie holds).
+ */
+export async function startUpstreamSignIn(ctx: AuthorizationContext, upstream: UpstreamSignIn, req: Request, res: Response, request: AuthorizationRequest): Promise<void> {
+  let begun: Awaited<ReturnType<UpstreamProvider['begin']>>;
+  try {
+    begun = await upstream.provider.begin();
+  } catch (error) {
+    if (!(error instanceof UpstreamFailure)) throw error;
+    failurePage(ctx, upstream, req, res, error, request);
+    return;
+  }
+  if (!upstream.pending.set(res, { request, checks: begun.checks })) {
+    req.log.info({ event: 'upstream.failed', failure: 'request_too_large', client_id: request.clientId }, 'authorization request too large to carry through the upstream sign-in');
+    ctx.pages.error(res, 400, {
+      title: 'Account linking could not start',
+      message: `The linking request is too long to pass through ${upstream.provider.source.name}. Go back to the ${ctx.services.settings.oauth.clientName} app and try again.`,
+    });
+    return;
+  }
+  req.log.info({ event: 'upstream.started', client_id: request.clientId, issuer: upstream.provider.source.issuer }, 'sent to the upstream provider to sign in');
+  res.setHeader('Cache-Control', 'no-store');
+  res.redirect(303, begun.url.href);
+}
+
+/**
+ * GET /oauth/upstream/callback: the provider's answer. Checks it against the sealed cookie (state),
+ * exchanges the code (PKCE verifier, nonce, ID token validation), mirrors the user by `sub`, then
+ * starts the interaction, signed in, and continues to the consent page.
+ */
+export function upstreamCallbackHandler(ctx: AuthorizationContext, upstream: UpstreamSignIn) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const opened = upstream.pending.open(req);
+    if (opened.kind !== 'open') {
+      const reason = { missing: 'no pending sign-in cookie came back', invalid: 'the pending sign-in cookie does not open', expired: 'the pending sign-in cookie expired' }[opened.kind];
+      failurePage(ctx, upstream, req, res, new UpstreamFailure('expired', reason), undefined);
+      return;
+    }
+    const { request, checks } = opened.value;
+    const query = ParamSet.fromUrl(req.originalUrl);
+    const params = new URLSearchParams();
+    const { values, problems } = query.read({ code: 2048, state: 1024, iss: 2048, error: 256, error_description: 1024, error_uri: 2048, session_state: 1024 });
+    if (problems.length > 0) {
+      failurePage(ctx, upstream, req, res, new UpstreamFailure('provider_error', `callback parameter ${problems[0]?.name} ${problems[0]?.kind}`), request);
+      return;
+    }
+    for (const [name, value] of Object.entries(values)) if (value !== undefined) params.set(name, value);
+    let identity;
+    try {
+      identity = await upstream.provider.finish(params, checks);
+    } catch (error) {
+      if (!(error instanceof UpstreamFailure)) throw error;
+      // A foreign callback (wrong state) must not cancel the sign-in this browser has under way.
+      if (error.kind !== 'state_mismatch') upstream.pending.clear(res);
+      failurePage(ctx, upstream, req, res, error, request);
+      return;
+    }
+    upstream.pending.clear(res);
+    const account = await ctx.services.accounts.syncExternal('upstream', identity.sub, { name: identity.name, email: identity.email });
+    // Stored only now that the provider vouched for the user (the same step as a password sign-in).
+    const created = ctx.interactions.begin(request, ctx.binding.ensure(req, res));
+    if (!(await ctx.interactions.update(created, { ...created.interaction, userId: account.id, csrf: Interactions.newCsrf() }))) {
+      ctx.pages.expired(res);
+      return;
+    }
+    req.log.info({ event: 'upstream.succeeded', userId: account.id, client_id: request.clientId }, 'signed in at the upstream provider');
+    res.setHeader('Cache-Control', 'no-store');
+    res.redirect(303, consentUrl(created));
+  };
+}
+
+const PAGES: Record<UpstreamFailureKind, { status: number; title: string; message: (name: string, client: string) => string }> = {
+  unavailable: { status: 503, title: 'Sign-in is unavailable', message: (name) => `${name} is not answering just now, so you cannot sign in. Please try again in a moment.` },
+  state_mismatch: {
+    status: 400,
+    title: 'This sign-in could not be verified',
+    message: (name) => `The answer from ${name} does not belong to the sign-in this browser started (it may come from another tab or an old link). Start again.`,
+  },
+  nonce_mismatch: {
+    status: 400,
+    title: 'This sign-in could not be verified',
+    message: (name) => `${name} confirmed a sign-in that this browser did not start, so it was not accepted. Start again.`,
+  },
+  access_denied: { status: 403, title: 'Sign-in was cancelled', message: (name, client) => `You did not sign in at ${name}, so your account was not linked with ${client}.` },
+  provider_error: { status: 502, title: 'Sign-in did not work', message: (name) => `${name} could not complete the sign-in. Please try again; if it keeps failing, contact support.` },
+  id_token_invalid: {
+    status: 502,
+    title: 'Sign-in could not be verified',
+    message: (name) => `The answer from ${name} failed its security checks, so it was not accepted. Please try again; if it keeps failing, contact support.`,
+  },
+  no_pkce: { status: 502, title: 'Sign-in is not set up correctly', message: (name) => `Signing in with ${name} is not set up correctly. Please contact support.` },
+  expired: { status: 400, title: 'This sign-in has expired', message: (_name, client) => `This sign-in is no longer valid: it took too long or was already used. Go back to the ${client} app and start linking again.` },
+};
+
+function failurePage(ctx: AuthorizationContext, upstream: UpstreamSignIn, req: Request, res: Response, failure: UpstreamFailure, request: AuthorizationRequest | undefined): void {
+  const level = failure.kind === 'no_pkce' || failure.kind === 'unavailable' || failure.kind === 'id_token_invalid' ? 'warn' : 'info';
+  req.log[level]({ event: 'upstream.failed', failure: failure.kind, reason: failure.reason, issuer: upstream.provider.source.issuer }, 'upstream sign-in failed');
+  const page = PAGES[failure.kind];
+  const name = upstream.provider.source.name;
+  if (failure.kind === 'unavailable') res.setHeader('Retry-After', '5');
+  ctx.pages.error(res, page.status, {
+    title: page.title,
+    message: page.message(name, ctx.services.settings.oauth.clientName),
+    ...(request && failure.kind !== 'no_pkce' ? { hint: html`<a href="${authorizeUrlFor(request)}">Try again with ${name}</a>` } : {}),
+  });
+}
