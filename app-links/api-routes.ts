@@ -1,7 +1,8 @@
-import express, { type Request, type Response, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { OAuthError } from '../server/errors';
 import { issueAuthorizationCode, paramsFromJson, responseUrl, validateAuthorization } from './authorize';
 import { currentUser, requireUser } from './bearer';
+import { jsonBody } from './json-body';
 import { completeLinking } from './complete';
 import type { AppLinksContext } from './context';
 import { startLinking } from './start';
@@ -9,6 +10,8 @@ import { linkStatus, unlink } from './status';
 
 /** Codes and similar values: visible ASCII, bounded, so nothing odd reaches Amazon or the store. */
 const OPAQUE = /^[\x21-\x7e]{1,2048}$/;
+/** The API's bodies are a few hundred bytes. */
+const JSON_LIMIT_BYTES = 16 * 1024;
 
 /**
  * The JSON API the company's app calls with the user's bearer token:
@@ -22,7 +25,7 @@ const OPAQUE = /^[\x21-\x7e]{1,2048}$/;
  */
 export function appLinksApi(ctx: AppLinksContext): Router {
   const router = Router();
-  const json = express.json({ limit: '16kb', strict: true });
+  const json = jsonBody(JSON_LIMIT_BYTES);
   const user = requireUser(ctx.users);
   const noStore = (_req: Request, res: Response, next: () => void) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -34,7 +37,7 @@ export function appLinksApi(ctx: AppLinksContext): Router {
     res.json(await startLinking(ctx, currentUser(res)));
   });
 
-  router.post('/app-links/complete', json, user, async (req, res) => {
+  router.post('/app-links/complete', ...json, user, async (req, res) => {
     const body = objectBody(req);
     const code = opaque(body, 'code', true) as string;
     const state = opaque(body, 'state', true) as string;
@@ -64,7 +67,7 @@ export function appLinksApi(ctx: AppLinksContext): Router {
     res.json(await unlink(ctx, currentUser(res)));
   });
 
-  router.post('/app-links/authorize', json, user, async (req, res) => {
+  router.post('/app-links/authorize', ...json, user, async (req, res) => {
     if (ctx.settings.accountProvider !== 'ours') {
       throw new OAuthError('invalid_request', `Accounts live in ${ctx.settings.accountProvider}: the Alexa app's request goes to that provider, not here.`);
     }

@@ -1,7 +1,8 @@
 import cookieParser from 'cookie-parser';
-import { type Request, type Response, Router } from 'express';
+import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Account } from '../server/accounts/directory';
 import { ServiceError } from '../server/errors';
+import { toServiceError } from '../server/http/error-handler';
 import { recordAppLinkFailure } from '../server/ops/app-links-observer';
 import type { AuthorizationRequest } from '../server/oauth/authorization-request';
 import { allowFormActionTo, originOf } from '../server/oauth/csp';
@@ -34,7 +35,7 @@ const FORM_LIMITS = { code: 2048, state: 4096, csrf: 64, username: 254, password
  */
 export function appLinksPages(ctx: AppLinksContext): Router {
   const router = Router();
-  const form = formBody('16kb');
+  const form = formBody(16 * 1024);
   const cookies = cookieParser();
   const settings = ctx.services.settings;
   const secure = settings.publicUrl.startsWith('https://');
@@ -125,6 +126,7 @@ export function appLinksPages(ctx: AppLinksContext): Router {
     });
   });
 
+  router.use(pageRefusals(ctx));
   return router;
 }
 
@@ -159,23 +161,39 @@ function sendPage(res: Response, status: number, page: string): void {
 
 /** Runs a page handler; a refusal becomes a page that explains it (never a JSON body or a bare 500). */
 async function asPage(ctx: AppLinksContext, req: Request, res: Response, handler: () => Promise<void>): Promise<void> {
-  const serviceName = ctx.services.settings.oauth.serviceName;
   try {
     await handler();
   } catch (error) {
-    await recordAppLinkFailure(ctx.services, req, res, error);
-    if (!(error instanceof ServiceError)) {
-      req.log.error({ event: 'http.error', err: error }, 'page failed');
-      sendPage(res, 500, problemPage({ serviceName, title: 'Something went wrong', message: 'The page could not be completed. Try again in a moment.', code: 'server_error' }));
-      return;
-    }
-    // App-link codes carry descriptions written for people, outages included; other 5xx stay generic.
-    const known = error.code in APP_LINK_ERRORS;
-    req.log[error.status >= 500 ? 'warn' : 'info']({ event: 'app_links.page_refused', code: error.code, reason: error.reason }, 'page refused');
-    if (error.status === 503) res.setHeader('Retry-After', '5');
-    const message = error.expose || known ? error.description : 'The page could not be completed. Try again in a moment.';
-    sendPage(res, error.status, problemPage({ serviceName, title: titleFor(error.code), message, code: error.code }));
+    await sendRefusalPage(ctx, req, res, error);
   }
+}
+
+/**
+ * The pages' error middleware, for what fails before a page handler runs (a body that cannot be read:
+ * too large, not matching its Content-Encoding, an unknown charset): the same page as asPage's.
+ */
+function pageRefusals(ctx: AppLinksContext) {
+  return async (error: unknown, req: Request, res: Response, _next: NextFunction): Promise<void> => {
+    await sendRefusalPage(ctx, req, res, error);
+  };
+}
+
+async function sendRefusalPage(ctx: AppLinksContext, req: Request, res: Response, error: unknown): Promise<void> {
+  const serviceName = ctx.services.settings.oauth.serviceName;
+  const failure = toServiceError(error);
+  await recordAppLinkFailure(ctx.services, req, res, error);
+  if (res.headersSent) return;
+  if (failure.status === 500 && !(error instanceof ServiceError)) {
+    req.log.error({ event: 'http.error', err: error }, 'page failed');
+    sendPage(res, 500, problemPage({ serviceName, title: 'Something went wrong', message: 'The page could not be completed. Try again in a moment.', code: 'server_error' }));
+    return;
+  }
+  // App-link codes carry descriptions written for people, outages included; other 5xx stay generic.
+  const known = failure.code in APP_LINK_ERRORS;
+  req.log[failure.status >= 500 ? 'warn' : 'info']({ event: 'app_links.page_refused', code: failure.code, reason: failure.reason }, 'page refused');
+  if (failure.status === 503) res.setHeader('Retry-After', '5');
+  const message = failure.expose || known ? failure.description : 'The page could not be completed. Try again in a moment.';
+  sendPage(res, failure.status, problemPage({ serviceName, title: titleFor(failure.code), message, code: failure.code }));
 }
 
 function titleFor(code: string): string {

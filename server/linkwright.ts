@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { type Clock, systemClock } from './clock';
 import { loadSettings, type Settings } from './config/settings';
+import { refuseConnect } from './http/connect-refusal';
 import { withHotRoutes } from './http/hot-routes';
 import { hotRoutes } from './hot-routes';
 import { createLogger, type Logger } from './log';
@@ -63,6 +64,7 @@ export function createLinkwright(settings: Settings = loadSettings(), deps: Link
     async start() {
       if (server) throw new Error('Linkwright is already started');
       const listening = createServer(app);
+      listening.on('connect', refuseConnect(log));
       // Alexa's token budget is 4.5 s; a client that holds a connection open must not hold a worker forever.
       listening.headersTimeout = 10_000;
       listening.requestTimeout = 15_000;

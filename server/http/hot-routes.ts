@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { type Logger, requestScope } from '../log';
+import { declaredLength } from './body-limit';
 import { toServiceError } from './error-handler';
 import { requestIdFrom } from './request-context';
 
@@ -61,7 +62,8 @@ export function withHotRoutes(
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    const route = table.get(`${req.method ?? ''} ${path}`);
+    // One trailing slash is the same path, as express (non-strict routing) treats every other route.
+    const route = table.get(`${req.method ?? ''} ${path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path}`);
     if (!route) {
       fallback(req, res);
       return;
@@ -119,9 +121,15 @@ function serve(route: HotRoute, req: IncomingMessage, res: ServerResponse, path:
       send({ status: 500, headers: { 'Cache-Control': 'no-store' }, json: { error: 'server_error', error_description: 'The server could not complete the request.' } });
     };
 
-    const declared = Number(req.headers['content-length'] ?? '0');
-    if (declared > route.bodyLimitBytes) {
+    // A body over the limit is answered at once and the connection closed after the answer, so the
+    // client stops streaming a body nobody reads (see declaredLengthWithin for the express routes).
+    const refuseTooLarge = (): void => {
+      res.setHeader('Connection', 'close');
       send(route.tooLarge(hot));
+    };
+    const declared = declaredLength(req.headers);
+    if (declared !== undefined && declared > route.bodyLimitBytes) {
+      refuseTooLarge();
       req.resume();
       return;
     }
@@ -135,7 +143,7 @@ function serve(route: HotRoute, req: IncomingMessage, res: ServerResponse, path:
       received += chunk.length;
       if (received > route.bodyLimitBytes) {
         refused = true;
-        send(route.tooLarge(hot));
+        refuseTooLarge();
         return;
       }
       chunks.push(chunk);

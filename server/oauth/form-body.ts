@@ -1,6 +1,7 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { OAuthError, ServiceError } from '../errors';
+import { bodyBytes, readBodyWithin } from '../http/body-limit';
 import type { HeaderGetter } from './client-auth';
 import { ParamSet } from './params';
 
@@ -8,12 +9,13 @@ const FORM_TYPE = 'application/x-www-form-urlencoded';
 const parsedForms = new WeakMap<Request, ParamSet>();
 
 /**
- * Middleware that accepts only an application/x-www-form-urlencoded body of at most `limit` (e.g.
- * '16kb') and parses it strictly (see ParamSet). Wrong content type → invalid_request; too large →
- * 413 (body-parser's error, mapped by toServiceError). Read the result with formParams(req).
+ * Middleware that accepts only an application/x-www-form-urlencoded body of at most `limitBytes` and
+ * parses it strictly (see ParamSet), exactly as the token endpoint's hot route does (parseFormBody).
+ * Wrong content type → invalid_request before reading; a body over the limit, declared or not → 413 at
+ * once (readBodyWithin); one that does not match its Content-Encoding → 400; an encoding or charset we
+ * do not read → 415. Read the result with formParams(req).
  */
-export function formBody(limit: string): RequestHandler[] {
-  const readText = express.text({ type: () => true, limit, defaultCharset: 'utf-8' });
+export function formBody(limitBytes: number): RequestHandler[] {
   return [
     (req: Request, _res: Response, next: NextFunction) => {
       if (req.is(FORM_TYPE) !== FORM_TYPE) {
@@ -22,9 +24,9 @@ export function formBody(limit: string): RequestHandler[] {
       }
       next();
     },
-    readText,
+    ...readBodyWithin(limitBytes),
     (req: Request, _res: Response, next: NextFunction) => {
-      parsedForms.set(req, ParamSet.parse(typeof req.body === 'string' ? req.body : ''));
+      parsedForms.set(req, parseFormBody(bodyBytes(req), (name) => req.get(name), limitBytes));
       next();
     },
   ];
@@ -74,8 +76,8 @@ function charsetOf(contentType: string): BufferEncoding | undefined {
   return undefined;
 }
 
-/** Undoes a Content-Encoding as body-parser does; the limit applies to the inflated size too. */
-function inflate(body: Buffer, contentEncoding: string | undefined, limitBytes: number): Buffer {
+/** Undoes a Content-Encoding as body-parser does; the limit applies to the inflated size too (413). */
+export function inflate(body: Buffer, contentEncoding: string | undefined, limitBytes: number): Buffer {
   const coding = (contentEncoding ?? 'identity').trim().toLowerCase();
   if (coding === 'identity') return body;
   const options = { maxOutputLength: limitBytes };
@@ -93,6 +95,6 @@ function inflate(body: Buffer, contentEncoding: string | undefined, limitBytes: 
   } catch (error) {
     if (error instanceof ServiceError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new ServiceError('invalid_request', 413, 'The request body is too large.');
-    throw new ServiceError('invalid_request', 400, 'The request body is not well-formed.', `could not decode the ${coding} body: ${(error as Error).message}`);
+    throw new ServiceError('invalid_request', 400, 'The request body could not be decoded: it does not match its Content-Encoding.', `could not decode the ${coding} body: ${(error as Error).message}`);
   }
 }

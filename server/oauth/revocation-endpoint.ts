@@ -7,7 +7,7 @@ import { authenticateClient } from './client-auth';
 import { formBody, formParams } from './form-body';
 import { noStore, sendOAuthError } from './json-responses';
 import { describeProblem } from './params';
-import { TOKEN_BODY_LIMIT } from './token-endpoint';
+import { TOKEN_BODY_LIMIT_BYTES } from './token-endpoint';
 
 const REVOKE_PARAMS = { token: 4096, token_type_hint: 64 } as const;
 type Hint = 'access_token' | 'refresh_token';
@@ -80,5 +80,5 @@ export function revocationEndpoint(services: Services): Array<RequestHandler | E
     sendOAuthError(res, failure);
   };
 
-  return [...formBody(TOKEN_BODY_LIMIT), handle, refuse];
+  return [...formBody(TOKEN_BODY_LIMIT_BYTES), handle, refuse];
 }

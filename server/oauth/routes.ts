@@ -16,7 +16,7 @@ import { UPSTREAM_CALLBACK_PATH } from './sign-in/settings';
 import { upstreamCallbackHandler, type UpstreamSignIn } from './upstream-sign-in';
 
 /** Sign-in forms carry the sealed request (up to about 11 kB) besides the fields; the limit only stops abuse. */
-const PAGE_FORM_LIMIT = '32kb';
+const PAGE_FORM_LIMIT = 32 * 1024;
 
 /**
  * The authorization server's HTTP faces: metadata and JWKS, the authorization pages (authorize,

@@ -11,10 +11,8 @@ import { OAUTH_PATHS } from './metadata';
 import { describeProblem } from './params';
 import { isValidVerifier } from './pkce';
 
-/** Token requests are a few hundred bytes; anything near this limit is not a token request. */
+/** Token requests are a few hundred bytes; anything near this limit is not a token request (revocation shares it). */
 export const TOKEN_BODY_LIMIT_BYTES = 16 * 1024;
-/** The same limit in body-parser's notation, for the express endpoints that share it (revocation). */
-export const TOKEN_BODY_LIMIT = '16kb';
 
 const TOKEN_PARAMS = {
   grant_type: 64,

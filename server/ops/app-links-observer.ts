@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { ServiceError } from '../errors';
+import { toServiceError } from '../http/error-handler';
 import type { Services } from '../services';
 import { opsOf } from './ops';
 
@@ -41,15 +41,16 @@ export function countAppLinkSteps(services: Services) {
  * render their refusals themselves.
  */
 export async function recordAppLinkFailure(services: Services, req: Request, res: Response, error: unknown): Promise<void> {
-  const known = error instanceof ServiceError ? error : undefined;
-  const code = known?.code ?? 'server_error';
+  // A body the parser refused is the client's error (toServiceError says which), not a server_error.
+  const known = toServiceError(error);
+  const code = known.code;
   res.locals.appLinkErrorCode = code;
   const step = stepOf(req);
   if (!step?.linking) return;
   const userId = (res.locals.user as { userId?: string } | undefined)?.userId;
   await opsOf(services).linkingFailed(
     'app_links',
-    { code, reason: `${step.step}: ${known?.reason ?? (error as Error)?.message ?? String(error)}` },
+    { code, reason: `${step.step}: ${known.reason}` },
     { req, userId, error },
   );
 }

@@ -17,7 +17,7 @@ import { opsOf } from './ops';
 import { OPS_STYLESHEET_PATH, serveOpsStylesheet } from './views/stylesheet';
 import { type GrantView, opsLoginPage, opsMessagePage, opsOverviewPage, opsUserPage } from './views/pages';
 
-const FORM_LIMIT = '8kb';
+const FORM_LIMIT = 8 * 1024;
 const LOGIN_FIELDS = { csrf: 64, username: 254, password: 1024 } as const;
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 

@@ -102,7 +102,7 @@ describe('POST /oauth/token as a hot route (served from node:http)', () => {
     expect(latin1.body.error).to.equal('invalid_grant'); // read: the token is what fails
     const corrupt = await post(service, Buffer.from('not gzip at all'), { ...FORM, 'content-encoding': 'gzip' });
     expect(corrupt.status).to.equal(400);
-    expect(corrupt.body).to.deep.equal({ error: 'invalid_request', error_description: 'The request body is not well-formed.' });
+    expect(corrupt.body).to.deep.equal({ error: 'invalid_request', error_description: 'The request body could not be decoded: it does not match its Content-Encoding.' });
   });
 
   it('reads the Authorization header whatever its case, and leaves other methods to express', async () => {
