@@ -5,6 +5,7 @@ import { parseAmazonUrls, type AmazonUrls } from './amazon';
 import { parseSkillSettings, type SkillSettings } from '../skill/settings';
 import { parseAppLinksSettings, type AppLinksSettings } from '../../app-links/settings';
 import { parseOpsSettings, type OpsSettings } from '../ops/settings';
+import { readResourceServerSettings, type ResourceServerSettings } from '../oauth/resource-server-settings';
 import { parseLoginSource, type LoginSource } from '../oauth/sign-in/settings';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../store/store';
 
@@ -23,7 +24,7 @@ export const DEV_CALLBACK_PATH = '/oauth/dev/callback';
 export const MIN_ACCESS_TOKEN_TTL = 360; // Alexa rejects shorter-lived access tokens.
 const DAY = 86_400;
 
-export interface OAuthSettings {
+export interface OAuthSettings extends ResourceServerSettings {
   clientId: string;
   clientSecret: string;
   /** True when the secret was generated at start (development only); it is printed once. */
@@ -188,6 +189,7 @@ function readOAuth(read: EnvReader, production: boolean, publicUrl: string): OAu
     clientName: read.string('OAUTH_CLIENT_NAME') ?? 'Alexa',
     serviceName: read.string('SERVICE_NAME') ?? 'Linkwright',
     devCallbackUri,
+    ...readResourceServerSettings(read, production, clientId),
   };
 }
 
