@@ -3,6 +3,8 @@ import type { KitLogger } from '../shared/log';
 import { JwksKeySet } from './resolvers/jwks';
 import { LwaTokenResolver } from './resolvers/lwa-resolver';
 import { OidcTokenResolver } from './resolvers/oidc-resolver';
+import { VerifierTokenResolver } from './resolvers/verifier-resolver';
+import { createTokenVerifier } from '../tokens';
 import { type ExternalAccounts, subjectAsUserId, type TokenResolver } from './resolvers/token-resolver';
 
 /** Login with Amazon as the account-linking provider. */
@@ -31,6 +33,15 @@ export interface OidcProviderOptions {
 export interface ProviderOptions {
   /** Linkwright's PUBLIC_URL: its access tokens are verified against `${issuer}/oauth/jwks`. */
   issuer?: string;
+  /**
+   * With `issuer`: credentials for Linkwright's `/oauth/introspect` (its INTROSPECTION_CLIENT_ID and
+   * INTROSPECTION_CLIENT_SECRET). A revoked token (unlinked, SkillDisabled, RFC 7009, ops) is then "not
+   * linked" at most `revocationCheckMs` after its revocation; without them a revoked token keeps
+   * verifying until it expires (ACCESS_TOKEN_TTL).
+   */
+  introspection?: { clientId: string; clientSecret: string };
+  /** With `introspection`: how long Linkwright's "still active" answer is trusted per token, in ms (default 5000). */
+  revocationCheckMs?: number;
   lwa?: LwaProviderOptions | boolean;
   oidc?: OidcProviderOptions;
   /** Maps an LWA or OIDC subject to the company's user (default: the subject is the user id). */
@@ -46,6 +57,7 @@ const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS5
 export function createProviderResolver(options: ProviderOptions, log?: KitLogger, who = 'createLinkingKit'): TokenResolver {
   const chosen = [options.issuer !== undefined, options.lwa !== undefined && options.lwa !== false, options.oidc !== undefined].filter(Boolean).length;
   if (chosen !== 1) throw new TypeError(`${who}: give exactly one of issuer (Linkwright), lwa or oidc, or a resolver`);
+  if (options.introspection !== undefined && options.issuer === undefined) throw new TypeError(`${who}: introspection is Linkwright's: it needs issuer`);
   const clock = options.clock ?? systemClock;
   const timeoutMs = options.timeoutMs ?? 2000;
   const accounts = options.accounts ?? subjectAsUserId;
@@ -54,6 +66,21 @@ export function createProviderResolver(options: ProviderOptions, log?: KitLogger
     return new LwaTokenResolver({ profileUrl: lwa.profileUrl ?? 'https://api.amazon.com/user/profile', timeoutMs, cacheSec: Math.min(lwa.cacheSec ?? 3600, 3600), accounts, clock });
   }
   const oidc: OidcProviderOptions = options.oidc ?? linkwrightProvider(options.issuer as string, who);
+  if (options.issuer !== undefined && options.introspection !== undefined) {
+    // Introspection is what sees a revocation; the verifier does the rest of the checks as well.
+    const verifier = createTokenVerifier({
+      issuer: oidc.issuer,
+      audience: oidc.audience,
+      algorithms: oidc.algorithms,
+      jwksUri: oidc.jwksUrl,
+      introspection: options.introspection,
+      revocationCheckMs: options.revocationCheckMs ?? 5000,
+      clock,
+      timeoutMs,
+      onEvent: (event, detail) => log?.info({ event, ...detail }, 'Linkwright token verifier'),
+    });
+    return new VerifierTokenResolver(verifier);
+  }
   const keys = new JwksKeySet({
     url: oidc.jwksUrl,
     timeoutMs,

@@ -42,6 +42,9 @@ function patched(envelope: RequestEnvelope, patch: (raw: { request: Record<strin
   return copy as unknown as RequestEnvelope;
 }
 
+/** The credentials Linkwright's /oauth/introspect accepts from the company's resource servers (the app among them). */
+const INTROSPECTION = { clientId: 'acme-pantry-api', clientSecret: 'pantry-introspection-secret-0123456789' };
+
 const DE_LINK_NEEDED = 'Dafür muss Acme Pantry wissen, wer du bist. Ich habe dir eine Anleitung zum Verknüpfen deines Kontos bei Acme Pantry in die Alexa App geschickt.';
 const JA_LINK_NEEDED = 'そのためには、Acme Pantryがあなたのアカウントを確認する必要があります。Acme Pantryのアカウントをリンクする手順をAlexaアプリに送りました。';
 
@@ -50,7 +53,7 @@ describe('linkwright/jovo: LinkwrightPlugin in a Jovo v4 app (Jovo TestSuite, Al
   let service: TestService;
   let options: LinkwrightPluginOptions;
   before(async () => {
-    service = await startSkillService();
+    service = await startSkillService({ INTROSPECTION_CLIENT_ID: INTROSPECTION.clientId, INTROSPECTION_CLIENT_SECRET: INTROSPECTION.clientSecret });
     options = { issuer: service.services.settings.publicUrl, skillName: 'Acme Pantry' };
   });
   after(async () => service.close());
@@ -124,6 +127,23 @@ describe('linkwright/jovo: LinkwrightPlugin in a Jovo v4 app (Jovo TestSuite, Al
     } finally {
       await other.close();
     }
+  });
+
+  it('revoked at Linkwright (RFC 7009): not linked within revocationCheckMs with introspection; an introspection refusal is an outage', async () => {
+    const { jovo } = suite({ introspection: INTROSPECTION, clock: service.clock });
+    const kim = await linkThroughTokenEndpoint(service, 'Kim');
+    const reorder = () => jovo.run(intentRequest('ReorderIntent', {}, { clock: clock(), accessToken: kim.accessToken }));
+    expect(speechOf(await reorder())).to.equal(`Reordered for ${kim.userId}, linked as user.`);
+    const revoked = await postToken(service, { token: kim.accessToken, token_type_hint: 'access_token' }, 'basic', '/oauth/revoke');
+    expect(revoked.status).to.equal(200);
+    // Linkwright's "active" answer is trusted for revocationCheckMs (5 s): the documented bound, and no more.
+    expect(speechOf(await reorder())).to.equal(`Reordered for ${kim.userId}, linked as user.`);
+    service.clock.advance(5001);
+    expect((await reorder()).response.card).to.deep.equal({ type: 'LinkAccount' });
+    const sam = await linkThroughTokenEndpoint(service, 'Sam');
+    const wrong = suite({ introspection: { ...INTROSPECTION, clientSecret: 'not-the-secret-0123456789abcdef' }, clock: service.clock }).jovo;
+    const answer = await wrong.run(intentRequest('OpeningHoursIntent', {}, { clock: clock(), accessToken: sam.accessToken }));
+    expect(speechOf(answer)).to.equal('Open nine to five. Status unavailable.');
   });
 
   it('a malformed envelope never crashes the app: odd locale, IntentRequest without intent, odd person and user fields', async () => {
@@ -283,5 +303,6 @@ describe('linkwright/jovo: LinkwrightPlugin in a Jovo v4 app (Jovo TestSuite, Al
     expect(() => new LinkwrightPlugin({ skillName: 'Acme Pantry' })).to.throw(TypeError, /^LinkwrightPlugin: give exactly one of issuer/);
     expect(() => new LinkwrightPlugin({ issuer: 'not a url', skillName: 'Acme Pantry' })).to.throw(TypeError, /^LinkwrightPlugin: issuer must be Linkwright's PUBLIC_URL/);
     expect(() => new LinkwrightPlugin({ ...options, prompts: { german: {} } })).to.throw(/not a locale/);
+    expect(() => new LinkwrightPlugin({ lwa: true, introspection: INTROSPECTION, skillName: 'Acme Pantry' })).to.throw(TypeError, /introspection is Linkwright's: it needs issuer/);
   });
 });
