@@ -1,6 +1,6 @@
 import { App, BaseComponent, Component, Global, Intents } from '@jovotech/framework';
 import { AlexaPlatform } from '@jovotech/platform-alexa';
-import { LinkAccountOutput, linkAccountResponse, LinkwrightPlugin, type LinkwrightPluginOptions } from '../../../kit/jovo';
+import { LinkAccountOutput, linkAccountResponse, linkedUser, LinkwrightPlugin, type LinkwrightPluginOptions } from '../../../kit/jovo';
 
 /** A company's Jovo app as the README shows it: one intent that needs the user, one that does not. */
 @Global()
@@ -19,8 +19,9 @@ export class PantryComponent extends BaseComponent {
 
   @Intents(['ReorderLaterIntent'])
   reorderLater() {
-    if (this.$linkwright?.user === undefined) return this.$send(LinkAccountOutput, { reason: 'requested' });
-    return this.$send({ message: 'Scheduled.', listen: false });
+    const user = linkedUser(this);
+    if (user === undefined) return this.$send(LinkAccountOutput, { reason: 'requested' });
+    return this.$send({ message: `Scheduled for ${user.userId}.`, listen: false });
   }
 
   @Intents(['OpeningHoursIntent'])

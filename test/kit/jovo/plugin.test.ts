@@ -91,6 +91,7 @@ describe('linkwright/jovo: LinkwrightPlugin in a Jovo v4 app (Jovo TestSuite, Al
     expect(speechOf(await jovo.run(intentRequest('ReorderIntent', {}, { clock: clock(), accessToken: sam.accessToken })))).to.equal(`Reordered for ${sam.userId}, linked as user.`);
     expect(speechOf(await jovo.run(launchRequest({ clock: clock(), accessToken: sam.accessToken, tokenInContextOnly: true })))).to.equal(`Reordered for ${sam.userId}, linked as user.`);
     expect(speechOf(await jovo.run(intentRequest('OpeningHoursIntent', {}, { clock: clock(), accessToken: sam.accessToken })))).to.equal('Open nine to five. Status linked.');
+    expect(speechOf(await jovo.run(intentRequest('ReorderLaterIntent', {}, { clock: clock(), accessToken: sam.accessToken })))).to.equal(`Scheduled for ${sam.userId}.`);
   });
 
   it('prefers a recognized person’s own token to the account’s, and says so', async () => {
