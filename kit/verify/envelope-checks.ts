@@ -39,6 +39,9 @@ export function parseEnvelope(body: Buffer): RequestEnvelope {
   if (parsed.session !== undefined) {
     const session = parsed.session;
     if (!isObject(session) || (session.attributes !== undefined && !isObject(session.attributes))) throw new VerificationError('envelope session is malformed');
+    if (session.application !== undefined && (!isObject(session.application) || !isShortString(session.application.applicationId))) {
+      throw new VerificationError('envelope session has no well-formed application');
+    }
   }
   return parsed as unknown as RequestEnvelope;
 }

@@ -57,11 +57,14 @@ export interface SessionState {
 
 /** Reads the skill's session attributes. */
 export function sessionState(input: HandlerInput): SessionState {
+  // Requests outside a session (skill events, or an envelope without one) have no attributes to read.
+  if (input.requestEnvelope.session === undefined) return {};
   return input.attributesManager.getSessionAttributes() as SessionState;
 }
 
 /** Replaces the skill's session attributes. */
 export function setSessionState(input: HandlerInput, state: SessionState): void {
+  if (input.requestEnvelope.session === undefined) return;
   input.attributesManager.setSessionAttributes({ ...state });
 }
 

@@ -57,4 +57,26 @@ describe('skill: malformed envelopes are refused cleanly', () => {
       expect(apologyEnvelope(locale, 'Ride Hailer').response.outputSpeech).to.deep.equal({ type: 'SSML', ssml: '<speak>Sorry, Ride Hailer is having trouble right now. Please try again in a few minutes.</speak>' });
     }
   });
+
+  it('serves intents of a request without a session (the demo keeps no attributes then) instead of apologising', async () => {
+    for (const name of ['AMAZON.HelpIntent', 'LinkAccountIntent', 'OrderRideIntent', 'AMAZON.NoIntent']) {
+      const envelope = intentRequest(name, {}, { clock: service.clock }) as unknown as Record<string, unknown>;
+      delete envelope.session;
+      const answer = await postToSkill(service.url, JSON.stringify(envelope));
+      expect(answer.status, name).to.equal(200);
+      expect(answer.body.response?.outputSpeech?.ssml, name).not.to.match(/having trouble/);
+    }
+    expect(service.logs.events('skill.failed')).to.deep.equal([]);
+  });
+
+  it('refuses a session whose application is not an object with a string id, without an error-level line', async () => {
+    for (const application of [{ applicationId: { toString: 'x' } }, { applicationId: 5 }, 'app', null]) {
+      const envelope = launchRequest({ clock: service.clock }) as unknown as { session: Record<string, unknown> };
+      envelope.session.application = application;
+      const answer = await postToSkill(service.url, JSON.stringify(envelope));
+      expect(answer.status).to.equal(400);
+    }
+    expect(service.logs.lines.filter((line) => (line.level as number) >= 50)).to.deep.equal([]);
+    expect(service.logs.events('skill.request_refused').at(-1)?.reason).to.equal('envelope session has no well-formed application');
+  });
 });
