@@ -76,8 +76,8 @@ export class LinkwrightPlugin extends Plugin<LinkwrightPluginConfig> {
   /**
    * The shared core and logger, behind functions: Jovo deep-clones every plugin (and its config) for each
    * request, and lodash's clone keeps functions by reference, so every request's copy reaches the one
-   * core (its caches, key set and mappings). The instances among the options (resolver, link store,
-   * accounts, clock, logger) stay out of `config` for the same reason: a per-request deep copy of a
+   * core (its caches, key set and mappings). The instances among the options (resolver, token verifier,
+   * link store, accounts, clock, logger) stay out of `config` for the same reason: a per-request deep copy of a
    * Redis client or a logger's streams would be wrong as well as slow.
    */
   private readonly coreOf: () => LinkingCore;
@@ -85,9 +85,9 @@ export class LinkwrightPlugin extends Plugin<LinkwrightPluginConfig> {
 
   /** Validates the options and builds the linking core once; throws a TypeError for unusable options. */
   constructor(options: LinkwrightPluginOptions) {
-    const { resolver, links, accounts, clock, log, ...plain } = options;
+    const { resolver, tokenVerifier, links, accounts, clock, log, ...plain } = options;
     super(plain as LinkwrightPluginConfig);
-    const core = createLinkingCore({ ...this.config, resolver, links, accounts, clock }, typeof log === 'object' ? log : undefined, 'LinkwrightPlugin');
+    const core = createLinkingCore({ ...this.config, resolver, tokenVerifier, links, accounts, clock }, typeof log === 'object' ? log : undefined, 'LinkwrightPlugin');
     this.coreOf = () => core;
     this.logOf = (jovo) => (typeof log === 'function' ? log(jovo) : (log ?? silentLogger));
   }

@@ -15,6 +15,7 @@ export { issuerRevocation, type IssuerClient } from './issuer-revocation';
 export { createLinkingCore, localeOf, type LinkAccountResponseOptions, type LinkingCore, type LinkingCoreOptions } from './linking-core';
 export { ssmlSpeech, ssmlText } from './ssml';
 export { JwksKeySet, type JwksOptions, type VerificationKey } from './resolvers/jwks';
+export { LinkwrightTokenResolver } from './resolvers/linkwright-resolver';
 export { LwaTokenResolver, type LwaResolverOptions } from './resolvers/lwa-resolver';
 export { OidcTokenResolver, type OidcResolverSettings } from './resolvers/oidc-resolver';
 export { notLinked, ProviderUnavailableError, subjectAsUserId, type ExternalAccounts, type ResolvedAccount, type Resolution, type TokenResolver } from './resolvers/token-resolver';

@@ -32,8 +32,9 @@ export interface LinkingCoreOptions extends ProviderOptions, ResolveOptions {
   /** Revokes the issuer's grants for a user when the skill is disabled (answers how many it revoked). */
   revoke?: (userId: string) => Promise<number | void>;
   /**
-   * With `issuer`: the OAuth client Alexa links with (Linkwright's OAUTH_CLIENT_ID and secret). A
-   * SkillDisabled event's tokens are then revoked at Linkwright (RFC 7009), grant and refresh tokens included.
+   * With `issuer`: the OAuth client Alexa links with (Linkwright's OAUTH_CLIENT_ID and secret). Tokens
+   * of other clients (a companion app's) are then "not linked", and a SkillDisabled event's tokens are
+   * revoked at Linkwright (RFC 7009), grant and refresh tokens included.
    */
   client?: IssuerClient;
 }
@@ -85,7 +86,7 @@ export function localeOf(envelope: RequestEnvelope): unknown {
  */
 export function createLinkingCore(options: LinkingCoreOptions, log: KitLogger = silentLogger, who = 'createLinkingKit'): LinkingCore {
   if (typeof options.skillName !== 'string' || options.skillName.trim() === '') throw new TypeError(`${who}: skillName is required`);
-  const resolver = options.resolver ?? createProviderResolver(options, log, who);
+  const resolver = options.resolver ?? createProviderResolver(options, log, options.client?.id, who);
   const links = options.links ?? new MemoryLinkStore();
   const book = new LinkPromptBook(options.prompts);
   const voiceForward = options.voiceForward ?? (options.lwa !== undefined && options.lwa !== false);

@@ -3,8 +3,10 @@ import type { KitLogger } from '../shared/log';
 import { JwksKeySet } from './resolvers/jwks';
 import { LwaTokenResolver } from './resolvers/lwa-resolver';
 import { OidcTokenResolver } from './resolvers/oidc-resolver';
-import { VerifierTokenResolver } from './resolvers/verifier-resolver';
-import { createTokenVerifier } from '../tokens';
+// The verifier's own module, not the tokens entry: that one also carries the express middleware's types.
+import type { IntrospectionCredentials } from '../tokens/introspection-client';
+import { createTokenVerifier, type TokenVerifier } from '../tokens/verifier';
+import { LinkwrightTokenResolver } from './resolvers/linkwright-resolver';
 import { type ExternalAccounts, subjectAsUserId, type TokenResolver } from './resolvers/token-resolver';
 
 /** Login with Amazon as the account-linking provider. */
@@ -31,17 +33,20 @@ export interface OidcProviderOptions {
 
 /** Where the kit finds the company's users for a token. */
 export interface ProviderOptions {
-  /** Linkwright's PUBLIC_URL: its access tokens are verified against `${issuer}/oauth/jwks`. */
+  /**
+   * Linkwright's PUBLIC_URL: its access tokens are verified with linkwright/tokens' createTokenVerifier
+   * (its JWKS, ES256 pinned, issuer and audience; with `introspection`, revocation within `revocationCheckMs`).
+   */
   issuer?: string;
   /**
-   * With `issuer`: credentials for Linkwright's `/oauth/introspect` (its INTROSPECTION_CLIENT_ID and
-   * INTROSPECTION_CLIENT_SECRET). A revoked token (unlinked, SkillDisabled, RFC 7009, ops) is then "not
-   * linked" at most `revocationCheckMs` after its revocation; without them a revoked token keeps
-   * verifying until it expires (ACCESS_TOKEN_TTL).
+   * With `issuer`: credentials for Linkwright's /oauth/introspect (INTROSPECTION_CLIENT_ID/SECRET there).
+   * Without them a revoked token keeps working until it expires (ACCESS_TOKEN_TTL, an hour by default).
    */
-  introspection?: { clientId: string; clientSecret: string };
-  /** With `introspection`: how long Linkwright's "still active" answer is trusted per token, in ms (default 5000). */
+  introspection?: IntrospectionCredentials;
+  /** With `introspection`: how long an "active" answer is trusted per token, in ms (default 5000): the revocation delay. */
   revocationCheckMs?: number;
+  /** With `issuer`: your own verifier (e.g. one createTokenVerifier shared with your API) instead of the kit's. */
+  tokenVerifier?: Pick<TokenVerifier, 'verify'>;
   lwa?: LwaProviderOptions | boolean;
   oidc?: OidcProviderOptions;
   /** Maps an LWA or OIDC subject to the company's user (default: the subject is the user id). */
@@ -54,7 +59,7 @@ export interface ProviderOptions {
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
 
 /** The token resolver the options name; exactly one of `issuer`, `lwa`, `oidc` must be given (`who` names the caller in errors). */
-export function createProviderResolver(options: ProviderOptions, log?: KitLogger, who = 'createLinkingKit'): TokenResolver {
+export function createProviderResolver(options: ProviderOptions, log?: KitLogger, clientId?: string, who = 'createLinkingKit'): TokenResolver {
   const chosen = [options.issuer !== undefined, options.lwa !== undefined && options.lwa !== false, options.oidc !== undefined].filter(Boolean).length;
   if (chosen !== 1) throw new TypeError(`${who}: give exactly one of issuer (Linkwright), lwa or oidc, or a resolver`);
   if (options.introspection !== undefined && options.issuer === undefined) throw new TypeError(`${who}: introspection is Linkwright's: it needs issuer`);
@@ -65,22 +70,20 @@ export function createProviderResolver(options: ProviderOptions, log?: KitLogger
     const lwa = options.lwa === true ? {} : options.lwa;
     return new LwaTokenResolver({ profileUrl: lwa.profileUrl ?? 'https://api.amazon.com/user/profile', timeoutMs, cacheSec: Math.min(lwa.cacheSec ?? 3600, 3600), accounts, clock });
   }
-  const oidc: OidcProviderOptions = options.oidc ?? linkwrightProvider(options.issuer as string, who);
-  if (options.issuer !== undefined && options.introspection !== undefined) {
-    // Introspection is what sees a revocation; the verifier does the rest of the checks as well.
-    const verifier = createTokenVerifier({
-      issuer: oidc.issuer,
-      audience: oidc.audience,
-      algorithms: oidc.algorithms,
-      jwksUri: oidc.jwksUrl,
-      introspection: options.introspection,
-      revocationCheckMs: options.revocationCheckMs ?? 5000,
-      clock,
-      timeoutMs,
-      onEvent: (event, detail) => log?.info({ event, ...detail }, 'Linkwright token verifier'),
-    });
-    return new VerifierTokenResolver(verifier);
+  if (options.issuer !== undefined) {
+    const verifier =
+      options.tokenVerifier ??
+      createTokenVerifier({
+        issuer: options.issuer,
+        ...(options.introspection ? { introspection: options.introspection } : {}),
+        ...(options.revocationCheckMs !== undefined ? { revocationCheckMs: options.revocationCheckMs } : {}),
+        timeoutMs,
+        clock,
+        onEvent: (event, detail) => log?.info({ event, ...detail }, 'Linkwright token verifier'),
+      });
+    return new LinkwrightTokenResolver(verifier, clientId);
   }
+  const oidc = options.oidc as OidcProviderOptions;
   const keys = new JwksKeySet({
     url: oidc.jwksUrl,
     timeoutMs,
@@ -93,21 +96,7 @@ export function createProviderResolver(options: ProviderOptions, log?: KitLogger
   return new OidcTokenResolver(
     { issuer: oidc.issuer, audience: oidc.audience, userinfoUrl: oidc.userinfoUrl, algorithms: oidc.algorithms ?? ASYMMETRIC_ALGORITHMS, timeoutMs },
     keys,
-    // Linkwright's `sub` already is the company's user id.
-    options.oidc ? accounts : subjectAsUserId,
+    accounts,
     clock,
-    options.oidc ? 'oidc' : 'linkwright',
   );
-}
-
-/** Linkwright as an OIDC-style issuer: its tokens name itself as issuer and audience. */
-function linkwrightProvider(issuer: string, who: string): OidcProviderOptions {
-  let url: URL;
-  try {
-    url = new URL(issuer);
-  } catch {
-    throw new TypeError(`${who}: issuer must be Linkwright's PUBLIC_URL, got "${issuer}"`);
-  }
-  const origin = url.href.replace(/\/$/, '');
-  return { issuer: origin, jwksUrl: `${origin}/oauth/jwks`, audience: origin, algorithms: ['ES256', 'RS256'] };
 }

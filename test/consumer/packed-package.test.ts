@@ -9,8 +9,10 @@ import { alexaUserId, intentRequest, type SkillAnswer, speechOf } from '../suppo
 import { freePort } from '../support/ports';
 import type { TestService } from '../support/service';
 import { linkRider, startSkillService } from '../server/skill/skill-test-kit';
+import { TEST_CLIENT_ID } from '../support/settings';
 
 const run = promisify(execFile);
+const INTROSPECTION = { INTROSPECTION_CLIENT_ID: 'acme-pantry-skill', INTROSPECTION_CLIENT_SECRET: 'acme-pantry-introspection-secret-0123' };
 const ROOT = resolve(__dirname, '../..');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
@@ -30,6 +32,8 @@ describe('consumer: the packed package in a fresh project', function () {
   let project: string;
   let service: TestService;
   let skill: ChildProcess | undefined;
+  let api: ChildProcess | undefined;
+  let apiUrl: string;
   let skillUrl: string;
   let typecheck: string;
 
@@ -47,8 +51,8 @@ describe('consumer: the packed package in a fresh project', function () {
       join(project, 'tsconfig.json'),
       JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, experimentalDecorators: true, skipLibCheck: true, outDir: 'out', rootDir: 'src', types: ['node'] }, include: ['src'] }),
     );
-    for (const file of ['skill.ts', 'jovo-app.ts', 'jovo-check.ts']) copyFileSync(join(__dirname, 'example', file), join(project, 'src', file));
-    const packages = [join(work, tarball), installed('ask-sdk-core'), installed('ask-sdk-model'), installed('@types/node'), installed('@jovotech/framework'), installed('@jovotech/platform-alexa')];
+    for (const file of ['skill.ts', 'api.ts', 'jovo-app.ts', 'jovo-check.ts']) copyFileSync(join(__dirname, 'example', file), join(project, 'src', file));
+    const packages = [join(work, tarball), ...['ask-sdk-core', 'ask-sdk-model', '@types/node', 'express', '@types/express', '@jovotech/framework', '@jovotech/platform-alexa'].map(installed)];
     try {
       await run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...packages], { cwd: project, timeout: 240_000 });
     } catch {
@@ -58,30 +62,43 @@ describe('consumer: the packed package in a fresh project', function () {
       ({ stdout }) => stdout,
       (error: { stdout?: string }) => `tsc failed:\n${error.stdout ?? String(error)}`,
     );
-    service = await startSkillService();
+    service = await startSkillService(INTROSPECTION);
     const port = await freePort();
     skill = spawn(process.execPath, ['out/skill.js'], {
       cwd: project,
-      env: { PATH: process.env.PATH, PORT: String(port), LINKWRIGHT_URL: service.services.settings.publicUrl, SKILL_VERIFY_SIGNATURE: 'false' },
+      env: { PATH: process.env.PATH, PORT: String(port), LINKWRIGHT_URL: service.services.settings.publicUrl, SKILL_VERIFY_SIGNATURE: 'false', ...INTROSPECTION },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     skillUrl = `http://127.0.0.1:${port}`;
-    for (let attempt = 0; attempt < 200; attempt += 1) {
-      if (await fetch(skillUrl, { method: 'POST', body: '{}' }).then((r) => r.status === 400, () => false)) return;
-      await new Promise((done) => setTimeout(done, 50));
-    }
-    throw new Error('the example skill did not start');
+    const apiPort = await freePort();
+    api = spawn(process.execPath, ['out/api.js'], {
+      cwd: project,
+      env: { PATH: process.env.PATH, PORT: String(apiPort), LINKWRIGHT_URL: service.services.settings.publicUrl, ...INTROSPECTION },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    apiUrl = `http://127.0.0.1:${apiPort}`;
+    await listening(() => fetch(skillUrl, { method: 'POST', body: '{}' }).then((r) => r.status === 400), 'the example skill');
+    await listening(() => fetch(`${apiUrl}/orders`).then((r) => r.status === 401), 'the example API');
   });
 
   after(async () => {
     skill?.kill();
+    api?.kill();
     await service?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('typechecks the README example against the published .d.ts (tsc in the fresh project)', () => {
+  it('typechecks the README examples (skill and API) against the published .d.ts (tsc in the fresh project)', () => {
     expect(typecheck).to.equal('');
   });
+
+  async function listening(probe: () => Promise<boolean>, what: string): Promise<void> {
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      if (await probe().catch(() => false)) return;
+      await new Promise((done) => setTimeout(done, 50));
+    }
+    throw new Error(`${what} did not start`);
+  }
 
   async function ask(envelope: RequestEnvelope): Promise<SkillAnswer> {
     const response = await fetch(skillUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(envelope) });
@@ -109,6 +126,39 @@ describe('consumer: the packed package in a fresh project', function () {
     const envelope = intentRequest('ReorderIntent', {}, { clock: service.clock, userId: alexaUserId('household'), accessToken: owner.accessToken }) as RequestEnvelope & { context: { System: Record<string, unknown> } };
     envelope.context.System.person = { personId: 'amzn1.ask.person.KID', accessToken: kid.accessToken };
     expect(speechOf(await ask(envelope))).to.equal(`Reordered for ${kid.account.id}, linked as person.`);
+  });
+
+  it('revoked: "not linked" within the documented 5 s of the revocation at Linkwright', async () => {
+    const rider = await linkRider(service, 'Sam');
+    const order = () => ask(intentRequest('ReorderIntent', {}, { clock: service.clock, accessToken: rider.accessToken }));
+    expect(speechOf(await order())).to.equal(`Reordered for ${rider.account.id}, linked as user.`);
+    await service.services.revocations.revokeFamily(rider.familyId, 'user unlinked');
+    const revokedAt = Date.now();
+    let answer = await order();
+    // The bound is the verifier's revocationCheckMs (5 s): poll within it, fail past it.
+    while (answer.body.response?.card === undefined && Date.now() - revokedAt < 6000) {
+      await new Promise((done) => setTimeout(done, 200));
+      answer = await order();
+    }
+    expect(answer.body.response?.card).to.deep.equal({ type: 'LinkAccount' });
+    expect(Date.now() - revokedAt).to.be.below(6000);
+  });
+
+  it('the express API example: 401 without a token, the user with one, 401 within 5 s of a revocation', async () => {
+    expect((await fetch(`${apiUrl}/orders`)).status).to.equal(401);
+    const rider = await linkRider(service, 'Sam');
+    const orders = () => fetch(`${apiUrl}/orders`, { headers: { Authorization: `Bearer ${rider.accessToken}` } });
+    const ok = await orders();
+    expect(ok.status).to.equal(200);
+    expect(await ok.json()).to.deep.equal({ user: rider.account.id, client: TEST_CLIENT_ID, orders: [] });
+    await service.services.revocations.revokeFamily(rider.familyId, 'user unlinked');
+    const revokedAt = Date.now();
+    let status = (await orders()).status;
+    while (status === 200 && Date.now() - revokedAt < 6000) {
+      await new Promise((done) => setTimeout(done, 200));
+      status = (await orders()).status;
+    }
+    expect(status).to.equal(401);
   });
 
   describe('the README’s Jovo v4 app, driven with Jovo’s TestSuite on the Alexa platform', () => {

@@ -3,8 +3,11 @@ import { SkillBuilders, type RequestHandler } from 'ask-sdk-core';
 import { createLinkingKit } from 'linkwright/ask-sdk';
 import { createAlexaVerifier } from 'linkwright/verify';
 
-const kit = createLinkingKit({ issuer: process.env.LINKWRIGHT_URL ?? 'https://link.example.com', skillName: 'Acme Pantry' });
-const verifier = createAlexaVerifier({ applicationId: process.env.SKILL_ID, verifySignature: process.env.SKILL_VERIFY_SIGNATURE !== 'false' });
+const env = (name: string): string => process.env[name] ?? '';
+// Introspection (Linkwright's INTROSPECTION_CLIENT_ID/SECRET) makes a revoked link "not linked" within 5 s.
+const kit = createLinkingKit({ issuer: env('LINKWRIGHT_URL'), skillName: 'Acme Pantry',
+  introspection: { clientId: env('INTROSPECTION_CLIENT_ID'), clientSecret: env('INTROSPECTION_CLIENT_SECRET') } });
+const verifier = createAlexaVerifier({ applicationId: env('SKILL_ID') || undefined, verifySignature: env('SKILL_VERIFY_SIGNATURE') !== 'false' });
 
 const reorder: RequestHandler = {
   canHandle: ({ requestEnvelope: { request } }) => request.type === 'IntentRequest' && request.intent.name === 'ReorderIntent',

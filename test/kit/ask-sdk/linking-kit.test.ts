@@ -39,12 +39,14 @@ function speech(answer: ResponseEnvelope): string {
   return (answer.response.outputSpeech as { ssml?: string } | undefined)?.ssml?.replace(/^<speak>|<\/speak>$/g, '') ?? '';
 }
 
+const INTROSPECTION = { INTROSPECTION_CLIENT_ID: 'acme-pantry-skill', INTROSPECTION_CLIENT_SECRET: 'acme-pantry-introspection-secret-0123' };
+
 describe('linkwright/ask-sdk: createLinkingKit against a running Linkwright', function () {
   this.timeout(20_000);
   let service: TestService;
   let options: LinkingKitOptions;
   before(async () => {
-    service = await startSkillService();
+    service = await startSkillService(INTROSPECTION);
     options = { issuer: service.services.settings.publicUrl, skillName: 'Acme Pantry' };
   });
   after(async () => service.close());
@@ -116,6 +118,28 @@ describe('linkwright/ask-sdk: createLinkingKit against a running Linkwright', fu
     } finally {
       await other.close();
     }
+  });
+
+  it('revoked: "not linked" once Linkwright says so (introspection, within revocationCheckMs); without introspection only at expiry', async () => {
+    const introspection = { clientId: INTROSPECTION.INTROSPECTION_CLIENT_ID, clientSecret: INTROSPECTION.INTROSPECTION_CLIENT_SECRET };
+    const skill = companySkill(createLinkingKit({ ...options, introspection, revocationCheckMs: 0 }));
+    const blind = companySkill(createLinkingKit(options));
+    const rider = await linkRider(service, 'Sam');
+    const ask = (s: typeof skill) => s.invoke(launchRequest({ clock: service.clock, accessToken: rider.accessToken }));
+    expect(speech(await ask(skill))).to.equal(`user ${rider.account.id} level user person -`);
+    expect(speech(await ask(blind))).to.equal(`user ${rider.account.id} level user person -`);
+    await service.services.revocations.revokeFamily(rider.familyId, 'test');
+    expect((await ask(skill)).response.card).to.deep.equal({ type: 'LinkAccount' });
+    expect(speech(await ask(blind))).to.equal(`user ${rider.account.id} level user person -`);
+  });
+
+  it('with client, a token Linkwright issued to another client (a companion app) is "not linked"', async () => {
+    const rider = await linkRider(service, 'Sam', 'companion-app');
+    const plain = companySkill(createLinkingKit(options));
+    const strict = companySkill(createLinkingKit({ ...options, client: { id: TEST_CLIENT_ID, secret: TEST_CLIENT_SECRET } }));
+    const envelope = launchRequest({ clock: service.clock, accessToken: rider.accessToken });
+    expect(speech(await plain.invoke(envelope))).to.equal(`user ${rider.account.id} level user person -`);
+    expect((await strict.invoke(envelope)).response.card).to.deep.equal({ type: 'LinkAccount' });
   });
 
   it('resolves once per request however often handlers ask, starting from the interceptor', async () => {
