@@ -51,7 +51,7 @@ describe('consumer: the packed package in a fresh project', function () {
       join(project, 'tsconfig.json'),
       JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, experimentalDecorators: true, skipLibCheck: true, outDir: 'out', rootDir: 'src', types: ['node'] }, include: ['src'] }),
     );
-    for (const file of ['skill.ts', 'api.ts', 'jovo-app.ts', 'jovo-check.ts']) copyFileSync(join(__dirname, 'example', file), join(project, 'src', file));
+    for (const file of ['skill.ts', 'api.ts', 'service.ts', 'jovo-app.ts', 'jovo-check.ts']) copyFileSync(join(__dirname, 'example', file), join(project, 'src', file));
     const packages = [join(work, tarball), ...['ask-sdk-core', 'ask-sdk-model', '@types/node', 'express', '@types/express', '@jovotech/framework', '@jovotech/platform-alexa'].map(installed)];
     try {
       await run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...packages], { cwd: project, timeout: 240_000 });
@@ -88,7 +88,7 @@ describe('consumer: the packed package in a fresh project', function () {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('typechecks the README examples (skill and API) against the published .d.ts (tsc in the fresh project)', () => {
+  it('typechecks the README examples (skill and API) and an embedded createLinkwright against the published .d.ts (tsc in the fresh project)', () => {
     expect(typecheck).to.equal('');
   });
 
@@ -159,6 +159,11 @@ describe('consumer: the packed package in a fresh project', function () {
       status = (await orders()).status;
     }
     expect(status).to.equal(401);
+  });
+
+  it('linkwright (the service entry) imports without starting anything, from the installed package', async () => {
+    const { stdout } = await run(process.execPath, ['-e', "const { createLinkwright } = require('linkwright'); console.log(typeof createLinkwright)"], { cwd: project, timeout: 15_000 });
+    expect(stdout.trim()).to.equal('function');
   });
 
   describe('the README’s Jovo v4 app, driven with Jovo’s TestSuite on the Alexa platform', () => {
