@@ -88,7 +88,7 @@ describe('consumer: the packed package in a fresh project', function () {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('typechecks the README examples (skill and API) and an embedded createLinkwright against the published .d.ts (tsc in the fresh project)', () => {
+  it('typechecks the README examples (skill, API, Jovo app) and an embedded createLinkwright against the published .d.ts (tsc in the fresh project)', () => {
     expect(typecheck).to.equal('');
   });
 
