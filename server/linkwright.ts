@@ -4,12 +4,14 @@ import { createApp } from './app';
 import { type Clock, systemClock } from './clock';
 import { loadSettings, type Settings } from './config/settings';
 import { refuseConnect } from './http/connect-refusal';
+import { forwardedForWatch } from './http/forwarded-for-watch';
 import { withHotRoutes } from './http/hot-routes';
 import { hotRoutes } from './hot-routes';
 import { createLogger, type Logger } from './log';
 import type { KeyRing } from './oauth/keys';
 import { createServices, type Services } from './services';
 import { openStore, type Store } from './store';
+import { pageAssetProblems } from './views/assets';
 
 /** What a Linkwright is built from besides its settings; all optional (tests and embedding pass their own). */
 export interface LinkwrightDeps {
@@ -25,6 +27,8 @@ export interface LinkwrightDeps {
 export interface Listening {
   /** The loopback URL the server listens on (not PUBLIC_URL, which may be a proxy's). */
   url: string;
+  /** The address actually bound, as `host:port` (`0.0.0.0:3000`, `[::]:3000`, `127.0.0.1:41234`). */
+  listening: string;
   server: Server;
 }
 
@@ -53,7 +57,16 @@ export function createLinkwright(settings: Settings = loadSettings(), deps: Link
   const clock = deps.clock ?? systemClock;
   const store = deps.store ?? openStore(settings.redis, clock, log);
   const services = createServices(settings, { store, clock, log, ...(deps.keys ? { keys: deps.keys } : {}) });
-  const app = withHotRoutes(hotRoutes(services), createApp(services), { log, https: settings.publicUrl.startsWith('https://') });
+  const handler = withHotRoutes(hotRoutes(services), createApp(services), { log, https: settings.publicUrl.startsWith('https://') });
+  const watch = forwardedForWatch(settings, log);
+  const app: RequestListener = watch
+    ? (req, res) => {
+        watch(req);
+        handler(req, res);
+      }
+    : handler;
+  const missing = pageAssetProblems();
+  if (missing.length > 0) log.error({ event: 'service.assets_missing', problems: missing }, 'files the pages need are missing: /readyz answers 503 until they are there');
   let server: Server | undefined;
   let stopped: Promise<void> | undefined;
 
@@ -73,7 +86,8 @@ export function createLinkwright(settings: Settings = loadSettings(), deps: Link
         listening.listen(settings.port, settings.host, () => resolve());
       });
       server = listening;
-      return { url: loopbackUrl(listening.address() as AddressInfo), server: listening };
+      const address = listening.address() as AddressInfo;
+      return { url: loopbackUrl(address), listening: `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`, server: listening };
     },
     stop() {
       stopped ??= (async () => {

@@ -1,13 +1,24 @@
 import { Router } from 'express';
 import type { Store } from '../store';
+import { pageAssetProblems } from '../views/assets';
 
-/** Liveness (the process answers) and readiness (the store answers). */
-export function healthRouter(store: Store): Router {
+/**
+ * Liveness (the process answers: it listens only once it can serve) and readiness (the store answers
+ * and the files the pages need are there). `assetProblems` is the check of those files.
+ */
+export function healthRouter(store: Store, assetProblems: () => string[] = pageAssetProblems): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (req, res) => {
+    const missing = assetProblems();
+    if (missing.length > 0) {
+      // The paths go to the log only: readiness is unauthenticated.
+      req.log.error({ event: 'ready.assets_missing', problems: missing }, 'files the pages need are missing');
+      res.status(503).json({ status: 'unavailable', reason: 'page assets missing' });
+      return;
+    }
     try {
       await store.ping();
       res.json({ status: 'ready' });
