@@ -19,7 +19,9 @@ export interface LinkwrightDeps {
   log?: Logger;
   /** A store (default: Redis at REDIS_URL, else in memory). */
   store?: Store;
+  /** The clock codes, tokens and sessions are timed by (default: the system clock; tests pass their own). */
   clock?: Clock;
+  /** The token signing keys (default: the PEMs in the settings, else keys generated here). */
   keys?: KeyRing;
 }
 
@@ -29,6 +31,7 @@ export interface Listening {
   url: string;
   /** The address actually bound, as `host:port` (`0.0.0.0:3000`, `[::]:3000`, `127.0.0.1:41234`). */
   listening: string;
+  /** The node:http server, for its address or your own shutdown. */
   server: Server;
 }
 
@@ -41,6 +44,7 @@ export interface Linkwright {
   app: RequestListener;
   /** The domain objects (accounts, grants, revocations…), for embedding and administration. */
   services: Services;
+  /** The settings it was built from (secrets included: never log them). */
   settings: Settings;
   /** Listens on PORT and HOST; resolves once the server accepts connections. */
   start(): Promise<Listening>;
