@@ -18,7 +18,7 @@ import { parseOptions, USAGE } from './lib/options';
 import { renderProfile } from './lib/profile';
 import type { CaseResult } from './lib/results';
 import { stopAllServers } from './lib/server-process';
-import { renderRatios, renderResults, renderVerdicts } from './lib/table';
+import { renderOverload, renderRatios, renderResults, renderVerdicts } from './lib/table';
 import { evaluateTargets } from './lib/targets';
 
 const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');
@@ -92,6 +92,12 @@ async function main(): Promise<number> {
   console.log('');
   console.log(renderResults(results));
   console.log('');
+  const overload = renderOverload(results);
+  if (overload) {
+    console.log('Overload (the p99 column counts accepted requests only; shed = answered 503 at once):');
+    console.log(overload);
+    console.log('');
+  }
   console.log('Same-run ratios (ours / peer):');
   console.log(renderRatios(results));
   console.log('');

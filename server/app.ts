@@ -3,6 +3,7 @@ import helmet from 'helmet';
 import { appLinksRouter } from '../app-links/routes';
 import { errorHandler, notFound } from './http/error-handler';
 import { healthRouter } from './http/health';
+import type { LoadReport } from './http/overload';
 import { requestContext } from './http/request-context';
 import { oauthRouter } from './oauth/routes';
 import { opsRouter } from './ops/routes';
@@ -13,7 +14,7 @@ import type { Services } from './services';
  * the operator pages. POST /alexa and POST /oauth/token are hot routes served in
  * front of express (server/hot-routes.ts). There is no global body parser: each face parses its own.
  */
-export function createApp(services: Services): Express {
+export function createApp(services: Services, runtime: { load?: () => LoadReport } = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   if (services.settings.trustProxy !== undefined) app.set('trust proxy', parseTrustProxy(services.settings.trustProxy));
@@ -39,7 +40,7 @@ export function createApp(services: Services): Express {
       hsts: services.settings.publicUrl.startsWith('https://'),
     }),
   );
-  app.use(healthRouter(services.store));
+  app.use(healthRouter(services.store, runtime.load));
   app.use(opsRouter(services));
   app.use(oauthRouter(services));
   app.use(appLinksRouter(services));

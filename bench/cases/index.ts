@@ -1,4 +1,5 @@
 import { expressEcho, nodeHttpEcho } from './ceiling-cases';
+import { ourOverload } from './overload-case';
 import { askSdkLaunch, ourSkillCard, ourSkillSigned, ourSkillToken } from './skill-cases';
 import { oidcCode, oidcRefreshJwt, oidcRefreshOpaque, oidcRefreshQuickstart, ourCode, ourRefresh } from './token-cases';
 import type { BenchCase } from './types';
@@ -15,6 +16,7 @@ export const ALL_CASES: BenchCase[] = [
   ourSkillSigned,
   ourSkillCard,
   askSdkLaunch,
+  ourOverload,
   nodeHttpEcho,
   expressEcho,
 ];

@@ -25,11 +25,15 @@ export interface OurService {
  * with settings from the environment only: development mode (NODE_ENV unset), a private Redis under
  * a key prefix of its own, fixed client credentials, and the bench's P-256 signing key.
  */
-export async function startOurService(context: CaseContext, skill: { verifySignature: boolean; linkAtLaunch?: boolean }): Promise<OurService> {
+export async function startOurService(
+  context: CaseContext,
+  skill: { verifySignature: boolean; linkAtLaunch?: boolean },
+  redis: { pinnedWithServer?: boolean } = {},
+): Promise<OurService> {
   const { fixtures, options } = context;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const redisUrl = await fixtures.redisUrl();
+  const redisUrl = redis.pinnedWithServer ? await fixtures.pinnedRedisUrl(options.serverCore) : await fixtures.redisUrl();
   const keyPrefix = `bench:${randomBytes(6).toString('hex')}:`;
   const settingsEnv: Record<string, string> = {
     PORT: String(port),

@@ -1,5 +1,6 @@
 import type { LoadPlan } from '../lib/load';
 import type { BenchOptions } from '../lib/options';
+import type { CaseResult } from '../lib/results';
 import type { ServerProcess } from '../lib/server-process';
 import type { Fixtures } from './fixtures';
 
@@ -39,4 +40,9 @@ export interface BenchCase {
   /** Run without being named in --case. */
   byDefault: boolean;
   start(context: CaseContext): Promise<StartedCase>;
+  /**
+   * A case measured its own way rather than by the harness's runs per connection count (the overload
+   * case): it runs its loads and returns its figures. The harness then skips its warm-up and runs.
+   */
+  measure?(started: StartedCase, context: { options: BenchOptions; say(line: string): void }): Promise<Partial<Pick<CaseResult, 'overload'>>>;
 }

@@ -57,7 +57,7 @@ export async function runGroup(cases: BenchCase[], options: BenchOptions, fixtur
     live.result.error = error instanceof Error ? error.message : String(error);
     say(`[${live.benchCase.id}] FAILED: ${live.result.error}`);
   };
-  const healthy = () => group.filter((live) => live.started && !live.result.error);
+  const healthy = () => group.filter((live) => live.started && !live.result.error && !live.benchCase.measure);
 
   try {
     for (const live of group) {
@@ -108,6 +108,12 @@ export async function runGroup(cases: BenchCase[], options: BenchOptions, fixtur
         live.result.rows.push(summarize(runs));
         live.result.runs.push(...runs.map(withoutSamples));
       }
+    }
+
+    for (const live of group.filter((l) => l.benchCase.measure && !l.result.error)) {
+      await attempt(live, fail, async (started) => {
+        Object.assign(live.result, await live.benchCase.measure?.(started, { options, say: (line) => say(`[${live.benchCase.id}] ${line}`) }));
+      });
     }
 
     if (options.soak) {

@@ -80,3 +80,16 @@ export function renderVerdicts(verdicts: Verdict[]): string {
 function firstLine(text: string): string {
   return (text.split('\n')[0] ?? '').slice(0, 100);
 }
+
+/** The overload case: the baseline next to the storm, accepted requests only in the latency columns. */
+export function renderOverload(results: CaseResult[]): string | undefined {
+  const rows = results.flatMap((r) => (r.overload ? [[r.id, r.overload] as const] : []));
+  if (rows.length === 0) return undefined;
+  return textTable(
+    ['case', 'conns', 'asked req/s', 'offered', 'accepted', 'shed', 'p99 ms', 'p99 / baseline', 'max ms', 'timeouts', 'RSS max'],
+    rows.flatMap(([id, o]) => [
+      [id, String(o.baselineConnections), '–', String(Math.round(o.baselineRps)), String(Math.round(o.baselineRps)), '0', o.baselineP99Ms.toFixed(2), '–', '–', '–', '–'],
+      [id, String(o.connections), String(o.targetRps), String(Math.round(o.offeredRps)), String(Math.round(o.acceptedRps)), String(Math.round(o.shedRps)), o.acceptedP99Ms.toFixed(2), `${o.p99Ratio.toFixed(1)}×`, o.maxMs.toFixed(0), String(o.timeouts), `${(o.rssMaxKb / 1024).toFixed(0)} MB`],
+    ]),
+  );
+}

@@ -4,7 +4,8 @@ import type { CaseResult } from './results';
 export type Target =
   | { kind: 'throughput'; text: string; ours: string; peer: string; minRatio: number }
   | { kind: 'p99'; text: string; ours: string; peer: string }
-  | { kind: 'rss'; text: string; ours: string; maxGrowth: number };
+  | { kind: 'rss'; text: string; ours: string; maxGrowth: number }
+  | { kind: 'overload'; text: string; ours: string; maxAcceptedP99Ms: number };
 
 /** The targets of issue 6, in the order they print. */
 export const TARGETS: Target[] = [
@@ -15,6 +16,7 @@ export const TARGETS: Target[] = [
   { kind: 'throughput', text: 'skill (token, signature on) ≥ 80 % of ASK SDK adapter', ours: 'ours.skill-signed', peer: 'ask.launch', minRatio: 0.8 },
   { kind: 'rss', text: 'refresh soak: RSS within 10 %', ours: 'ours.refresh', maxGrowth: 0.1 },
   { kind: 'rss', text: 'signed skill soak: RSS within 10 %', ours: 'ours.skill-signed', maxGrowth: 0.1 },
+  { kind: 'overload', text: 'at 4× load: accepted p99 < 50 ms, no timeouts', ours: 'ours.overload', maxAcceptedP99Ms: 50 },
 ];
 
 /** The outcome of one target at one connection count (or of one soak). */
@@ -36,6 +38,18 @@ export function evaluateTargets(results: CaseResult[], targets: Target[] = TARGE
   const verdicts: Verdict[] = [];
   for (const target of targets) {
     const ours = byId.get(target.ours);
+    if (target.kind === 'overload') {
+      if (!ours) continue;
+      const o = ours.overload;
+      if (!o) {
+        verdicts.push({ text: target.text, detail: `not measured${ours.error ? `: ${ours.id} failed` : ''}`, verdict: 'MISS' });
+        continue;
+      }
+      const pass = o.acceptedP99Ms < target.maxAcceptedP99Ms && o.timeouts === 0 && o.badResponses === 0;
+      const detail = `p99 ${o.acceptedP99Ms.toFixed(1)} ms (${o.p99Ratio.toFixed(1)}× the ${o.baselineConnections}-conn p99), ${o.timeouts} timeouts, ${Math.round(o.shedRps)} req/s shed, RSS ${mb(o.rssMaxKb)} MB`;
+      verdicts.push({ text: target.text, connections: o.connections, value: o.acceptedP99Ms, detail, verdict: pass ? 'PASS' : 'MISS' });
+      continue;
+    }
     if (target.kind === 'rss') {
       const drift = ours?.soak?.drift;
       if (!ours?.soak) continue; // Soaks run only with --soak.

@@ -5,6 +5,7 @@ import { parseAmazonUrls, type AmazonUrls } from './amazon';
 import { parseSkillSettings, type SkillSettings } from '../skill/settings';
 import { parseAppLinksSettings, type AppLinksSettings } from '../../app-links/settings';
 import { parseOpsSettings, type OpsSettings } from '../ops/settings';
+import { parseOverloadSettings, type OverloadSettings } from '../http/overload-settings';
 import { parseLoginSource, type LoginSource } from '../oauth/sign-in/settings';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../store/store';
 
@@ -66,6 +67,8 @@ export interface Settings {
   logLevel: string;
   trustProxy: string | undefined;
   redis: { url: string | undefined; keyPrefix: string; commandTimeoutMs: number };
+  /** When the process refuses work at once rather than queue it, and the listener's own bounds. */
+  overload: OverloadSettings;
   oauth: OAuthSettings;
   /** Who checks the user's identity on the sign-in page (LOGIN_SOURCE). */
   login: LoginSource;
@@ -106,6 +109,7 @@ export function loadSettings(env: Env = process.env): Settings {
       keyPrefix: read.string('REDIS_KEY_PREFIX') ?? 'lw:',
       commandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS', DEFAULT_COMMAND_TIMEOUT_MS, 50, 60_000),
     },
+    overload: parseOverloadSettings(read),
     oauth,
     login: parseLoginSource(read, production, publicUrl),
     amazon: parseAmazonUrls(read, production),

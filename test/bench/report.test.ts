@@ -8,7 +8,8 @@ import { moduleOf } from '../../bench/lib/profile';
 import type { CaseResult } from '../../bench/lib/results';
 import { median, rssDrift } from '../../bench/lib/rss';
 import { summarize, type RunSummary } from '../../bench/lib/summary';
-import { renderRatios, renderResults, textTable } from '../../bench/lib/table';
+import { renderOverload, renderRatios, renderResults, textTable } from '../../bench/lib/table';
+import { overloadFigures } from '../../bench/cases/overload-case';
 import { evaluateTargets, type Target } from '../../bench/lib/targets';
 
 function run(overrides: Partial<LoadResult>): LoadResult {
@@ -22,6 +23,10 @@ function run(overrides: Partial<LoadResult>): LoadResult {
     meanMs: 1.5,
     maxMs: 9,
     socketErrors: 0,
+    timeouts: 0,
+    shed: 0,
+    acceptedP50Ms: 1,
+    acceptedP99Ms: 5,
     badResponses: 0,
     statusCounts: { 200: 1000 },
     badSamples: [],
@@ -112,6 +117,19 @@ describe('bench targets', () => {
     const failed = caseResult('ours.x', [], { error: 'server did not start' });
     expect(evaluateTargets([failed, caseResult('peer.y', [row({})])], [throughput])[0]).to.include({ verdict: 'MISS' });
     expect(evaluateTargets([caseResult('ours.x', [row({})])], [throughput, rss])).to.deep.equal([]);
+  });
+
+  it('judges the overload case by accepted p99 under 50 ms and no timeouts, from the two runs', () => {
+    const baseline = run({ connections: 50, acceptedP99Ms: 10, rps: 8000 });
+    const good = overloadFigures(baseline, run({ connections: 2000, completed: 40_000, shed: 30_000, acceptedP99Ms: 40, timeouts: 0, durationSec: 10 }), 32_000);
+    expect(good.acceptedRps).to.equal(1000);
+    expect(good.shedRps).to.equal(3000);
+    expect(good.p99Ratio).to.equal(4);
+    const judge = (overload: typeof good) => evaluateTargets([caseResult('ours.overload', [], { overload })]).map((v) => v.verdict);
+    expect(judge(good)).to.deep.equal(['PASS']);
+    expect(judge({ ...good, acceptedP99Ms: 50 })).to.deep.equal(['MISS']);
+    expect(judge({ ...good, timeouts: 1 })).to.deep.equal(['MISS']);
+    expect(renderOverload([caseResult('ours.overload', [], { overload: good })])).to.contain('4.0×');
   });
 
   it('judges the soak by RSS growth and by errors', () => {
