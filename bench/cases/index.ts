@@ -1,6 +1,6 @@
 import { expressEcho, nodeHttpEcho } from './ceiling-cases';
 import { ourOverload } from './overload-case';
-import { askSdkLaunch, ourSkillCard, ourSkillSigned, ourSkillToken } from './skill-cases';
+import { askSdkLaunch, ourSkillCard, ourSkillForged, ourSkillSigned, ourSkillToken } from './skill-cases';
 import { oidcCode, oidcRefreshJwt, oidcRefreshOpaque, oidcRefreshQuickstart, ourCode, ourRefresh } from './token-cases';
 import type { BenchCase } from './types';
 
@@ -13,6 +13,7 @@ export const ALL_CASES: BenchCase[] = [
   ourCode,
   oidcCode,
   ourSkillToken,
+  ourSkillForged,
   ourSkillSigned,
   ourSkillCard,
   askSdkLaunch,

@@ -24,9 +24,16 @@ async function linkedAccessToken(ours: OurService): Promise<string> {
   return tokens.access_token;
 }
 
-function ourLaunch(variant: 'token' | 'signed' | 'card'): BenchCase {
+/** The same token with one signature character changed: well-formed, correctly encoded, forged. */
+export function forgedCopy(token: string): string {
+  const [header, payload, signature = ''] = token.split('.');
+  return `${header}.${payload}.${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`;
+}
+
+function ourLaunch(variant: 'token' | 'forged' | 'signed' | 'card'): BenchCase {
   const titles = {
     token: 'Linkwright skill LaunchRequest, valid token, signature off',
+    forged: 'Linkwright skill LaunchRequest, forged token (refused), signature off',
     signed: 'Linkwright skill LaunchRequest, valid token, signature on',
     card: 'Linkwright skill LaunchRequest, no token (LinkAccount card, SKILL_LINK_AT_LAUNCH)',
   };
@@ -40,7 +47,8 @@ function ourLaunch(variant: 'token' | 'signed' | 'card'): BenchCase {
       const signed = variant === 'signed';
       const ours = await startOurService(context, { verifySignature: signed, linkAtLaunch: variant === 'card' });
       try {
-        const token = variant === 'card' ? undefined : await linkedAccessToken(ours);
+        const linked = variant === 'card' ? undefined : await linkedAccessToken(ours);
+        const token = variant === 'forged' && linked !== undefined ? forgedCopy(linked) : linked;
         const chain = signed ? await context.fixtures.signingChain() : undefined;
         const sign = chain ? (body: string) => signatureHeaders(body, chain.leafKeyPem, chain.certUrl) : undefined;
         const check = variant === 'card' ? isLinkCardAnswer : isSpokenAnswer;
@@ -55,6 +63,8 @@ function ourLaunch(variant: 'token' | 'signed' | 'card'): BenchCase {
 
 /** Case 3: valid token, signature checking off (compared with the ASK SDK adapter). */
 export const ourSkillToken = ourLaunch('token');
+/** Issue 15: a forged token, refused (the user is greeted unlinked); must cost no more than a valid one. */
+export const ourSkillForged = ourLaunch('forged');
 /** Case 3: valid token, signature checking on with the test chain (certificate cached after the first request). */
 export const ourSkillSigned = ourLaunch('signed');
 /** Case 3: no token: the LinkAccount card. */

@@ -46,6 +46,7 @@ export const COMPARISONS: Array<{ ours: string; peer: string }> = [
   { ours: 'ours.refresh', peer: 'oidc.refresh-opaque' },
   { ours: 'ours.code', peer: 'oidc.code' },
   { ours: 'ours.skill-token', peer: 'ask.launch' },
+  { ours: 'ours.skill-forged', peer: 'ours.skill-token' },
   { ours: 'ours.skill-signed', peer: 'ask.launch' },
   { ours: 'ours.skill-card', peer: 'ask.launch' },
 ];

@@ -13,6 +13,7 @@ export const TARGETS: Target[] = [
   { kind: 'p99', text: 'refresh p99 < oidc-provider refresh (JWT) p99', ours: 'ours.refresh', peer: 'oidc.refresh-jwt' },
   { kind: 'throughput', text: 'code exchange ≥ 2× oidc-provider code exchange', ours: 'ours.code', peer: 'oidc.code', minRatio: 2 },
   { kind: 'throughput', text: 'skill (token, signature off) ≥ ASK SDK adapter', ours: 'ours.skill-token', peer: 'ask.launch', minRatio: 1 },
+  { kind: 'throughput', text: 'skill, forged token ≥ skill, valid token (refusal costs no more)', ours: 'ours.skill-forged', peer: 'ours.skill-token', minRatio: 1 },
   { kind: 'throughput', text: 'skill (token, signature on) ≥ 80 % of ASK SDK adapter', ours: 'ours.skill-signed', peer: 'ask.launch', minRatio: 0.8 },
   { kind: 'rss', text: 'refresh soak: RSS within 10 %', ours: 'ours.refresh', maxGrowth: 0.1 },
   { kind: 'rss', text: 'signed skill soak: RSS within 10 %', ours: 'ours.skill-signed', maxGrowth: 0.1 },
