@@ -3,7 +3,7 @@
  * instead (node-oidc-provider, the ASK SDK express adapter) and a bare node:http ceiling, in one run
  * on one machine. Every server runs compiled, as a child pinned to one core; this process (the load
  * generator, autocannon) pins itself to the other. Prints one table, same-run ratios and PASS/MISS
- * per target of issue 6, and writes the same figures as JSON under bench/results/.
+ * per target, and writes the same figures as JSON under bench/results/.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -101,7 +101,7 @@ async function main(): Promise<number> {
   console.log('Same-run ratios (ours / peer):');
   console.log(renderRatios(results));
   console.log('');
-  console.log('Targets (issue 6):');
+  console.log('Targets:');
   console.log(renderVerdicts(verdicts));
   for (const result of results) {
     if (result.profile) {

@@ -45,6 +45,15 @@ export class Fixtures {
     return (await this.pinnedRedis).url;
   }
 
+  /** Process id of the redis-server behind a URL this fixture handed out (for its CPU time). */
+  async redisPid(url: string): Promise<number | undefined> {
+    for (const server of [this.redis, this.pinnedRedis]) {
+      const started = server ? await server : undefined;
+      if (started?.url === url) return started.pid;
+    }
+    return undefined;
+  }
+
   /** URL of the run's private redis-server. */
   async redisUrl(): Promise<string> {
     this.redis ??= RedisServer.start();

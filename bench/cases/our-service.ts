@@ -17,6 +17,8 @@ export interface OurService {
   url: string;
   /** createServices over the server's Redis, key prefix and signing key: what it mints, the server accepts. */
   domain: Services;
+  /** The redis-server's process, whose CPU per request the bench reports beside the server's. */
+  storePid: number | undefined;
   close(): Promise<void>;
 }
 
@@ -28,18 +30,18 @@ export interface OurService {
 export async function startOurService(
   context: CaseContext,
   skill: { verifySignature: boolean; linkAtLaunch?: boolean },
-  redis: { pinnedWithServer?: boolean } = {},
+  extra: { pinnedWithServer?: boolean; logLevel?: string } = {},
 ): Promise<OurService> {
   const { fixtures, options } = context;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const redisUrl = redis.pinnedWithServer ? await fixtures.pinnedRedisUrl(options.serverCore) : await fixtures.redisUrl();
+  const redisUrl = extra.pinnedWithServer ? await fixtures.pinnedRedisUrl(options.serverCore) : await fixtures.redisUrl();
   const keyPrefix = `bench:${randomBytes(6).toString('hex')}:`;
   const settingsEnv: Record<string, string> = {
     PORT: String(port),
     HOST: '127.0.0.1',
     PUBLIC_URL: url,
-    LOG_LEVEL: options.logLevel,
+    LOG_LEVEL: extra.logLevel ?? options.logLevel,
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: keyPrefix,
     OAUTH_CLIENT_ID: BENCH_CLIENT_ID,
@@ -75,6 +77,7 @@ export async function startOurService(
     server,
     url,
     domain,
+    storePid: await fixtures.redisPid(redisUrl),
     close: async () => {
       await server.stop();
       await store.close();

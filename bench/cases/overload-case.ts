@@ -59,6 +59,7 @@ export const ourOverload: BenchCase = {
     let user = 0;
     return {
       server: ours.server,
+      storePid: ours.storePid,
       url: ours.url,
       close: ours.close,
       plan: async (connections) => {
@@ -72,7 +73,7 @@ export const ourOverload: BenchCase = {
   },
   measure: async (started, { options, say }) => {
     const load = async (connections: number, durationSec: number, overallRate?: number) =>
-      runLoad({ url: started.url, connections, durationSec, plan: await started.plan(connections, 0), serverPid: started.server.pid, settleMs: SETTLE_MS, ...(overallRate ? { overallRate } : {}) });
+      runLoad({ url: started.url, connections, durationSec, plan: await started.plan(connections, 0), serverPid: started.server.pid, storePid: started.storePid, settleMs: SETTLE_MS, ...(overallRate ? { overallRate } : {}) });
     if (options.warmupSec > 0) await load(OVERLOAD_BASELINE_CONNECTIONS, options.warmupSec);
     const baseline = await load(OVERLOAD_BASELINE_CONNECTIONS, options.durationSec);
     say(`baseline ${OVERLOAD_BASELINE_CONNECTIONS} conns: ${Math.round(baseline.rps)} req/s, p99 ${baseline.acceptedP99Ms.toFixed(2)} ms`);

@@ -5,6 +5,7 @@ import { BENCH_CLIENT_ID, BENCH_REDIRECT_URI, BENCH_SCOPE } from '../lib/constan
 import { startOurService, type OurService } from './our-service';
 import { startPeer } from './peer-service';
 import { isLinkCardAnswer, isSpokenAnswer, launchPlan } from './skill-requests';
+import { linkPoolUsers, POOL_USERS, pooledLaunchPlan } from './token-pools';
 import type { BenchCase } from './types';
 
 /** Our skill endpoint (helper B's route). */
@@ -52,7 +53,7 @@ function ourLaunch(variant: 'token' | 'forged' | 'signed' | 'card'): BenchCase {
         const chain = signed ? await context.fixtures.signingChain() : undefined;
         const sign = chain ? (body: string) => signatureHeaders(body, chain.leafKeyPem, chain.certUrl) : undefined;
         const check = variant === 'card' ? isLinkCardAnswer : isSpokenAnswer;
-        return { server: ours.server, url: ours.url, close: ours.close, plan: async () => launchPlan(OUR_SKILL_PATH, token, check, sign) };
+        return { server: ours.server, storePid: ours.storePid, url: ours.url, close: ours.close, plan: async () => launchPlan(OUR_SKILL_PATH, token, check, sign) };
       } catch (error) {
         await ours.close();
         throw error;
@@ -60,6 +61,46 @@ function ourLaunch(variant: 'token' | 'forged' | 'signed' | 'card'): BenchCase {
     },
   };
 }
+
+/**
+ * Skill cases with distinct tokens (issue 15): `new` sends a token never seen before on every request
+ * (the worst case: every cache of the service misses), `mix` sends each token on 4 consecutive requests
+ * over 20,000 users (many users, a few utterances each per hourly token).
+ */
+function ourPooledLaunch(shape: 'new' | 'mix', signed: boolean): BenchCase {
+  const requestsPerToken = shape === 'new' ? 1 : 4;
+  const what = shape === 'new' ? 'a new token every request' : `${requestsPerToken} requests per token over ${POOL_USERS} users`;
+  return {
+    id: `ours.skill-${shape}-token${signed ? '-signed' : ''}`,
+    title: `Linkwright skill LaunchRequest, ${what}, signature ${signed ? 'on' : 'off'}`,
+    kind: 'ours',
+    group: 'skill',
+    byDefault: true,
+    start: async (context) => {
+      const ours = await startOurService(context, { verifySignature: signed });
+      try {
+        const users = await linkPoolUsers(ours);
+        const chain = signed ? await context.fixtures.signingChain() : undefined;
+        const signer = chain ? { leafKeyPem: chain.leafKeyPem, certUrl: chain.certUrl } : undefined;
+        return {
+          server: ours.server,
+          storePid: ours.storePid,
+          url: ours.url,
+          close: ours.close,
+          plan: async (_connections, expected) => pooledLaunchPlan(ours, users, { requestsPerToken }, expected, OUR_SKILL_PATH, isSpokenAnswer, signer),
+        };
+      } catch (error) {
+        await ours.close();
+        throw error;
+      }
+    },
+  };
+}
+
+export const ourSkillNewToken = ourPooledLaunch('new', false);
+export const ourSkillNewTokenSigned = ourPooledLaunch('new', true);
+export const ourSkillMixToken = ourPooledLaunch('mix', false);
+export const ourSkillMixTokenSigned = ourPooledLaunch('mix', true);
 
 /** Case 3: valid token, signature checking off (compared with the ASK SDK adapter). */
 export const ourSkillToken = ourLaunch('token');

@@ -19,6 +19,8 @@ export interface CaseContext {
 export interface StartedCase {
   server: ServerProcess;
   url: string;
+  /** The store's process (our Redis), so its CPU per request is reported too; peers keep theirs in memory. */
+  storePid?: number | undefined;
   /**
    * The requests for one run at `connections` connections; pools (codes, refresh tokens, signed
    * bodies) are minted here, before the run, sized for `expectedRequests`.

@@ -12,6 +12,7 @@ export const ENTRIES = {
   ours: join(BUILD_DIR, 'server', 'main.js'),
   oidcProvider: join(BUILD_DIR, 'bench', 'peers', 'oidc-provider.js'),
   askSdk: join(BUILD_DIR, 'bench', 'peers', 'ask-sdk.js'),
+  nodeOauth2Server: join(BUILD_DIR, 'bench', 'peers', 'node-oauth2-server.js'),
   nodeHttpEcho: join(BUILD_DIR, 'bench', 'peers', 'node-http-echo.js'),
   expressEcho: join(BUILD_DIR, 'bench', 'peers', 'express-echo.js'),
 };

@@ -45,6 +45,8 @@ export interface LoadResult {
   rssSamples: RssSample[];
   /** Server CPU time (user + system) per completed request, in µs; NaN when unreadable. */
   cpuUsPerRequest: number;
+  /** The store's (Redis's) CPU time per completed request, in µs; NaN when there is none to read. */
+  storeCpuUsPerRequest: number;
 }
 
 /** Growable array of latencies; typed storage keeps 500k readings cheap for the load core. */
@@ -79,7 +81,7 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
  * server's RSS meanwhile. Bounded: autocannon stops at the duration, and a request that gets no
  * answer times out after 10 s.
  */
-export async function runLoad(options: { url: string; connections: number; durationSec: number; plan: LoadPlan; serverPid: number; overallRate?: number; settleMs?: number }): Promise<LoadResult> {
+export async function runLoad(options: { url: string; connections: number; durationSec: number; plan: LoadPlan; serverPid: number; storePid?: number | undefined; overallRate?: number; settleMs?: number }): Promise<LoadResult> {
   const { plan } = options;
   const latencies = new LatencyLog();
   const accepted = new LatencyLog();
@@ -115,6 +117,7 @@ export async function runLoad(options: { url: string; connections: number; durat
   const clients: Array<{ client: autocannon.Client; connection: number }> = [];
   const rss = new RssSampler(options.serverPid);
   const cpuBefore = readCpuSeconds(options.serverPid);
+  const storeBefore = options.storePid === undefined ? undefined : readCpuSeconds(options.storePid);
   const instance = autocannon({
     url: options.url,
     connections: options.connections,
@@ -158,6 +161,7 @@ export async function runLoad(options: { url: string; connections: number; durat
     rssSamples = rss.stop();
   }
   const cpuAfter = readCpuSeconds(options.serverPid);
+  const storeAfter = options.storePid === undefined ? undefined : readCpuSeconds(options.storePid);
 
   const sorted = latencies.sorted();
   const acceptedSorted = accepted.sorted();
@@ -184,6 +188,7 @@ export async function runLoad(options: { url: string; connections: number; durat
     poolExhausted,
     rssMaxKb: rssSamples.reduce((max, s) => Math.max(max, s.kb), 0),
     rssSamples,
+    storeCpuUsPerRequest: storeBefore !== undefined && storeAfter !== undefined && sorted.length > 0 ? ((storeAfter - storeBefore) * 1e6) / (sorted.length + earlyAnswers) : Number.NaN,
     cpuUsPerRequest: cpuBefore !== undefined && cpuAfter !== undefined && sorted.length > 0 ? ((cpuAfter - cpuBefore) * 1e6) / sorted.length : Number.NaN,
   };
 }

@@ -19,7 +19,7 @@ export function renderResults(results: CaseResult[]): string {
   const rows: string[][] = [];
   for (const result of results) {
     if (result.error) {
-      rows.push([result.id, '', '', '', '', '', '', '', '', `FAILED: ${firstLine(result.error)}`]);
+      rows.push([result.id, '', '', '', '', '', '', '', '', '', `FAILED: ${firstLine(result.error)}`]);
       continue;
     }
     for (const row of result.rows) {
@@ -33,18 +33,21 @@ export function renderResults(results: CaseResult[]): string {
         String(row.errors),
         `${(row.rssMaxKb / 1024).toFixed(0)} MB`,
         Number.isNaN(row.cpuUsPerRequest) ? '–' : row.cpuUsPerRequest.toFixed(0),
+        Number.isNaN(row.storeCpuUsPerRequest) ? '–' : row.storeCpuUsPerRequest.toFixed(0),
         row.poolExhausted ? 'pool ran dry' : '',
       ]);
     }
   }
-  return textTable(['case', 'conns', 'req/s', 'range', 'p50 ms', 'p99 ms', 'errors', 'RSS max', 'CPU µs/req', 'notes'], rows);
+  return textTable(['case', 'conns', 'req/s', 'range', 'p50 ms', 'p99 ms', 'errors', 'RSS max', 'CPU µs/req', 'Redis µs/req', 'notes'], rows);
 }
 
 /** Which of our cases is compared with which peer, beyond the targets (references included). */
 export const COMPARISONS: Array<{ ours: string; peer: string }> = [
   { ours: 'ours.refresh', peer: 'oidc.refresh-jwt' },
   { ours: 'ours.refresh', peer: 'oidc.refresh-opaque' },
+  { ours: 'ours.refresh', peer: 'oauth2-server.refresh' },
   { ours: 'ours.code', peer: 'oidc.code' },
+  { ours: 'ours.code', peer: 'oauth2-server.code' },
   { ours: 'ours.skill-token', peer: 'ask.launch' },
   { ours: 'ours.skill-forged', peer: 'ours.skill-token' },
   { ours: 'ours.skill-signed', peer: 'ask.launch' },

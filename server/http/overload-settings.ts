@@ -24,7 +24,7 @@ export function parseOverloadSettings(read: EnvReader): OverloadSettings {
   return {
     maxInFlight: read.integer('OVERLOAD_MAX_IN_FLIGHT', 256, 0, 1_000_000),
     targetLatencyMs: read.integer('OVERLOAD_TARGET_LATENCY_MS', 25, 0, 60_000),
-    maxEventLoopDelayMs: read.integer('OVERLOAD_MAX_EVENT_LOOP_DELAY_MS', 200, 0, 60_000),
+    maxEventLoopDelayMs: read.integer('OVERLOAD_MAX_EVENT_LOOP_DELAY_MS', 500, 0, 60_000),
     retryAfterSec: read.integer('OVERLOAD_RETRY_AFTER', 1, 1, 3600),
     listenBacklog: read.integer('LISTEN_BACKLOG', 4096, 1, 65_535),
     maxConnections: read.integer('MAX_CONNECTIONS', 10_000, 0, 1_000_000),

@@ -34,6 +34,7 @@ function run(overrides: Partial<LoadResult>): LoadResult {
     rssMaxKb: 1000,
     rssSamples: [],
     cpuUsPerRequest: 200,
+    storeCpuUsPerRequest: Number.NaN,
     ...overrides,
   };
 }
@@ -65,10 +66,15 @@ describe('bench report arithmetic', () => {
     expect(() => summarize([])).to.throw(/at least one run/);
   });
 
-  it('measures RSS drift with medians of the first and last window, so one spike does not decide', () => {
-    const samples = [0, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000].map((atMs, i) => ({ atMs, kb: i === 1 ? 10_000 : atMs < 4000 ? 100 : 108 }));
-    const drift = rssDrift(samples, 2000);
-    expect(drift).to.deep.equal({ startKb: 100, endKb: 108, growth: 0.08000000000000007 });
+  it('fits an RSS trend after the first seconds: a slow leak shows, a GC dip at the start does not', () => {
+    const at = (count: number, kb: (i: number) => number) => Array.from({ length: count }, (_, i) => ({ atMs: i * 1000, kb: kb(i) }));
+    // Flat at 100 MB with a start-up climb (skipped) and one deep GC dip right after it.
+    const flat = rssDrift(at(60, (i) => (i < 5 ? 50 + i * 10 : i === 6 ? 88 : 100) * 1024), 5000);
+    expect(Math.abs(flat?.growth ?? 1)).to.be.below(0.02);
+    // A leak of 0.3 % a second, noisy: the slope finds it.
+    const leak = rssDrift(at(60, (i) => 100 * 1024 * (1 + 0.003 * i) + (i % 2 ? 500 : -500)), 5000);
+    expect(leak?.growth).to.be.within(0.14, 0.2);
+    expect(leak?.slopeKbPerMin).to.be.within(17_000, 19_500);
     expect(rssDrift([{ atMs: 0, kb: 1 }], 1000)).to.equal(undefined);
     expect(median([3, 1, 2, 10])).to.equal(2.5);
   });
@@ -134,7 +140,7 @@ describe('bench targets', () => {
 
   it('judges the soak by RSS growth and by errors', () => {
     const soak = (growth: number, errors: number) =>
-      caseResult('ours.x', [], { soak: { connections: 50, durationSec: 60, rps: 1, p99Ms: 1, errors, samples: [], drift: { startKb: 100_000, endKb: 100_000 * (1 + growth), growth } } });
+      caseResult('ours.x', [], { soak: { connections: 50, durationSec: 60, rps: 1, p99Ms: 1, errors, samples: [], drift: { startKb: 100_000, endKb: 100_000 * (1 + growth), growth, slopeKbPerMin: 0, skippedMs: 10_000 } } });
     expect(evaluateTargets([soak(0.1, 0)], [rss])[0]?.verdict).to.equal('PASS');
     expect(evaluateTargets([soak(0.11, 0)], [rss])[0]?.verdict).to.equal('MISS');
     expect(evaluateTargets([soak(0, 2)], [rss])[0]?.verdict).to.equal('MISS');
@@ -151,7 +157,7 @@ describe('bench tables', () => {
       caseResult('ours.refresh', [row({ connections: 50, rps: 2500, rpsMin: 2400, rpsMax: 2600, repeats: 2, p99Ms: 12.345, rssMaxKb: 2048, cpuUsPerRequest: 301.4, poolExhausted: true })]),
       caseResult('ours.code', [], { error: 'route missing\nmore' }),
     ]);
-    expect(text).to.match(/ours\.refresh\s+50\s+2500\s+2400–2600\s+1\.00\s+12\.35\s+0\s+2 MB\s+301\s+pool ran dry$/m);
+    expect(text).to.match(/ours\.refresh\s+50\s+2500\s+2400–2600\s+1\.00\s+12\.35\s+0\s+2 MB\s+301\s+–\s+pool ran dry$/m);
     expect(text).to.match(/ours\.code .*FAILED: route missing$/m);
   });
 

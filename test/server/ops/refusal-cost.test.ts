@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { opsOf } from '../../../server/ops/ops';
 import { MemoryStore } from '../../../server/store/memory';
@@ -42,7 +42,7 @@ describe('refusals write nothing to the store per request (diagnostics are batch
   it('refused token requests and forged skill tokens wait for no store write; the batch reaches the diagnostics list', async () => {
     writes.length = 0;
     for (let i = 0; i < 20; i += 1) {
-      expect((await postToken(service, { grant_type: 'refresh_token', refresh_token: `${randomUUID()}.${'x'.repeat(43)}` })).status).to.equal(400);
+      expect((await postToken(service, { grant_type: 'refresh_token', refresh_token: `${randomBytes(16).toString('base64url')}.${'x'.repeat(43)}` })).status).to.equal(400);
       expect((await postToken(service, { grant_type: 'authorization_code', code: 'x', redirect_uri: 'https://e.example/cb' }, 'basic', '/oauth/token', { id: `stranger-${i}`, secret: 'x' })).status).to.equal(401);
       const skill = await postToSkill(service.url, launchRequest({ clock: service.clock, accessToken: 'aaaa.bbbb.cccc' }));
       expect(skill.status).to.equal(200);
