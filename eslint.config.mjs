@@ -17,4 +17,21 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // The kit is what a company imports: it depends on nothing of the service (store, settings, ops,
+    // express app); the service depends on the kit, never the other way.
+    files: ['kit/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/server', '**/server/**', '**/app-links', '**/app-links/**', '**/simulator/**', '**/scripts/**', '**/bench/**', '**/test/**'], message: 'kit/ depends on nothing of the service: move what you need into kit/.' },
+            // Types of a framework the company brings (express for a middleware) are fine; its code is not.
+            { regex: '^(express|ioredis|pino|prom-client|helmet|cookie-parser)$', allowTypeImports: true, message: 'kit/ does not depend on the service\'s frameworks.' },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -4,14 +4,17 @@ import { parseArgs } from 'node:util';
 import { SettingsError } from '../server/config/env';
 import { loadSettings } from '../server/config/settings';
 import { alexaConfiguration, consoleLines, SECRET_PLACEHOLDER } from '../server/ops/alexa-config';
-import { findSkillPackage, readSkillPackage, skillProjectFiles } from './alexa-config/skill-project';
+import { accountLinkingFile, findSkillPackage, readSkillPackage, skillProjectFiles } from './alexa-config/skill-project';
 
 const USAGE = `npm run alexa:config -- [options]
 
-Writes the skill's account-linking configuration and the demo skill's interaction models as an ASK CLI
-project, from the service's settings (the same environment variables as npm start).
+Writes the skill's account-linking configuration (skill-package/accountLinking.json, for
+ask smapi update-account-linking-info) from the service's settings (the same environment variables as
+npm start). Your own skill's manifest and models are left alone; --demo-skill writes the demo Ride Hailer
+skill's whole ASK CLI project instead (manifest, interaction models, account linking).
 
-  --out DIR        where to write the project (default dist/alexa-skill)
+  --out DIR        where to write the files (default dist/alexa-skill)
+  --demo-skill     also write the demo skill's manifest and interaction models (an ASK CLI project)
   --with-secret    put OAUTH_CLIENT_SECRET into accountLinking.json (default: a placeholder)
   --print          print the accountLinkingRequest JSON instead of writing files
   --check          only check the settings; exit 1 when Alexa would refuse them
@@ -26,6 +29,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv, out: (line: string)
       options: {
         out: { type: 'string', default: 'dist/alexa-skill' },
         'with-secret': { type: 'boolean', default: false },
+        'demo-skill': { type: 'boolean', default: false },
         print: { type: 'boolean', default: false },
         check: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -70,7 +74,8 @@ export function main(argv: string[], env: NodeJS.ProcessEnv, out: (line: string)
   }
 
   const folder = resolve(options.out as string);
-  const files = skillProjectFiles(config, readSkillPackage(findSkillPackage()), settings.appLinks.skillId ?? settings.skill.skillId);
+  const demoSkill = options['demo-skill'] === true;
+  const files = demoSkill ? skillProjectFiles(config, readSkillPackage(findSkillPackage()), settings.appLinks.skillId ?? settings.skill.skillId) : [accountLinkingFile(config)];
   for (const file of files) {
     const target = join(folder, file.path);
     mkdirSync(dirname(target), { recursive: true });
@@ -79,7 +84,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv, out: (line: string)
     if (file.secret) chmodSync(target, 0o600);
   }
   const report = [
-    `Wrote the ASK CLI project to ${folder}:`,
+    demoSkill ? `Wrote the demo skill's ASK CLI project to ${folder}:` : `Wrote the account-linking configuration to ${folder}:`,
     ...files.map((file) => `  ${file.path}`),
     '',
     'Account linking (as the developer console labels it):',
@@ -88,7 +93,8 @@ export function main(argv: string[], env: NodeJS.ProcessEnv, out: (line: string)
     ...(includeSecret ? [] : [`Note: clientSecret is the placeholder ${SECRET_PLACEHOLDER}: put the value of OAUTH_CLIENT_SECRET there (or run with --with-secret)`]),
     '',
     'Next:',
-    `  cd ${folder} && ask deploy --target skill-metadata`,
+    // Without --demo-skill nothing is deployed: `ask deploy` would overwrite the company's own skill.
+    ...(demoSkill ? [`  cd ${folder} && ask deploy --target skill-metadata`] : [`  cd ${folder}`]),
     `  ask smapi update-account-linking-info -s ${settings.skill.skillId ?? '<skill id>'} -g development --account-linking-request file:skill-package/accountLinking.json`,
   ];
   for (const line of report) out(line);

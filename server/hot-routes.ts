@@ -5,5 +5,7 @@ import { skillHotRoute } from './skill/hot-route';
 
 /** The routes served straight from node:http (see server/http/hot-routes.ts); the rest is express. */
 export function hotRoutes(services: Services): HotRoute[] {
-  return [skillHotRoute(services), tokenHotRoute(services)];
+  // SKILL_ENDPOINT_ENABLED=false: no /alexa at all (a POST there reaches express and gets its 404).
+  const skill = services.settings.skill.endpointEnabled ? [skillHotRoute(services)] : [];
+  return [...skill, tokenHotRoute(services)];
 }

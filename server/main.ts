@@ -1,10 +1,12 @@
+#!/usr/bin/env node
+// The `linkwright` command and `npm start`: the service from the environment, until SIGTERM.
 import type { AccountDirectory } from './accounts/directory';
 import { startupBanner } from './banner';
 import { ServiceError } from './errors';
 import { loadSettings, type Settings } from './config/settings';
 import { SettingsError } from './config/env';
+import { createLinkwright } from './linkwright';
 import { createLogger } from './log';
-import { startService } from './runtime';
 
 async function main(): Promise<void> {
   let settings: Settings;
@@ -18,9 +20,10 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(settings.logLevel);
-  const running = await startService(settings, { log });
+  const linkwright = createLinkwright(settings, { log });
+  const running = await linkwright.start();
   // The demo account only makes sense where Linkwright's own accounts sign users in.
-  if (settings.demo && settings.login.kind === 'local') await seedDemoAccount(running.services.accounts, settings.demo);
+  if (settings.demo && settings.login.kind === 'local') await seedDemoAccount(linkwright.services.accounts, settings.demo);
   if (!settings.production) console.log(startupBanner(settings, running.url));
   log.info({ event: 'service.started', url: running.url, publicUrl: settings.publicUrl }, 'service started');
 
@@ -31,7 +34,7 @@ async function main(): Promise<void> {
     log.info({ event: 'service.stopping', signal }, 'draining connections');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    running.close().then(
+    linkwright.stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -1,12 +1,14 @@
 import { AccountDirectory } from './accounts/directory';
 import type { Clock } from './clock';
 import type { Settings } from './config/settings';
+import { RevocationCache } from './identity/revocation-cache';
 import type { Logger } from './log';
 import { AccessTokens } from './oauth/access-tokens';
 import { ClientRegistry } from './oauth/clients';
 import { AuthorizationCodes } from './oauth/codes';
 import { Grants } from './oauth/grants';
 import { KeyRing } from './oauth/keys';
+import { profileClaimsOf } from './oauth/profile-claims';
 import { RefreshTokens } from './oauth/refresh-tokens';
 import { Revocations } from './oauth/revocations';
 import type { Store } from './store';
@@ -24,6 +26,8 @@ export interface Services {
   refreshTokens: RefreshTokens;
   accessTokens: AccessTokens;
   revocations: Revocations;
+  /** Revocation answers for our access tokens, cached for the skill's resolver; told of every revocation made here. */
+  revocationAnswers: RevocationCache;
   grants: Grants;
 }
 
@@ -35,6 +39,8 @@ export function createServices(settings: Settings, deps: { store: Store; clock: 
 
   const clients = new ClientRegistry();
   clients.register({ id: oauth.clientId, secret: oauth.clientSecret, redirectUris: oauth.redirectUris, scopes: oauth.scopes });
+  // No redirect URI and no grant of its own: this client can introspect, and obtain or revoke nothing.
+  if (oauth.introspectionClient) clients.register({ ...oauth.introspectionClient, redirectUris: [], scopes: [] });
 
   const refreshTokens = new RefreshTokens(
     store,
@@ -43,10 +49,18 @@ export function createServices(settings: Settings, deps: { store: Store; clock: 
     log,
   );
   const revocations = new Revocations(store, refreshTokens, oauth.accessTokenTtlSec, log);
+  const revocationAnswers = new RevocationCache(revocations, clock, settings.skill.revocationCacheMs);
+  // The revocation domain announces every revocation this process makes; the cache listens (the domain knows no cache).
+  revocations.onRevoked(({ familyId }) => revocationAnswers.forget(familyId));
   const codes = new AuthorizationCodes(store, clock, oauth.authCodeTtlSec, (familyId, reason) => revocations.revokeFamily(familyId, reason));
   const accessTokens = new AccessTokens(keys, settings.publicUrl, oauth.accessTokenTtlSec, clock);
-  const grants = new Grants(codes, refreshTokens, accessTokens);
   const accounts = new AccountDirectory(store, clock);
+  const claims = oauth.accessTokenClaims;
+  const profileOf = claims.length === 0 ? undefined : async (userId: string) => {
+    const account = await accounts.get(userId);
+    return account ? profileClaimsOf(account, claims) : {};
+  };
+  const grants = new Grants(codes, refreshTokens, accessTokens, profileOf);
 
-  return { settings, store, clock, log, keys, clients, accounts, codes, refreshTokens, accessTokens, revocations, grants };
+  return { settings, store, clock, log, keys, clients, accounts, codes, refreshTokens, accessTokens, revocations, revocationAnswers, grants };
 }

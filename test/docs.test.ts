@@ -45,4 +45,11 @@ describe('documentation', () => {
     expect(firstBlock).to.include('npm install && npm start');
     expect(firstBlock).to.include('npm test');
   });
+
+  it('shows the skill and API examples the consumer test packs, installs and runs, verbatim', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const example = readFileSync('test/consumer/example/skill.ts', 'utf8');
+    expect(readme).to.include(`\`\`\`ts\n${example}\`\`\``);
+    expect(readme).to.include(`\`\`\`ts\n${readFileSync('test/consumer/example/api.ts', 'utf8')}\`\`\``);
+  });
 });

@@ -1,5 +1,5 @@
 import type { AccountDirectory } from '../../server/accounts/directory';
-import { ProviderUnavailableError, type TokenResolver } from '../../server/identity/token-resolver';
+import { ProviderUnavailableError, type TokenResolver } from '../../kit/linking';
 import { AppLinkError } from '../errors';
 import type { AccountProvider } from '../settings';
 import { type AppUser, invalidToken, type UserTokenVerifier } from './user-tokens';

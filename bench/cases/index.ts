@@ -1,6 +1,6 @@
 import { expressEcho, nodeHttpEcho } from './ceiling-cases';
 import { ourOverload } from './overload-case';
-import { askSdkLaunch, ourSkillCard, ourSkillForged, ourSkillMixToken, ourSkillMixTokenSigned, ourSkillNewToken, ourSkillNewTokenSigned, ourSkillSigned, ourSkillToken } from './skill-cases';
+import { askSdkLaunch, kitSkillSigned, ourSkillCard, ourSkillForged, ourSkillMixToken, ourSkillMixTokenSigned, ourSkillNewToken, ourSkillNewTokenSigned, ourSkillSigned, ourSkillToken } from './skill-cases';
 import { oauth2ServerCode, oauth2ServerRefresh, oidcCode, oidcRefreshJwt, oidcRefreshOpaque, oidcRefreshQuickstart, ourCode, ourRefresh, ourRefreshInfo } from './token-cases';
 import type { BenchCase } from './types';
 
@@ -23,6 +23,7 @@ export const ALL_CASES: BenchCase[] = [
   ourSkillNewTokenSigned,
   ourSkillMixToken,
   ourSkillMixTokenSigned,
+  kitSkillSigned,
   askSdkLaunch,
   ourOverload,
   nodeHttpEcho,

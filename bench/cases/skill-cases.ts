@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { signatureHeaders } from '../lib/alexa-request';
 import { ENTRIES } from '../lib/compile';
-import { BENCH_CLIENT_ID, BENCH_REDIRECT_URI, BENCH_SCOPE } from '../lib/constants';
+import { BENCH_CLIENT_ID, BENCH_REDIRECT_URI, BENCH_SCOPE, BENCH_SKILL_ID } from '../lib/constants';
 import { startOurService, type OurService } from './our-service';
 import { startPeer } from './peer-service';
 import { isLinkCardAnswer, isSpokenAnswer, launchPlan } from './skill-requests';
@@ -123,5 +123,44 @@ export const askSdkLaunch: BenchCase = {
     const { server, url } = await startPeer(context, 'ask-sdk-express-adapter', ENTRIES.askSdk, { PEER_TOKEN_PUBLIC_KEY: keys.publicPem, PEER_TOKEN_ISSUER: PEER_ISSUER });
     const token = jwt.sign({ sub: 'bench-user', scope: BENCH_SCOPE }, keys.privatePem, { algorithm: 'RS256', issuer: PEER_ISSUER, expiresIn: 3600 });
     return { server, url, close: () => server.stop(), plan: async () => launchPlan(PEER_SKILL_PATH, token, isSpokenAnswer) };
+  },
+};
+
+/**
+ * The kit path: a plain ask-sdk-core skill using linkwright/verify (signature on) and linkwright/ask-sdk's
+ * interceptor, with a valid Linkwright token (verified against our running service's JWKS), compared
+ * with the ASK SDK express adapter in the same run.
+ */
+export const kitSkillSigned: BenchCase = {
+  id: 'ours.kit-skill-signed',
+  title: 'linkwright/ask-sdk skill LaunchRequest, valid token, signature on',
+  kind: 'ours',
+  group: 'skill',
+  byDefault: true,
+  start: async (context) => {
+    const ours = await startOurService(context, { verifySignature: false });
+    try {
+      const token = await linkedAccessToken(ours);
+      const chain = await context.fixtures.signingChain();
+      const { server, url } = await startPeer(context, 'linkwright-kit-skill', ENTRIES.kitSkill, {
+        LINKWRIGHT_URL: ours.url,
+        SKILL_ID: BENCH_SKILL_ID,
+        SKILL_TRUSTED_ROOTS_FILE: chain.rootsFile,
+        SKILL_CERT_FETCH_BASE: chain.fetchBase,
+      });
+      const sign = (body: string) => signatureHeaders(body, chain.leafKeyPem, chain.certUrl);
+      return {
+        server,
+        url,
+        close: async () => {
+          await server.stop();
+          await ours.close();
+        },
+        plan: async () => launchPlan(PEER_SKILL_PATH, token, isSpokenAnswer, sign),
+      };
+    } catch (error) {
+      await ours.close();
+      throw error;
+    }
   },
 };

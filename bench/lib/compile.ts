@@ -13,6 +13,7 @@ export const ENTRIES = {
   oidcProvider: join(BUILD_DIR, 'bench', 'peers', 'oidc-provider.js'),
   askSdk: join(BUILD_DIR, 'bench', 'peers', 'ask-sdk.js'),
   nodeOauth2Server: join(BUILD_DIR, 'bench', 'peers', 'node-oauth2-server.js'),
+  kitSkill: join(BUILD_DIR, 'bench', 'peers', 'kit-skill.js'),
   nodeHttpEcho: join(BUILD_DIR, 'bench', 'peers', 'node-http-echo.js'),
   expressEcho: join(BUILD_DIR, 'bench', 'peers', 'express-echo.js'),
 };

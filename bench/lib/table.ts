@@ -52,6 +52,7 @@ export const COMPARISONS: Array<{ ours: string; peer: string }> = [
   { ours: 'ours.skill-forged', peer: 'ours.skill-token' },
   { ours: 'ours.skill-signed', peer: 'ask.launch' },
   { ours: 'ours.skill-card', peer: 'ask.launch' },
+  { ours: 'ours.kit-skill-signed', peer: 'ask.launch' },
 ];
 
 /** Same-run ratios ours/peer for throughput and p99, per connection count. */

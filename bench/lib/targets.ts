@@ -21,6 +21,7 @@ export const TARGETS: Target[] = [
   { kind: 'throughput', text: 'skill, new token every request, signature off ≥ 1.5× ASK SDK adapter', ours: 'ours.skill-new-token', peer: 'ask.launch', minRatio: 1.5 },
   { kind: 'throughput', text: 'skill, new token every request, signature on ≥ 1.2× ASK SDK adapter', ours: 'ours.skill-new-token-signed', peer: 'ask.launch', minRatio: 1.2 },
   { kind: 'throughput', text: 'skill, realistic token mix, signature on ≥ 2× ASK SDK adapter', ours: 'ours.skill-mix-token-signed', peer: 'ask.launch', minRatio: 2 },
+  { kind: 'throughput', text: 'kit skill (linkwright/ask-sdk, token, signature on) ≥ 2× ASK SDK adapter', ours: 'ours.kit-skill-signed', peer: 'ask.launch', minRatio: 2 },
   { kind: 'rss', text: 'refresh soak: RSS within 10 %', ours: 'ours.refresh', maxGrowth: 0.1 },
   { kind: 'rss', text: 'signed skill soak: RSS within 10 %', ours: 'ours.skill-signed', maxGrowth: 0.1 },
   { kind: 'overload', text: 'at 4× load: accepted p99 < 50 ms, no timeouts', ours: 'ours.overload', maxAcceptedP99Ms: 50 },

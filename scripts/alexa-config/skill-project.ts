@@ -56,11 +56,16 @@ export function skillProjectFiles(config: AlexaConfiguration, source: SkillPacka
   const files: ProjectFile[] = [
     { path: 'ask-resources.json', text: json({ askcliResourcesVersion: '2020-03-31', profiles: { default: { skillMetadata: { src: './skill-package' } } } }) },
     { path: 'skill-package/skill.json', text: json(manifest) },
-    { path: 'skill-package/accountLinking.json', text: json({ accountLinkingRequest: config.accountLinking }), secret: true },
+    accountLinkingFile(config),
     ...Object.entries(source.models).map(([locale, text]) => ({ path: `skill-package/interactionModels/custom/${locale}.json`, text })),
   ];
   if (skillId) files.push({ path: '.ask/ask-states.json', text: json({ askcliStatesVersion: '2020-03-31', profiles: { default: { skillId } } }) });
   return files;
+}
+
+/** skill-package/accountLinking.json: the body `ask smapi update-account-linking-info` takes (may hold the secret). */
+export function accountLinkingFile(config: AlexaConfiguration): ProjectFile {
+  return { path: 'skill-package/accountLinking.json', text: json({ accountLinkingRequest: config.accountLinking }), secret: true };
 }
 
 function json(value: unknown): string {

@@ -6,6 +6,7 @@ import { parseSkillSettings, type SkillSettings } from '../skill/settings';
 import { parseAppLinksSettings, type AppLinksSettings } from '../../app-links/settings';
 import { parseOpsSettings, type OpsSettings } from '../ops/settings';
 import { parseOverloadSettings, type OverloadSettings } from '../http/overload-settings';
+import { readResourceServerSettings, type ResourceServerSettings } from '../oauth/resource-server-settings';
 import { parseLoginSource, type LoginSource } from '../oauth/sign-in/settings';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../store/store';
 
@@ -24,7 +25,7 @@ export const DEV_CALLBACK_PATH = '/oauth/dev/callback';
 export const MIN_ACCESS_TOKEN_TTL = 360; // Alexa rejects shorter-lived access tokens.
 const DAY = 86_400;
 
-export interface OAuthSettings {
+export interface OAuthSettings extends ResourceServerSettings {
   clientId: string;
   clientSecret: string;
   /** True when the secret was generated at start (development only); it is printed once. */
@@ -59,6 +60,7 @@ export interface OAuthSettings {
   devCallbackUri: string | undefined;
 }
 
+/** Every setting of the service, as loadSettings reads them from the environment. */
 export interface Settings {
   production: boolean;
   port: number;
@@ -191,6 +193,7 @@ function readOAuth(read: EnvReader, production: boolean, publicUrl: string): OAu
     clientName: read.string('OAUTH_CLIENT_NAME') ?? 'Alexa',
     serviceName: read.string('SERVICE_NAME') ?? 'Linkwright',
     devCallbackUri,
+    ...readResourceServerSettings(read, production, clientId),
   };
 }
 

@@ -1,6 +1,6 @@
 import { type AccessTokens, InvalidAccessTokenError } from '../oauth/access-tokens';
 import type { RevocationCache } from './revocation-cache';
-import { notLinked, type Resolution, type TokenResolver } from './token-resolver';
+import { notLinked, type Resolution, type TokenResolver } from '../../kit/linking';
 import { malformedJwt, RefusedTokenCache } from './refused-tokens';
 import { tokenHash, type VerifiedTokenCache } from './verified-tokens';
 

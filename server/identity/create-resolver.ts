@@ -1,11 +1,7 @@
 import type { Services } from '../services';
 import type { SkillSettings } from '../skill/settings';
 import { BuiltinTokenResolver } from './builtin-resolver';
-import { JwksKeySet } from './jwks';
-import { LwaTokenResolver } from './lwa-resolver';
-import { OidcTokenResolver } from './oidc-resolver';
-import { RevocationCache } from './revocation-cache';
-import type { TokenResolver } from './token-resolver';
+import { JwksKeySet, LwaTokenResolver, OidcTokenResolver, type TokenResolver } from '../../kit/linking';
 import { VerifiedTokenCache } from './verified-tokens';
 
 /** Builds the token resolver SKILL_LINKING_PROVIDER chooses. */
@@ -35,11 +31,7 @@ export function createTokenResolver(services: Services, skill: SkillSettings): T
       return new OidcTokenResolver(oidc, keys, services.accounts, services.clock);
     }
     case 'builtin':
-      return new BuiltinTokenResolver(
-        services.accessTokens,
-        new RevocationCache(services.revocations, services.clock, skill.revocationCacheMs),
-        services.settings.oauth.clientId,
-        new VerifiedTokenCache(services.clock),
-      );
+      // The revocation answers are the process's one cache, subscribed to every revocation at composition (createServices).
+      return new BuiltinTokenResolver(services.accessTokens, services.revocationAnswers, services.settings.oauth.clientId, new VerifiedTokenCache(services.clock));
   }
 }

@@ -6,12 +6,15 @@ import type { Revocations } from '../oauth/revocations';
 /**
  * Remembers revocation answers for built-in access tokens so a busy skill does not ask the store on
  * every request. Staleness bound: a family revoked by ANOTHER process is still accepted here for at
- * most `ttlMs` (default 5 s) after this process last asked; revocations made by this process clear the
- * cache at once. "Revoked" answers are kept until the token would expire anyway (they never change).
+ * most `ttlMs` (default 5 s) after this process last asked; revocations made by this process reach the
+ * cache at once (`forget`, subscribed to Revocations.onRevoked in createServices). "Revoked" answers
+ * are kept until the token would expire anyway (they never change).
  */
 export class RevocationCache {
   private readonly answers: LRUCache<string, boolean>;
   private readonly inFlight = new Map<string, Promise<boolean>>();
+  /** Bumped by every forget/clear: an answer asked for before a revocation must not be cached after it. */
+  private generation = 0;
 
   constructor(
     private readonly revocations: Pick<Revocations, 'isRevoked'>,
@@ -36,13 +39,24 @@ export class RevocationCache {
 
   /** Forgets every cached answer (this process just revoked something). */
   clear(): void {
+    this.generation += 1;
     this.answers.clear();
+    this.inFlight.clear();
+  }
+
+  /** Forgets the answer for one family (it was just revoked): its next token is asked about afresh. */
+  forget(familyId: string): void {
+    this.generation += 1;
+    this.answers.delete(familyId);
+    this.inFlight.delete(familyId);
   }
 
   private async ask(claims: Pick<AccessTokenClaims, 'sid' | 'exp'>): Promise<boolean> {
+    const asked = this.generation;
     const revoked = await this.revocations.isRevoked(claims);
     const ttl = revoked ? Math.max(1, claims.exp * 1000 - this.clock.now()) : this.ttlMs;
-    if (ttl > 0) this.answers.set(claims.sid, revoked, { ttl });
+    // A "not revoked" read that raced a revocation made here is answered but not kept.
+    if (ttl > 0 && (revoked || asked === this.generation)) this.answers.set(claims.sid, revoked, { ttl });
     return revoked;
   }
 }

@@ -2,10 +2,15 @@ import jwt from 'jsonwebtoken';
 import type { Clock } from '../clock';
 import { epochSeconds } from '../clock';
 import type { KeyRing } from './keys';
+import type { ProfileClaims } from './profile-claims';
 import { pooledRandomToken } from './random-pool';
 
-/** The claims of our access tokens (RFC 9068 shape). `sid` names the refresh family they came from. */
-export interface AccessTokenClaims {
+/**
+ * The claims of our access tokens (RFC 9068 shape). `sub` is the account's id in Linkwright: stable for
+ * the account's life, the same for every client, never reused. `sid` names the refresh family they came
+ * from. The profile claims are present only when ACCESS_TOKEN_CLAIMS asks for them.
+ */
+export interface AccessTokenClaims extends ProfileClaims {
   iss: string;
   aud: string;
   sub: string;
@@ -38,11 +43,12 @@ export class AccessTokens {
     return this.issuer;
   }
 
-  /** Signs a new access token for a grant. */
-  sign(grant: AccessTokenGrant): { token: string; expiresIn: number } {
+  /** Signs a new access token for a grant, with the profile claims given (none unless ACCESS_TOKEN_CLAIMS asks). */
+  sign(grant: AccessTokenGrant, profile: ProfileClaims = {}): { token: string; expiresIn: number } {
     const key = this.keys.active;
     const iat = epochSeconds(this.clock);
     const claims: AccessTokenClaims = {
+      ...profile,
       iss: this.issuer,
       aud: this.audience,
       sub: grant.userId,

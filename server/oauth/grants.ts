@@ -1,6 +1,7 @@
 import { OAuthError } from '../errors';
 import type { AccessTokens } from './access-tokens';
 import type { AuthorizationCodes, RedeemRequest } from './codes';
+import type { ProfileClaims } from './profile-claims';
 import type { RefreshFamily, RefreshTokens } from './refresh-tokens';
 
 /** The JSON body of a successful token response (RFC 6749 §5.1). */
@@ -15,6 +16,9 @@ export interface TokenResponse {
 /** What a token response is made of: the grant's family (scope possibly narrowed) and its new refresh token. */
 type Grant = Pick<RefreshFamily, 'id' | 'userId' | 'clientId' | 'scope'>;
 
+/** Reads the profile claims a user's access tokens carry (ACCESS_TOKEN_CLAIMS); absent when none are configured. */
+export type ProfileReader = (userId: string) => Promise<ProfileClaims>;
+
 /**
  * Turns codes and refresh tokens into token responses; the token endpoint's domain logic. Each grant
  * signs its access token while its last store write is in flight: signing is the CPU half of a token
@@ -25,6 +29,8 @@ export class Grants {
     private readonly codes: AuthorizationCodes,
     private readonly refreshTokens: RefreshTokens,
     private readonly accessTokens: AccessTokens,
+    /** Set only when tokens carry profile claims: the default costs no store read. */
+    private readonly profileOf?: ProfileReader,
   ) {}
 
   /**
@@ -38,7 +44,9 @@ export class Grants {
     const { token, family, stored } = this.refreshTokens.begin(grant, familyId);
     let access: SignedAccessToken;
     try {
-      access = this.sign(family);
+      // The account is read while the family is written; without profile claims nothing is read.
+      const profile = this.profileOf ? await this.profileOf(family.userId) : undefined;
+      access = this.sign(family, profile);
     } catch (error) {
       await stored.catch(() => undefined);
       throw error;
@@ -49,6 +57,16 @@ export class Grants {
 
   /** The refresh_token grant: rotates the token; a narrower `scope` may be asked for, never a wider one. */
   async refresh(refreshToken: string, clientId: string, requestedScope: string | undefined): Promise<TokenResponse> {
+    const profileOf = this.profileOf;
+    if (profileOf) {
+      // With profile claims the account is read while the rotation is written, and signed after both.
+      const { token, prepared } = await this.refreshTokens.rotate(refreshToken, clientId, (family) => {
+        const profile = profileOf(family.userId);
+        profile.catch(() => undefined); // awaited below once the write has won; a lost rotation drops it
+        return { grant: { ...family, scope: narrowed(family.scope, requestedScope) }, profile };
+      });
+      return answer(prepared.grant, this.sign(prepared.grant, await prepared.profile), token);
+    }
     const { token, prepared } = await this.refreshTokens.rotate(refreshToken, clientId, (family) => {
       const grant = { ...family, scope: narrowed(family.scope, requestedScope) };
       return { grant, access: this.sign(grant) };
@@ -56,8 +74,8 @@ export class Grants {
     return answer(prepared.grant, prepared.access, token);
   }
 
-  private sign(grant: Grant): SignedAccessToken {
-    return this.accessTokens.sign({ userId: grant.userId, clientId: grant.clientId, scope: grant.scope, familyId: grant.id });
+  private sign(grant: Grant, profile?: ProfileClaims): SignedAccessToken {
+    return this.accessTokens.sign({ userId: grant.userId, clientId: grant.clientId, scope: grant.scope, familyId: grant.id }, profile);
   }
 }
 

@@ -3,12 +3,23 @@ import type { Store } from '../store';
 import type { AccessTokenClaims } from './access-tokens';
 import type { RefreshTokens } from './refresh-tokens';
 
+/** What a revocation listener learns: the refresh family whose tokens (refresh and access) were refused. */
+export interface FamilyRevoked {
+  familyId: string;
+  reason: string;
+}
+
+/** Called after a family's access tokens are marked revoked in the store; it must not throw (errors are logged). */
+export type RevocationListener = (revoked: FamilyRevoked) => void;
+
 /**
  * Revocation of what the authorization server issued. Refresh families are marked revoked in place;
  * access tokens (self-contained JWTs) are refused through a marker keyed by their family id that lives
  * as long as an access token can.
  */
 export class Revocations {
+  private readonly listeners = new Set<RevocationListener>();
+
   constructor(
     private readonly store: Store,
     private readonly refreshTokens: RefreshTokens,
@@ -25,9 +36,27 @@ export class Revocations {
     await this.refreshTokens.revokeFamilyRecord(familyId, reason);
   }
 
+  /**
+   * Subscribes to every revocation this process makes, whichever path made it (RFC 7009, unlink,
+   * SkillDisabled, operator, CLI, refresh token reuse, code replay): caches of revocation answers
+   * (the skill's RevocationCache) forget theirs here. Returns the unsubscribe function.
+   */
+  onRevoked(listener: RevocationListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** Marks the family's access tokens revoked, for as long as one of them could still be valid. */
   private async refuseAccessTokens(familyId: string, reason: string): Promise<void> {
     await this.store.set(markerKey(familyId), reason, this.accessTokenTtlSec * 1000 + 60_000);
+    // Emitted after the marker is written, so a listener that asks the store again sees the revocation.
+    for (const listener of this.listeners) {
+      try {
+        listener({ familyId, reason });
+      } catch (error) {
+        this.log.error({ event: 'grants.revocation_listener_failed', familyId, err: error }, 'a revocation listener failed');
+      }
+    }
   }
 
   /**

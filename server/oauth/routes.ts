@@ -11,7 +11,9 @@ import { formBody } from './form-body';
 import { loginHandler } from './login';
 import { jwksHandler, metadataHandler, OAUTH_PATHS } from './metadata';
 import { pageErrors } from './page-errors';
+import { introspectionEndpoint } from './introspection-endpoint';
 import { revocationEndpoint } from './revocation-endpoint';
+import { userinfoEndpoint, userinfoErrors } from './userinfo-endpoint';
 import { UPSTREAM_CALLBACK_PATH } from './sign-in/settings';
 import { upstreamCallbackHandler, type UpstreamSignIn } from './upstream-sign-in';
 
@@ -44,7 +46,12 @@ export function oauthRouter(services: Services): Router {
 
   // POST /oauth/token is a hot route (tokenHotRoute, served before express); other methods get 405 here.
   router.post(OAUTH_PATHS.revoke, ...revocationEndpoint(services));
-  router.all([OAUTH_PATHS.token, OAUTH_PATHS.revoke], methodNotAllowed('POST'));
+  router.post(OAUTH_PATHS.introspect, ...introspectionEndpoint(services));
+  router.all([OAUTH_PATHS.token, OAUTH_PATHS.revoke, OAUTH_PATHS.introspect], methodNotAllowed('POST'));
+  const userinfo = userinfoEndpoint(services);
+  router.get(OAUTH_PATHS.userinfo, userinfo, userinfoErrors());
+  router.post(OAUTH_PATHS.userinfo, userinfo, userinfoErrors());
+  router.all(OAUTH_PATHS.userinfo, methodNotAllowed('GET, POST'));
   router.all([OAUTH_PATHS.login], methodNotAllowed('POST'));
 
   if (services.settings.oauth.devCallbackUri !== undefined) {

@@ -1,6 +1,5 @@
 import type { ResponseEnvelope } from 'ask-sdk-model';
-import { ASK_FOR_ACCOUNT_LINKING_URI } from '../skill/handlers/linking-responses';
-import type { TokenResolver } from '../identity/token-resolver';
+import { isLinkAnswer, type TokenResolver } from '../../kit/ask-sdk';
 import type { SkillRequestOutcome } from './metrics';
 import type { Ops } from './ops';
 
@@ -38,8 +37,5 @@ export function observedResolver(resolver: TokenResolver, ops: Ops): TokenResolv
  */
 export function skillOutcome(response: ResponseEnvelope, apologised: boolean): Exclude<SkillRequestOutcome, 'refused'> {
   if (apologised) return 'apologised';
-  const body = response.response;
-  if (body.card?.type === 'LinkAccount') return 'link_required';
-  if (body.directives?.some((d) => d.type === 'Connections.StartConnection' && (d as { uri?: string }).uri === ASK_FOR_ACCOUNT_LINKING_URI)) return 'link_required';
-  return 'ok';
+  return isLinkAnswer(response.response) ? 'link_required' : 'ok';
 }

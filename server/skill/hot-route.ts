@@ -5,23 +5,20 @@ import { opsOf } from '../ops/ops';
 import { observedResolver, skillOutcome } from '../ops/skill-observer';
 import type { Services } from '../services';
 import type { InvocationContext } from './handlers/deps';
-import { AccountLinking } from './linking/account-linking';
+import { ALEXA_BODY_LIMIT_BYTES, createAlexaVerifier, REFUSED_BODY, VerificationError } from '../../kit/verify';
 import { createTokenResolver } from '../identity/create-resolver';
-import { SkillUserLinks } from './linking/skill-user-links';
+import { Profiles } from './profiles';
 import { RideCatalogue } from './rides';
 import { createRideHailerSkill } from './skill';
+import { SkillUserLinks } from './skill-user-links';
 import { apologyEnvelope } from './speech';
-import { VerificationError } from './verification/errors';
-import { RequestVerifier } from './verification/request-verifier';
-import { SigningCertificates } from './verification/signing-certificates';
-import { TrustStore } from './verification/trust-store';
 
 /** Where Alexa posts requests (the skill's HTTPS endpoint is PUBLIC_URL + this path). */
 export const SKILL_PATH = '/alexa';
 /** Alexa request bodies are a few kilobytes; anything near this limit is not Alexa. */
-export const SKILL_BODY_LIMIT_BYTES = 256 * 1024;
+export const SKILL_BODY_LIMIT_BYTES = ALEXA_BODY_LIMIT_BYTES;
 /** The only thing a refused caller learns: Amazon's certification expects a 400, the reason is logged. */
-const REFUSED = { error: 'invalid_request', error_description: 'The request could not be verified.' };
+const REFUSED = REFUSED_BODY;
 
 /** What one request amounted to, for the response and the skill request metric. */
 interface Answered {
@@ -37,23 +34,25 @@ interface Answered {
  */
 export function skillHotRoute(services: Services): HotRoute {
   const settings = services.settings.skill;
-  const certificates = settings.verifySignature
-    ? new SigningCertificates({
-        trust: new TrustStore(settings.trustedRootPems),
-        clock: services.clock,
-        timeoutMs: services.settings.amazon.timeoutMs,
-        fetchBase: settings.certFetchBase,
-      })
-    : undefined;
-  const verifier = new RequestVerifier(settings, certificates, services.clock);
+  const verifier = createAlexaVerifier({
+    applicationId: settings.skillId,
+    verifySignature: settings.verifySignature,
+    trustedRootPems: settings.trustedRootPems,
+    certFetchBase: settings.certFetchBase,
+    timeoutMs: services.settings.amazon.timeoutMs,
+    clock: services.clock,
+  });
   const ops = opsOf(services);
+  const alexaClientId = services.settings.oauth.clientId;
   const skill = createRideHailerSkill({
     skillName: settings.skillName,
     voiceForward: settings.voiceForward,
     linkAtLaunch: settings.linkAtLaunch,
-    linking: new AccountLinking(observedResolver(createTokenResolver(services, settings), ops), new SkillUserLinks(services.store, services.clock), services.accounts, services.clock),
-    revocations: services.revocations,
-    alexaClientId: services.settings.oauth.clientId,
+    resolver: observedResolver(createTokenResolver(services, settings), ops),
+    links: new SkillUserLinks(services.store, services.clock),
+    // Only Alexa's grants: disabling the skill must not sign the user out of the company's own app.
+    revoke: (userId) => services.revocations.revokeUser(userId, 'skill disabled', alexaClientId),
+    profiles: new Profiles(services.accounts, services.clock),
     rides: new RideCatalogue(),
     log: services.log,
   });
@@ -65,7 +64,7 @@ export function skillHotRoute(services: Services): HotRoute {
   async function answer(req: HotRequest): Promise<Answered> {
     let envelope: RequestEnvelope;
     try {
-      envelope = await verifier.verify(req.header, req.body);
+      envelope = await verifier.verify(req.body, req.header);
     } catch (error) {
       if (error instanceof VerificationError) return refuse(req, error.reason);
       req.log.error({ event: 'skill.verification_error', reason: (error as Error).message }, 'verification failed unexpectedly');

@@ -1,6 +1,6 @@
 import type { HandlerInput } from 'ask-sdk-core';
 import { slotValue } from './handlers/deps';
-import type { PendingAction } from './linking/connection-token';
+import type { PendingAction } from './pending-action';
 
 /** What an intent of the interaction model needs before it may run. */
 export interface IntentDeclaration {

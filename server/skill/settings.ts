@@ -27,6 +27,8 @@ export interface OidcSettings {
 
 /** Settings of the skill endpoint. */
 export interface SkillSettings {
+  /** Serve POST /alexa (the demo skill); false when the company's own skill lives elsewhere and uses the kit. */
+  endpointEnabled: boolean;
   /** When set, requests for any other application id are refused. */
   skillId: string | undefined;
   verifySignature: boolean;
@@ -76,6 +78,7 @@ export function parseSkillSettings(read: EnvReader, production: boolean): SkillS
   if (skillName.length > 50) read.problem(`SKILL_NAME must be at most 50 characters, got ${skillName.length}`);
 
   return {
+    endpointEnabled: read.boolean('SKILL_ENDPOINT_ENABLED', true),
     skillId,
     verifySignature,
     trustedRootPems,

@@ -22,7 +22,7 @@ describe('fuzz: the authorization server (OAuth endpoints and pages)', function 
   const endpoints = new Map<string, BaseFor>();
 
   before(async () => {
-    service = await startTestService();
+    service = await startTestService({ env: { INTROSPECTION_CLIENT_ID: 'orders-api', INTROSPECTION_CLIENT_SECRET: 'orders-api-secret-0123456789abcdef' } });
     await createRider(service);
     const basic: [string, string] = ['Authorization', basicAuth(TEST_CLIENT_ID, TEST_CLIENT_SECRET)];
 
@@ -64,6 +64,14 @@ describe('fuzz: the authorization server (OAuth endpoints and pages)', function 
           : [['grant_type', 'refresh_token'], ['refresh_token', tokens.refresh_token as string]],
       },
     }));
+    endpoints.set('POST /oauth/introspect', (prng) => ({
+      method: 'POST',
+      path: '/oauth/introspect',
+      headers: [prng.chance(0.5) ? basic : ['Authorization', basicAuth('orders-api', 'orders-api-secret-0123456789abcdef')]],
+      body: { kind: 'form', fields: [['token', prng.chance(0.5) ? (tokens.refresh_token as string) : (tokens.access_token as string)], ['token_type_hint', prng.pick(['refresh_token', 'access_token'])]] },
+    }));
+    endpoints.set('GET /oauth/userinfo', () => ({ method: 'GET', path: '/oauth/userinfo', headers: [['Authorization', `Bearer ${tokens.access_token as string}`]] }));
+    endpoints.set('POST /oauth/userinfo', () => ({ method: 'POST', path: '/oauth/userinfo', headers: [['Authorization', `Bearer ${tokens.access_token as string}`]] }));
     endpoints.set('POST /oauth/revoke', (prng) => ({
       method: 'POST',
       path: '/oauth/revoke',
@@ -87,6 +95,9 @@ describe('fuzz: the authorization server (OAuth endpoints and pages)', function 
     'GET /oauth/consent',
     'POST /oauth/consent',
     'POST /oauth/token',
+    'POST /oauth/introspect',
+    'GET /oauth/userinfo',
+    'POST /oauth/userinfo',
     'POST /oauth/revoke',
   ]) {
     it(`${name}: no 5xx and no unanswered request`, async () => {

@@ -37,9 +37,21 @@ describe('npm run alexa:config (scripts/alexa-config.ts)', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('writes an ASK CLI project: resources, states with the skill id, manifest pointing here, models, account linking', () => {
-    const out = join(dir, 'project');
+  it('by default writes the account-linking configuration only, and says nothing of ask deploy (it would overwrite your own skill)', () => {
+    const out = join(dir, 'linking');
     const result = command(['--out', out], ENV);
+    expect(result.code, result.err.join('\n')).to.equal(0);
+    expect(readdirSync(out, { recursive: true }).map(String).sort()).to.deep.equal(['skill-package', 'skill-package/accountLinking.json']);
+    const linking = readJson(join(out, 'skill-package', 'accountLinking.json')) as { accountLinkingRequest: Record<string, unknown> };
+    expect(linking.accountLinkingRequest).to.include({ authorizationUrl: 'https://link.example.com/oauth/authorize', clientSecret: SECRET_PLACEHOLDER });
+    const text = result.out.join('\n');
+    expect(text).not.to.include('ask deploy');
+    expect(text).to.include(`ask smapi update-account-linking-info -s ${ENV.SKILL_ID}`);
+  });
+
+  it('with --demo-skill writes the demo ASK CLI project: resources, states with the skill id, manifest pointing here, models, account linking', () => {
+    const out = join(dir, 'project');
+    const result = command(['--out', out, '--demo-skill'], ENV);
     expect(result.code, result.err.join('\n')).to.equal(0);
 
     expect(readJson(join(out, 'ask-resources.json'))).to.deep.equal({ askcliResourcesVersion: '2020-03-31', profiles: { default: { skillMetadata: { src: './skill-package' } } } });
@@ -137,7 +149,7 @@ describe('npm run alexa:config (scripts/alexa-config.ts)', () => {
     expect(failure?.code).to.equal(1);
     expect(failure?.stderr).to.include('  - PUBLIC_URL is http://insecure.example: Alexa accepts only https');
     const ok = await run(process.execPath, ['--require', 'tsx/cjs', 'scripts/alexa-config.ts', '--out', join(dir, 'spawned')], { env: { PATH: process.env.PATH, ...ENV }, timeout: 20_000 });
-    expect(ok.stdout).to.include(`Wrote the ASK CLI project to ${join(dir, 'spawned')}:`);
+    expect(ok.stdout).to.include(`Wrote the account-linking configuration to ${join(dir, 'spawned')}:`);
     expect(existsSync(join(dir, 'spawned', 'skill-package', 'accountLinking.json'))).to.equal(true);
   });
 });

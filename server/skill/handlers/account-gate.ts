@@ -13,7 +13,7 @@ export function accountGate(deps: SkillDeps): RequestHandler {
     async canHandle(input: HandlerInput): Promise<boolean> {
       const request = input.requestEnvelope.request;
       if (request.type !== 'IntentRequest' || !CUSTOM_INTENTS[request.intent.name]?.needsAccount) return false;
-      return (await deps.linking.userOf(input, turnOf(input, deps).log)) === undefined;
+      return (await deps.kit.linkedUser(input)) === undefined;
     },
     handle(input: HandlerInput): Response {
       const request = input.requestEnvelope.request;

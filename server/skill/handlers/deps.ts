@@ -1,7 +1,7 @@
 import type { HandlerInput } from 'ask-sdk-core';
+import type { LinkingKit } from '../../../kit/ask-sdk';
 import type { Logger } from '../../log';
-import type { Revocations } from '../../oauth/revocations';
-import type { AccountLinking } from '../linking/account-linking';
+import type { Profiles } from '../profiles';
 import { promptsFor, type PromptSet } from '../prompts';
 import type { Named } from '../prompts/types';
 import type { RideCatalogue } from '../rides';
@@ -12,10 +12,9 @@ export interface SkillDeps {
   skillName: string;
   voiceForward: boolean;
   linkAtLaunch: boolean;
-  linking: AccountLinking;
-  revocations: Pick<Revocations, 'revokeUser'>;
-  /** The OAuth client Alexa links as (OAUTH_CLIENT_ID): SkillDisabled revokes the user's grants to it only. */
-  alexaClientId: string;
+  /** Linking comes from the public kit (linkwright/ask-sdk), as in any company's skill. */
+  kit: LinkingKit;
+  profiles: Profiles;
   rides: RideCatalogue;
   /** Used when a request carries no request-scoped logger (never in the HTTP path). */
   log: Logger;
@@ -58,11 +57,14 @@ export interface SessionState {
 
 /** Reads the skill's session attributes. */
 export function sessionState(input: HandlerInput): SessionState {
+  // Requests outside a session (skill events, or an envelope without one) have no attributes to read.
+  if (input.requestEnvelope.session === undefined) return {};
   return input.attributesManager.getSessionAttributes() as SessionState;
 }
 
 /** Replaces the skill's session attributes. */
 export function setSessionState(input: HandlerInput, state: SessionState): void {
+  if (input.requestEnvelope.session === undefined) return;
   input.attributesManager.setSessionAttributes({ ...state });
 }
 

@@ -9,8 +9,8 @@ export function launchHandler(deps: SkillDeps): RequestHandler {
     async handle(input: HandlerInput): Promise<Response> {
       const turn = turnOf(input, deps);
       const { prompts, named } = turn;
-      const user = await deps.linking.userOf(input, turn.log);
-      const profile = user ? await deps.linking.profileOf(user, turn.log) : undefined;
+      const user = await deps.kit.linkedUser(input);
+      const profile = user ? await deps.profiles.profileOf(user, turn.log) : undefined;
       const reprompt = turn.say(prompts.reprompt(named));
       if (profile) return input.responseBuilder.speak(turn.say(prompts.welcomeBack({ ...named, name: profile.displayName }))).reprompt(reprompt).getResponse();
       if (deps.linkAtLaunch && deps.voiceForward) {

@@ -9,8 +9,8 @@ export function linkAccountHandler(deps: SkillDeps): RequestHandler {
     canHandle: (input: HandlerInput) => isIntent(input, 'LinkAccountIntent'),
     async handle(input: HandlerInput): Promise<Response> {
       const turn = turnOf(input, deps);
-      const user = await deps.linking.userOf(input, turn.log);
-      const profile = user ? await deps.linking.profileOf(user, turn.log) : undefined;
+      const user = await deps.kit.linkedUser(input);
+      const profile = user ? await deps.profiles.profileOf(user, turn.log) : undefined;
       if (profile) {
         return input.responseBuilder
           .speak(turn.say(turn.prompts.alreadyLinked({ ...turn.named, name: profile.displayName })))

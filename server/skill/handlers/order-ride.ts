@@ -1,6 +1,6 @@
 import type { HandlerInput, RequestHandler } from 'ask-sdk-core';
 import type { Response } from 'ask-sdk-model';
-import type { LinkedProfile } from '../linking/account-linking';
+import type { LinkedProfile } from '../profiles';
 import { isIntent, setSessionState, slotValue, type SkillDeps, turnOf } from './deps';
 import { linkAccountCard } from './linking-responses';
 
@@ -28,8 +28,8 @@ export function orderRideHandler(deps: SkillDeps): RequestHandler {
     async handle(input: HandlerInput): Promise<Response> {
       const turn = turnOf(input, deps);
       const destination = slotValue(input, 'destination');
-      const user = await deps.linking.userOf(input, turn.log);
-      const profile = user ? await deps.linking.profileOf(user, turn.log) : undefined;
+      const user = await deps.kit.linkedUser(input);
+      const profile = user ? await deps.profiles.profileOf(user, turn.log) : undefined;
       if (!profile) return linkAccountCard(input, deps, destination ? { then: 'order', destination } : { then: 'order' });
       return bookRide(input, deps, profile, destination);
     },

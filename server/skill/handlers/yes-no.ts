@@ -15,9 +15,9 @@ export function yesHandler(deps: SkillDeps): RequestHandler {
       if (state.offer === 'order') {
         const destination = state.destination;
         const pending = destination ? { then: 'order' as const, destination } : { then: 'order' as const };
-        const user = await deps.linking.userOf(input, turn.log);
+        const user = await deps.kit.linkedUser(input);
         if (!user) return startLinking(input, deps, pending);
-        const profile = await deps.linking.profileOf(user, turn.log);
+        const profile = await deps.profiles.profileOf(user, turn.log);
         return profile ? bookRide(input, deps, profile, destination) : linkAccountCard(input, deps, pending);
       }
       return input.responseBuilder.speak(turn.say(turn.prompts.fallback(turn.named))).reprompt(turn.say(turn.prompts.reprompt(turn.named))).getResponse();

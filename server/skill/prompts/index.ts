@@ -58,8 +58,9 @@ const LANGUAGE_DEFAULTS: Readonly<Record<string, string>> = {
 const EXACT_LOCALES = new Set(Object.keys(PROMPTS_BY_LOCALE));
 
 /** The locale whose prompts answer a request: the exact locale, else its language's default, else en-US. */
-export function promptLocale(locale: string | undefined): string {
-  if (locale === undefined) return 'en-US';
+export function promptLocale(locale: unknown): string {
+  // Not only undefined: the apology must never throw, whatever the envelope carried.
+  if (typeof locale !== 'string') return 'en-US';
   if (EXACT_LOCALES.has(locale)) return locale;
   const [language = '', region = ''] = locale.replace('_', '-').split('-');
   const exact = `${language.toLowerCase()}-${region.toUpperCase()}`;
@@ -68,6 +69,6 @@ export function promptLocale(locale: string | undefined): string {
 }
 
 /** The prompts for a request's locale (see promptLocale for the fallback order). */
-export function promptsFor(locale: string | undefined): PromptSet {
+export function promptsFor(locale: unknown): PromptSet {
   return PROMPTS_BY_LOCALE[promptLocale(locale)] as PromptSet;
 }

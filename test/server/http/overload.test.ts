@@ -37,7 +37,7 @@ describe('overload: shedding load early', () => {
     async function holdInFlight(count: number): Promise<Array<Promise<{ status: number }>>> {
       redis.pause();
       const held = Array.from({ length: count }, () => refresh());
-      while (service.overload.report().inFlight < count) await nextTurn();
+      while (service.load().inFlight < count) await nextTurn();
       return held;
     }
 
@@ -59,7 +59,7 @@ describe('overload: shedding load early', () => {
       // Express routes are shed too; the health probes never are.
       expect((await fetch(`${service.url}/.well-known/oauth-authorization-server`)).status).to.equal(503);
       expect((await fetch(`${service.url}/healthz`)).status).to.equal(200);
-      expect(service.overload.report()).to.include({ inFlight: MAX_IN_FLIGHT, shedding: true });
+      expect(service.load()).to.include({ inFlight: MAX_IN_FLIGHT, shedding: true });
 
       redis.resume();
       const answers = await Promise.all(held);

@@ -3,13 +3,10 @@ import type { Account } from '../../../server/accounts/directory';
 import { ManualClock } from '../../../server/clock';
 import { createLogger } from '../../../server/log';
 import type { AccessTokenClaims } from '../../../server/oauth/access-tokens';
-import { AccountLinking, DISPLAY_NAME_TTL_MS } from '../../../server/skill/linking/account-linking';
+import { DISPLAY_NAME_TTL_MS, Profiles } from '../../../server/skill/profiles';
 import { BuiltinTokenResolver } from '../../../server/identity/builtin-resolver';
 import { RevocationCache } from '../../../server/identity/revocation-cache';
-import { SkillUserLinks } from '../../../server/skill/linking/skill-user-links';
-import type { TokenResolver } from '../../../server/identity/token-resolver';
 import { VerifiedTokenCache } from '../../../server/identity/verified-tokens';
-import { MemoryStore } from '../../../server/store/memory';
 import { launchRequest, postToSkill, speechOf } from '../../support/alexa-requests';
 import { CapturedLog, type TestService } from '../../support/service';
 import { linkRider, startSkillService } from './skill-test-kit';
@@ -176,7 +173,7 @@ describe('skill: greeting names are remembered briefly', () => {
     return found;
   }
 
-  function linking(max?: number): AccountLinking {
+  function linking(max?: number): Profiles {
     const directory = {
       get: async (id: string) => {
         reads.push(id);
@@ -184,8 +181,7 @@ describe('skill: greeting names are remembered briefly', () => {
         return found ? { ...found } : undefined;
       },
     };
-    const resolver: TokenResolver = { provider: 'builtin', resolve: async () => ({ linked: false, reason: 'unused' }), forgetCached: () => undefined };
-    return new AccountLinking(resolver, new SkillUserLinks(new MemoryStore(clock), clock), directory, clock, max);
+    return new Profiles(directory, clock, max);
   }
 
   beforeEach(() => {

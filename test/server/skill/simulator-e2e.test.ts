@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../../server/clock';
 import { type AmazonSimulator, startAmazonSimulator } from '../../../simulator';
-import { decodeConnectionToken } from '../../../server/skill/linking/connection-token';
+import { decodeConnectionToken } from '../../../kit/ask-sdk';
 import { startTestService, type TestService } from '../../support/service';
 
 /**

@@ -96,3 +96,30 @@ describe('skill: lifecycle events', () => {
     expect(service.logs.events('skill.lifecycle_event').map((line) => line.type)).to.have.length(3);
   });
 });
+
+describe('skill: person-level links in the service (Redis)', function () {
+  this.timeout(30_000);
+  let service: TestService;
+  before(async () => {
+    service = await startSkillService({}, { store: 'redis' });
+  });
+  after(async () => service.close());
+
+  it('orders for the recognized person with their own token, refuses a person without one, and SkillDisabled revokes account and persons', async () => {
+    const owner = await linkRider(service, 'Owner');
+    const kid = await linkRider(service, 'Kid');
+    const household = alexaUserId('household');
+    const asPerson = (personId: string, token?: string) => {
+      const envelope = intentRequest('OrderRideIntent', {}, { clock: service.clock, userId: household, accessToken: owner.accessToken }) as ReturnType<typeof intentRequest> & { context: { System: Record<string, unknown> } };
+      envelope.context.System.person = { personId, ...(token ? { accessToken: token } : {}) };
+      return postToSkill(service.url, envelope);
+    };
+    expect(speechOf(await asPerson('amzn1.ask.person.KID', kid.accessToken))).to.match(/^Okay Kid/);
+    expect((await asPerson('amzn1.ask.person.GUEST')).body.response?.card).to.deep.equal({ type: 'LinkAccount' });
+    expect(speechOf(await postToSkill(service.url, intentRequest('OrderRideIntent', {}, { clock: service.clock, userId: household, accessToken: owner.accessToken })))).to.match(/^Okay Owner/);
+
+    await postToSkill(service.url, skillEvent('AlexaSkillEvent.SkillDisabled', undefined, { clock: service.clock, userId: household }));
+    for (const rider of [owner, kid]) expect((await service.services.refreshTokens.get(rider.familyId))?.revokedAt).to.not.equal(undefined);
+    expect(service.logs.events('skill.disabled').map((line) => line.userId).sort()).to.deep.equal([owner.account.id, kid.account.id].sort());
+  });
+});

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { decodeConnectionToken, encodeConnectionToken } from '../../../server/skill/linking/connection-token';
+import { decodeConnectionToken, encodeConnectionToken } from '../../../kit/ask-sdk';
 import { intentRequest, launchRequest, postToSkill, sessionResumedRequest, speechOf, type SkillAnswer } from '../../support/alexa-requests';
 import type { TestService } from '../../support/service';
 import { linkRider, startSkillService } from './skill-test-kit';

@@ -1,0 +1,50 @@
+/** The company's user an access token names, as a resolver found it. */
+export interface ResolvedAccount {
+  /** The company's own user id (for Linkwright tokens, the `sub` claim). */
+  userId: string;
+  /** The name to greet the user by, when the provider told us (LWA, OIDC). */
+  displayName?: string;
+}
+
+/** What a token turned out to be: a user, or "not linked" with the reason for the log. */
+export type Resolution = { linked: true; user: ResolvedAccount } | { linked: false; reason: string };
+
+/**
+ * Turns an account-linking access token into the company's user. A token that is expired, forged,
+ * foreign or revoked resolves to "not linked"; a provider that cannot answer throws
+ * {@link ProviderUnavailableError} (the skill then apologises instead of wrongly asking to link again).
+ */
+export interface TokenResolver {
+  /** A short name for logs and metrics (`linkwright`, `lwa`, `oidc`, `builtin`…). */
+  readonly provider: string;
+  /** Resolves one token. */
+  resolve(token: string): Promise<Resolution>;
+  /** Drops cached answers (after a revocation this process performed). */
+  forgetCached(): void;
+}
+
+/** A provider (identity provider, key set, userinfo) could not be asked; the request should be apologised for. */
+export class ProviderUnavailableError extends Error {
+  constructor(readonly reason: string) {
+    super(`token provider unavailable: ${reason}`);
+    this.name = 'ProviderUnavailableError';
+  }
+}
+
+/** Shorthand for a "not linked" resolution. */
+export function notLinked(reason: string): Resolution {
+  return { linked: false, reason };
+}
+
+/**
+ * Where a provider's subject becomes the company's user: the service maps it to a local account; by
+ * default the kit uses the provider's subject itself as the user id.
+ */
+export interface ExternalAccounts {
+  findOrCreateExternal(provider: string, subject: string, profile: { name?: string; email?: string }): Promise<{ id: string; displayName?: string }>;
+}
+
+/** The default {@link ExternalAccounts}: the provider's subject is the user id, its name the display name. */
+export const subjectAsUserId: ExternalAccounts = {
+  findOrCreateExternal: async (_provider, subject, profile) => ({ id: subject, ...(profile.name !== undefined ? { displayName: profile.name } : {}) }),
+};

@@ -1,0 +1,53 @@
+import { LRUCache } from 'lru-cache';
+import type { LinkedUser } from '../../kit/ask-sdk';
+import type { AccountDirectory } from '../accounts/directory';
+import type { Clock } from '../clock';
+import type { Logger } from '../log';
+
+/**
+ * How long a profile read from the account directory is reused. Staleness: a display name changed in the
+ * store is still spoken for up to this long, and an account removed from the store still counts as
+ * present for as long (the directory offers no removal today). The token, its client and revocation are
+ * still checked on every request, so a revoked link is refused at once.
+ */
+export const DISPLAY_NAME_TTL_MS = 60_000;
+/** How many users' names are remembered (about one per active Alexa user of this process). */
+export const DISPLAY_NAMES_MAX = 10_000;
+
+/** A linked user whose account still exists, with the name to greet them by. */
+export interface LinkedProfile {
+  userId: string;
+  displayName: string;
+}
+
+/** The demo's greeting names: the linked user's account in the directory, remembered briefly. */
+export class Profiles {
+  private readonly displayNames: LRUCache<string, { name: string; until: number }>;
+
+  constructor(
+    private readonly accounts: Pick<AccountDirectory, 'get'>,
+    private readonly clock: Clock,
+    displayNamesMax = DISPLAY_NAMES_MAX,
+  ) {
+    this.displayNames = new LRUCache({ max: displayNamesMax });
+  }
+
+  /**
+   * The linked user's profile; undefined when the account is gone (then the user must link again).
+   * A name read from the directory is reused for DISPLAY_NAME_TTL_MS (see there for the staleness).
+   */
+  async profileOf(user: Pick<LinkedUser, 'userId' | 'displayName'>, log: Logger): Promise<LinkedProfile | undefined> {
+    if (user.displayName !== undefined) return { userId: user.userId, displayName: user.displayName };
+    const now = this.clock.now();
+    const remembered = this.displayNames.get(user.userId);
+    if (remembered !== undefined && now < remembered.until) return { userId: user.userId, displayName: remembered.name };
+    const account = await this.accounts.get(user.userId);
+    if (!account) {
+      this.displayNames.delete(user.userId);
+      log.info({ event: 'skill.account_missing', userId: user.userId }, 'token names an account that no longer exists');
+      return undefined;
+    }
+    this.displayNames.set(account.id, { name: account.displayName, until: now + DISPLAY_NAME_TTL_MS });
+    return { userId: account.id, displayName: account.displayName };
+  }
+}

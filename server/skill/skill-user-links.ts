@@ -1,0 +1,59 @@
+import { LRUCache } from 'lru-cache';
+import type { LinkStore } from '../../kit/ask-sdk';
+import type { Clock } from '../clock';
+import { sha256 } from '../crypto-utils';
+import type { Store } from '../store';
+
+/** How long this process trusts that a mapping it wrote is still in the store. */
+const REMEMBERED_MS = 10 * 60_000;
+
+/**
+ * Which of our users an Alexa account (and each recognized person in it) belongs to, kept in the store so
+ * `AlexaSkillEvent.SkillDisabled` (which may arrive without a token) can revoke the right users' grants.
+ * Alexa user ids change when a skill is disabled and enabled again, so a mapping is written when first
+ * seen and removed on disable. Written only after a token resolved, so no unauthenticated request adds to it.
+ */
+export class SkillUserLinks implements LinkStore {
+  private readonly written: LRUCache<string, string>;
+
+  constructor(
+    private readonly store: Pick<Store, 'get' | 'set' | 'take' | 'addToSet' | 'members' | 'delete'>,
+    clock: Clock,
+  ) {
+    this.written = new LRUCache<string, string>({ max: 10_000, ttl: REMEMBERED_MS, ttlResolution: 0, perf: { now: () => clock.now() } });
+  }
+
+  /**
+   * Records a mapping; writes only when this process has not written the same one recently, so the hot
+   * path stays free of store writes. A failed write throws (the kit logs it and retries next request).
+   */
+  async remember(alexaUserId: string, personId: string | undefined, userId: string): Promise<void> {
+    // Looked up by the ids themselves (identifiers, not credentials): no hash on the hot path.
+    const seen = personId === undefined ? alexaUserId : `${alexaUserId}\n${personId}`;
+    if (this.written.get(seen) === userId) return;
+    if (personId === undefined) await this.store.set(userKey(alexaUserId), userId);
+    else await this.store.addToSet(personsKey(alexaUserId), userId);
+    this.written.set(seen, userId);
+  }
+
+  /** Our users recorded for an Alexa account: its own link and its persons'. */
+  async usersOf(alexaUserId: string): Promise<string[]> {
+    const [own, persons] = await Promise.all([this.store.get(userKey(alexaUserId)), this.store.members(personsKey(alexaUserId))]);
+    return [...new Set([...(own === null ? [] : [own]), ...persons])];
+  }
+
+  /** Removes every mapping of the Alexa account (the skill was disabled). */
+  async forget(alexaUserId: string): Promise<void> {
+    for (const key of this.written.keys()) if (key === alexaUserId || key.startsWith(`${alexaUserId}\n`)) this.written.delete(key);
+    await this.store.delete(userKey(alexaUserId), personsKey(alexaUserId));
+  }
+}
+
+/** Alexa user ids are long; the store keys hold a fixed-size hash of one. */
+function userKey(alexaUserId: string): string {
+  return `skill-user:${sha256(alexaUserId)}`;
+}
+
+function personsKey(alexaUserId: string): string {
+  return `skill-user-persons:${sha256(alexaUserId)}`;
+}

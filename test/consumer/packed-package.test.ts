@@ -1,0 +1,168 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import type { RequestEnvelope } from 'ask-sdk-model';
+import { alexaUserId, intentRequest, type SkillAnswer, speechOf } from '../support/alexa-requests';
+import { freePort } from '../support/ports';
+import type { TestService } from '../support/service';
+import { linkRider, startSkillService } from '../server/skill/skill-test-kit';
+import { TEST_CLIENT_ID } from '../support/settings';
+
+const run = promisify(execFile);
+const INTROSPECTION = { INTROSPECTION_CLIENT_ID: 'acme-pantry-skill', INTROSPECTION_CLIENT_SECRET: 'acme-pantry-introspection-secret-0123' };
+const ROOT = resolve(__dirname, '../..');
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+
+/** The versions the consumer installs next to the tarball: the ones this repository is built with. */
+function installed(name: string): string {
+  return `${name}@${(JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version}`;
+}
+
+/**
+ * The package as a user gets it: `npm pack` (once per run), installed into a fresh project from the npm
+ * cache, the README's skill example typechecked against the published .d.ts and run against a running
+ * Linkwright over HTTP.
+ */
+describe('consumer: the packed package in a fresh project', function () {
+  this.timeout(300_000);
+  let work: string;
+  let project: string;
+  let service: TestService;
+  let skill: ChildProcess | undefined;
+  let api: ChildProcess | undefined;
+  let apiUrl: string;
+  let skillUrl: string;
+  let typecheck: string;
+
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), 'lw-consumer-'));
+    await run('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: ROOT, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 });
+    const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
+    if (tarball === undefined) throw new Error('npm pack wrote no tarball');
+    project = join(work, 'project');
+    await run('mkdir', ['-p', join(project, 'src')]);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'acme-pantry-skill', private: true, version: '1.0.0', type: 'commonjs' }));
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, outDir: 'out', rootDir: 'src', types: ['node'] }, include: ['src'] }),
+    );
+    copyFileSync(join(__dirname, 'example', 'skill.ts'), join(project, 'src', 'skill.ts'));
+    copyFileSync(join(__dirname, 'example', 'api.ts'), join(project, 'src', 'api.ts'));
+    copyFileSync(join(__dirname, 'example', 'service.ts'), join(project, 'src', 'service.ts'));
+    const packages = [join(work, tarball), ...['ask-sdk-core', 'ask-sdk-model', '@types/node', 'express', '@types/express'].map(installed)];
+    try {
+      await run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...packages], { cwd: project, timeout: 240_000 });
+    } catch {
+      await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...packages], { cwd: project, timeout: 240_000 });
+    }
+    typecheck = await run(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: project }).then(
+      ({ stdout }) => stdout,
+      (error: { stdout?: string }) => `tsc failed:\n${error.stdout ?? String(error)}`,
+    );
+    service = await startSkillService(INTROSPECTION);
+    const port = await freePort();
+    skill = spawn(process.execPath, ['out/skill.js'], {
+      cwd: project,
+      env: { PATH: process.env.PATH, PORT: String(port), LINKWRIGHT_URL: service.services.settings.publicUrl, SKILL_VERIFY_SIGNATURE: 'false', ...INTROSPECTION },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    skillUrl = `http://127.0.0.1:${port}`;
+    const apiPort = await freePort();
+    api = spawn(process.execPath, ['out/api.js'], {
+      cwd: project,
+      env: { PATH: process.env.PATH, PORT: String(apiPort), LINKWRIGHT_URL: service.services.settings.publicUrl, ...INTROSPECTION },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    apiUrl = `http://127.0.0.1:${apiPort}`;
+    await listening(() => fetch(skillUrl, { method: 'POST', body: '{}' }).then((r) => r.status === 400), 'the example skill');
+    await listening(() => fetch(`${apiUrl}/orders`).then((r) => r.status === 401), 'the example API');
+  });
+
+  after(async () => {
+    skill?.kill();
+    api?.kill();
+    await service?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('typechecks the README examples (skill and API) and an embedded createLinkwright against the published .d.ts (tsc in the fresh project)', () => {
+    expect(typecheck).to.equal('');
+  });
+
+  async function listening(probe: () => Promise<boolean>, what: string): Promise<void> {
+    for (let attempt = 0; attempt < 200; attempt += 1) {
+      if (await probe().catch(() => false)) return;
+      await new Promise((done) => setTimeout(done, 50));
+    }
+    throw new Error(`${what} did not start`);
+  }
+
+  async function ask(envelope: RequestEnvelope): Promise<SkillAnswer> {
+    const response = await fetch(skillUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(envelope) });
+    return { status: response.status, body: (await response.json()) as SkillAnswer['body'] };
+  }
+
+  it('unlinked: the LinkAccount card, spoken in de-DE and ja-JP with the skill name', async () => {
+    const de = await ask(intentRequest('ReorderIntent', {}, { clock: service.clock, locale: 'de-DE' }));
+    expect(de.body.response?.card).to.deep.equal({ type: 'LinkAccount' });
+    expect(speechOf(de)).to.equal('Dafür muss Acme Pantry wissen, wer du bist. Ich habe dir eine Anleitung zum Verknüpfen deines Kontos bei Acme Pantry in die Alexa App geschickt.');
+    const ja = await ask(intentRequest('ReorderIntent', {}, { clock: service.clock, locale: 'ja-JP' }));
+    expect(ja.body.response?.card).to.deep.equal({ type: 'LinkAccount' });
+    expect(speechOf(ja)).to.equal('そのためには、Acme Pantryがあなたのアカウントを確認する必要があります。Acme Pantryのアカウントをリンクする手順をAlexaアプリに送りました。');
+  });
+
+  it('linked: the user Linkwright issued the token for', async () => {
+    const rider = await linkRider(service, 'Sam');
+    const answer = await ask(intentRequest('ReorderIntent', {}, { clock: service.clock, accessToken: rider.accessToken }));
+    expect(speechOf(answer)).to.equal(`Reordered for ${rider.account.id}, linked as user.`);
+  });
+
+  it('a recognized person’s own token is preferred to the account’s', async () => {
+    const owner = await linkRider(service, 'Owner');
+    const kid = await linkRider(service, 'Kid');
+    const envelope = intentRequest('ReorderIntent', {}, { clock: service.clock, userId: alexaUserId('household'), accessToken: owner.accessToken }) as RequestEnvelope & { context: { System: Record<string, unknown> } };
+    envelope.context.System.person = { personId: 'amzn1.ask.person.KID', accessToken: kid.accessToken };
+    expect(speechOf(await ask(envelope))).to.equal(`Reordered for ${kid.account.id}, linked as person.`);
+  });
+
+  it('revoked: "not linked" within the documented 5 s of the revocation at Linkwright', async () => {
+    const rider = await linkRider(service, 'Sam');
+    const order = () => ask(intentRequest('ReorderIntent', {}, { clock: service.clock, accessToken: rider.accessToken }));
+    expect(speechOf(await order())).to.equal(`Reordered for ${rider.account.id}, linked as user.`);
+    await service.services.revocations.revokeFamily(rider.familyId, 'user unlinked');
+    const revokedAt = Date.now();
+    let answer = await order();
+    // The bound is the verifier's revocationCheckMs (5 s): poll within it, fail past it.
+    while (answer.body.response?.card === undefined && Date.now() - revokedAt < 6000) {
+      await new Promise((done) => setTimeout(done, 200));
+      answer = await order();
+    }
+    expect(answer.body.response?.card).to.deep.equal({ type: 'LinkAccount' });
+    expect(Date.now() - revokedAt).to.be.below(6000);
+  });
+
+  it('the express API example: 401 without a token, the user with one, 401 within 5 s of a revocation', async () => {
+    expect((await fetch(`${apiUrl}/orders`)).status).to.equal(401);
+    const rider = await linkRider(service, 'Sam');
+    const orders = () => fetch(`${apiUrl}/orders`, { headers: { Authorization: `Bearer ${rider.accessToken}` } });
+    const ok = await orders();
+    expect(ok.status).to.equal(200);
+    expect(await ok.json()).to.deep.equal({ user: rider.account.id, client: TEST_CLIENT_ID, orders: [] });
+    await service.services.revocations.revokeFamily(rider.familyId, 'user unlinked');
+    const revokedAt = Date.now();
+    let status = (await orders()).status;
+    while (status === 200 && Date.now() - revokedAt < 6000) {
+      await new Promise((done) => setTimeout(done, 200));
+      status = (await orders()).status;
+    }
+    expect(status).to.equal(401);
+  });
+
+  it('linkwright (the service entry) imports without starting anything, from the installed package', async () => {
+    const { stdout } = await run(process.execPath, ['-e', "const { createLinkwright } = require('linkwright'); console.log(typeof createLinkwright)"], { cwd: project, timeout: 15_000 });
+    expect(stdout.trim()).to.equal('function');
+  });
+});

@@ -1,0 +1,53 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { expect } from 'chai';
+
+const ROOT = resolve(__dirname, '../..');
+const KIT = join(ROOT, 'kit');
+const IMPORT = /^\s*(?:import|export)\s(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
+/** The packages the kit may use at run time: nothing of the service's stack. */
+const KIT_PACKAGES = ['ask-sdk-core', 'ask-sdk-model', 'axios', 'jsonwebtoken', 'jose', 'lru-cache', 'node-forge'];
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(IMPORT)].map((match) => (match[1] ?? match[2]) as string);
+}
+
+describe('kit: dependencies point one way', () => {
+  // Type-only imports vanish at run time (express's types for the tokens middleware a company mounts).
+  it('kit/ imports nothing outside kit/ but node built-ins and its own few packages', () => {
+    const offending: string[] = [];
+    for (const file of sources(KIT)) {
+      for (const specifier of importsOf(file)) {
+        if (specifier.startsWith('.')) {
+          const target = resolve(dirname(file), specifier);
+          if (!target.startsWith(`${KIT}/`)) offending.push(`${relative(ROOT, file)} → ${specifier}`);
+        } else if (!specifier.startsWith('node:') && !KIT_PACKAGES.includes(specifier)) {
+          offending.push(`${relative(ROOT, file)} → ${specifier}`);
+        }
+      }
+    }
+    expect(offending).to.deep.equal([]);
+  });
+
+  it('the demo skill uses the kit only through its entry points (kit/<entry>/index)', () => {
+    const offending: string[] = [];
+    for (const file of sources(join(ROOT, 'server/skill'))) {
+      for (const specifier of importsOf(file)) {
+        if (!specifier.startsWith('.')) continue;
+        const target = relative(KIT, resolve(dirname(file), specifier));
+        if (target.startsWith('..')) continue;
+        if (!['ask-sdk', 'verify', 'tokens'].includes(target)) offending.push(`${relative(ROOT, file)} → ${specifier}`);
+      }
+    }
+    expect(offending).to.deep.equal([]);
+  });
+});
