@@ -41,7 +41,7 @@ export class BuiltinTokenResolver implements TokenResolver {
     // A token minted for another client (say a companion app) must not act through the skill.
     if (claims.client_id !== this.alexaClientId) return this.refuse(key, `access token was issued to client ${claims.client_id}`);
     if (await this.revocations.isRevoked(claims)) return notLinked('access token family revoked');
-    return { linked: true, user: { userId: claims.sub } };
+    return { linked: true, user: { userId: claims.sub, grantId: claims.sid } };
   }
 
   private refuse(key: string, reason: string): Resolution {

@@ -3,6 +3,15 @@ import type { LinkStore } from '../../kit/ask-sdk';
 import type { Clock } from '../clock';
 import { sha256 } from '../crypto-utils';
 import type { Store } from '../store';
+import type { GrantReplacement } from './grant-replacement';
+
+/** What the mappings need besides the store: how long they live, and who settles a replaced grant. */
+export interface SkillUserLinksOptions {
+  /** Every mapping expires this long after it was last written (the refresh idle TTL: what it points at). */
+  ttlMs?: number | undefined;
+  /** Called when an Alexa link (account or person) is seen under a grant other than the one recorded. */
+  replaceGrant?: GrantReplacement | undefined;
+}
 
 /** How long this process trusts that a mapping it wrote is still in the store. */
 const REMEMBERED_MS = 10 * 60_000;
@@ -17,8 +26,9 @@ export class SkillUserLinks implements LinkStore {
   private readonly written: LRUCache<string, string>;
 
   constructor(
-    private readonly store: Pick<Store, 'get' | 'set' | 'take' | 'addToSet' | 'members' | 'delete'>,
+    private readonly store: Pick<Store, 'get' | 'set' | 'getAndSet' | 'take' | 'addToSet' | 'members' | 'delete'>,
     clock: Clock,
+    private readonly options: SkillUserLinksOptions = {},
   ) {
     this.written = new LRUCache<string, string>({ max: 10_000, ttl: REMEMBERED_MS, ttlResolution: 0, perf: { now: () => clock.now() } });
   }
@@ -27,13 +37,23 @@ export class SkillUserLinks implements LinkStore {
    * Records a mapping; writes only when this process has not written the same one recently, so the hot
    * path stays free of store writes. A failed write throws (the kit logs it and retries next request).
    */
-  async remember(alexaUserId: string, personId: string | undefined, userId: string): Promise<void> {
+  async remember(alexaUserId: string, personId: string | undefined, userId: string, grantId?: string): Promise<void> {
     // Looked up by the ids themselves (identifiers, not credentials): no hash on the hot path.
     const seen = personId === undefined ? alexaUserId : `${alexaUserId}\n${personId}`;
-    if (this.written.get(seen) === userId) return;
-    if (personId === undefined) await this.store.set(userKey(alexaUserId), userId);
-    else await this.store.addToSet(personsKey(alexaUserId), userId);
-    this.written.set(seen, userId);
+    const value = grantId === undefined ? userId : `${userId}\n${grantId}`;
+    if (this.written.get(seen) === value) return;
+    const ttl = this.options.ttlMs;
+    if (grantId !== undefined && this.options.replaceGrant) {
+      // The grant this link was last seen under; a different one means the Alexa user linked again.
+      const key = grantKey(seen);
+      const previous = await this.store.getAndSet(key, grantId, ttl);
+      if (previous !== null && previous !== grantId && (await this.options.replaceGrant(previous, grantId)) === 'stale') {
+        await this.store.set(key, previous, ttl); // the presented grant was the older one: the record keeps the newer
+      }
+    }
+    if (personId === undefined) await this.store.set(userKey(alexaUserId), userId, ttl);
+    else await this.store.addToSet(personsKey(alexaUserId), userId, ttl);
+    this.written.set(seen, value);
   }
 
   /** Our users recorded for an Alexa account: its own link and its persons'. */
@@ -42,10 +62,10 @@ export class SkillUserLinks implements LinkStore {
     return [...new Set([...(own === null ? [] : [own]), ...persons])];
   }
 
-  /** Removes every mapping of the Alexa account (the skill was disabled). */
+  /** Removes every mapping of the Alexa account (the skill was disabled); person-level grant records expire on their own. */
   async forget(alexaUserId: string): Promise<void> {
     for (const key of this.written.keys()) if (key === alexaUserId || key.startsWith(`${alexaUserId}\n`)) this.written.delete(key);
-    await this.store.delete(userKey(alexaUserId), personsKey(alexaUserId));
+    await this.store.delete(userKey(alexaUserId), personsKey(alexaUserId), grantKey(alexaUserId));
   }
 }
 
@@ -56,4 +76,9 @@ function userKey(alexaUserId: string): string {
 
 function personsKey(alexaUserId: string): string {
   return `skill-user-persons:${sha256(alexaUserId)}`;
+}
+
+/** The grant an Alexa link (the account, or `account\nperson`) was last seen under. */
+function grantKey(link: string): string {
+  return `skill-grant:${sha256(link)}`;
 }

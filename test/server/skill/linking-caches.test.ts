@@ -39,7 +39,7 @@ describe('skill: verified access tokens are remembered until they expire', () =>
     const resolver = countingResolver();
     for (let turn = 0; turn < 5; turn += 1) {
       const resolution = await resolver.resolve(rider.accessToken);
-      expect(resolution).to.deep.equal({ linked: true, user: { userId: rider.account.id } });
+      expect(resolution).to.deep.equal({ linked: true, user: { userId: rider.account.id, grantId: rider.familyId } });
       service.clock.advance(60_000);
     }
     expect(verifications).to.have.length(1);
