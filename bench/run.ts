@@ -18,7 +18,8 @@ import { parseOptions, USAGE } from './lib/options';
 import { renderProfile } from './lib/profile';
 import type { CaseResult } from './lib/results';
 import { stopAllServers } from './lib/server-process';
-import { renderOverload, renderRatios, renderResults, renderVerdicts } from './lib/table';
+import { renderCost, renderOverload, renderRatios, renderResults, renderVerdicts } from './lib/table';
+import { runCost } from './cost/cost-run';
 import { evaluateTargets } from './lib/targets';
 
 const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');
@@ -49,6 +50,7 @@ async function main(): Promise<number> {
     for (const c of ALL_CASES) console.log(`${c.id.padEnd(28)} ${c.byDefault ? 'default' : 'named  '}  ${c.title}`);
     return 0;
   }
+  if (options.cost) return runCostReport(options);
   const cases = selectCases(options.cases);
   const started = new Date();
 
@@ -121,6 +123,29 @@ async function main(): Promise<number> {
   console.log('');
   console.log(`JSON: ${out}`);
   return results.some((r) => r.error) ? 1 : 0;
+}
+
+/** `--cost`: links users through the real endpoints and prints Redis bytes per linked user by key kind. */
+async function runCostReport(options: ReturnType<typeof parseOptions>): Promise<number> {
+  pinProcess(process.pid, options.loadCore);
+  if (!options.skipBuild) {
+    say(`compiling the service into ${BUILD_DIR} …`);
+    compile();
+  }
+  const fixtures = new Fixtures();
+  try {
+    const snapshots = await runCost(options, fixtures, say);
+    console.log('');
+    console.log(`Linkwright cost per linked user (Redis MEMORY USAGE, SAMPLES 0) — ${new Date().toISOString()}`);
+    console.log(renderCost(snapshots));
+    const target = snapshots.map((s) => `${s.label}: ${(s.totalBytes / s.users).toFixed(0)} B`).join('; ');
+    console.log('');
+    console.log(`Target: at most 1,024 B per linked user, flat over rotations. ${target}`);
+    return 0;
+  } finally {
+    await stopAllServers();
+    await fixtures.close();
+  }
 }
 
 main().then(

@@ -30,13 +30,13 @@ export interface OurService {
 export async function startOurService(
   context: CaseContext,
   skill: { verifySignature: boolean; linkAtLaunch?: boolean },
-  extra: { pinnedWithServer?: boolean; logLevel?: string } = {},
+  extra: { pinnedWithServer?: boolean; logLevel?: string; keyPrefix?: string } = {},
 ): Promise<OurService> {
   const { fixtures, options } = context;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const redisUrl = extra.pinnedWithServer ? await fixtures.pinnedRedisUrl(options.serverCore) : await fixtures.redisUrl();
-  const keyPrefix = `bench:${randomBytes(6).toString('hex')}:`;
+  const keyPrefix = extra.keyPrefix ?? `bench:${randomBytes(6).toString('hex')}:`;
   const settingsEnv: Record<string, string> = {
     PORT: String(port),
     HOST: '127.0.0.1',

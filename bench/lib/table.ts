@@ -1,5 +1,6 @@
 import type { CaseResult } from './results';
 import type { Verdict } from './targets';
+import type { CostSnapshot } from '../cost/cost-run';
 
 /** Lays out rows as a fixed-width text table; columns of numbers (and their headers) are right-aligned. */
 export function textTable(header: string[], rows: string[][]): string {
@@ -97,4 +98,17 @@ export function renderOverload(results: CaseResult[]): string | undefined {
       [id, String(o.connections), String(o.targetRps), String(Math.round(o.offeredRps)), String(Math.round(o.acceptedRps)), String(Math.round(o.shedRps)), o.acceptedP99Ms.toFixed(2), `${o.p99Ratio.toFixed(1)}×`, o.maxMs.toFixed(0), String(o.timeouts), `${(o.rssMaxKb / 1024).toFixed(0)} MB`],
     ]),
   );
+}
+
+/** The --cost report: bytes and keys per linked user, by kind of key, for each population measured. */
+export function renderCost(snapshots: CostSnapshot[]): string {
+  const rows: string[][] = [];
+  for (const snap of snapshots) {
+    for (const kind of snap.kinds) {
+      const shared = kind.kind === 'ops' || kind.kind.endsWith('(transient)');
+      rows.push([snap.label, kind.kind, String(kind.keys), shared ? '–' : (kind.keys / snap.users).toFixed(2), shared ? `(${(kind.bytes / snap.users).toFixed(0)}, not counted)` : (kind.bytes / snap.users).toFixed(0)]);
+    }
+    rows.push([snap.label, 'per linked user', String(snap.totalKeys), (snap.totalKeys / snap.users).toFixed(2), (snap.totalBytes / snap.users).toFixed(0)]);
+  }
+  return textTable(['population', 'key kind', 'keys', 'keys/user', 'bytes/user'], rows);
 }

@@ -43,29 +43,40 @@ export class SkillUserLinks implements LinkStore {
     const value = grantId === undefined ? userId : `${userId}\n${grantId}`;
     if (this.written.get(seen) === value) return;
     const ttl = this.options.ttlMs;
-    if (grantId !== undefined && this.options.replaceGrant) {
-      // The grant this link was last seen under; a different one means the Alexa user linked again.
-      const key = grantKey(seen);
-      const previous = await this.store.getAndSet(key, grantId, ttl);
-      if (previous !== null && previous !== grantId && (await this.options.replaceGrant(previous, grantId)) === 'stale') {
-        await this.store.set(key, previous, ttl); // the presented grant was the older one: the record keeps the newer
-      }
+    const replace = grantId !== undefined ? this.options.replaceGrant : undefined;
+    if (personId === undefined) {
+      // The account's own link carries its grant in the same key (`userId\ngrantId`): one key per link.
+      if (replace === undefined) await this.store.set(userKey(alexaUserId), value, ttl);
+      else await this.settle(userKey(alexaUserId), value, grantId as string, (previous) => previous.split('\n')[1], replace, ttl);
+    } else {
+      if (replace !== undefined) await this.settle(grantKey(seen), grantId as string, grantId as string, (previous) => previous, replace, ttl);
+      await this.store.addToSet(personsKey(alexaUserId), userId, ttl);
     }
-    if (personId === undefined) await this.store.set(userKey(alexaUserId), userId, ttl);
-    else await this.store.addToSet(personsKey(alexaUserId), userId, ttl);
     this.written.set(seen, value);
+  }
+
+  /**
+   * Writes a link's record and, when it was last seen under another grant, lets `replace` settle which
+   * grant stays: when the presented one is the older, the record goes back to the newer one.
+   */
+  private async settle(key: string, value: string, grantId: string, grantOf: (stored: string) => string | undefined, replace: GrantReplacement, ttl: number | undefined): Promise<void> {
+    const previous = await this.store.getAndSet(key, value, ttl);
+    const previousGrant = previous === null ? undefined : grantOf(previous);
+    if (previous === null || previousGrant === undefined || previousGrant === grantId) return;
+    if ((await replace(previousGrant, grantId)) === 'stale') await this.store.set(key, previous, ttl);
   }
 
   /** Our users recorded for an Alexa account: its own link and its persons'. */
   async usersOf(alexaUserId: string): Promise<string[]> {
     const [own, persons] = await Promise.all([this.store.get(userKey(alexaUserId)), this.store.members(personsKey(alexaUserId))]);
-    return [...new Set([...(own === null ? [] : [own]), ...persons])];
+    const ownUser = own === null ? undefined : own.split('\n')[0];
+    return [...new Set([...(ownUser === undefined ? [] : [ownUser]), ...persons])];
   }
 
-  /** Removes every mapping of the Alexa account (the skill was disabled); person-level grant records expire on their own. */
+  /** Removes every mapping of the Alexa account (the skill was disabled); persons' grant records expire on their own. */
   async forget(alexaUserId: string): Promise<void> {
     for (const key of this.written.keys()) if (key === alexaUserId || key.startsWith(`${alexaUserId}\n`)) this.written.delete(key);
-    await this.store.delete(userKey(alexaUserId), personsKey(alexaUserId), grantKey(alexaUserId));
+    await this.store.delete(userKey(alexaUserId), personsKey(alexaUserId));
   }
 }
 
@@ -78,7 +89,7 @@ function personsKey(alexaUserId: string): string {
   return `skill-user-persons:${sha256(alexaUserId)}`;
 }
 
-/** The grant an Alexa link (the account, or `account\nperson`) was last seen under. */
+/** The grant a recognized person's link (`account\nperson`) was last seen under (the account's own is in its mapping). */
 function grantKey(link: string): string {
   return `skill-grant:${sha256(link)}`;
 }
