@@ -19,7 +19,8 @@ import { renderProfile } from './lib/profile';
 import type { CaseResult } from './lib/results';
 import { stopAllServers } from './lib/server-process';
 import { renderCost, renderOverload, renderRatios, renderResults, renderVerdicts } from './lib/table';
-import { runCost } from './cost/cost-run';
+import { relinkFigure, runCost } from './cost/cost-run';
+import { hashPassword } from '../server/accounts/passwords';
 import { evaluateTargets } from './lib/targets';
 
 const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');
@@ -135,12 +136,14 @@ async function runCostReport(options: ReturnType<typeof parseOptions>): Promise<
   const fixtures = new Fixtures();
   try {
     const snapshots = await runCost(options, fixtures, say);
+    const relinked = await relinkFigure(options, fixtures, await hashPassword('bench-password-0123456789'));
     console.log('');
     console.log(`Linkwright cost per linked user (Redis MEMORY USAGE, SAMPLES 0) — ${new Date().toISOString()}`);
     console.log(renderCost(snapshots));
     const target = snapshots.map((s) => `${s.label}: ${(s.totalBytes / s.users).toFixed(0)} B`).join('; ');
     console.log('');
     console.log(`Target: at most 1,024 B per linked user, flat over rotations. ${target}`);
+    console.log(`Grants live after linking one Alexa account ${relinked.links} times: ${relinked.live} (target 1)`);
     return 0;
   } finally {
     await stopAllServers();

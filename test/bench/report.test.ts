@@ -8,7 +8,8 @@ import { moduleOf } from '../../bench/lib/profile';
 import type { CaseResult } from '../../bench/lib/results';
 import { median, rssDrift } from '../../bench/lib/rss';
 import { summarize, type RunSummary } from '../../bench/lib/summary';
-import { renderOverload, renderRatios, renderResults, textTable } from '../../bench/lib/table';
+import { renderCost, renderOverload, renderRatios, renderResults, textTable } from '../../bench/lib/table';
+import { kindOf } from '../../bench/cost/cost-run';
 import { overloadFigures } from '../../bench/cases/overload-case';
 import { evaluateTargets, type Target } from '../../bench/lib/targets';
 
@@ -136,6 +137,30 @@ describe('bench targets', () => {
     expect(judge({ ...good, acceptedP99Ms: 50 })).to.deep.equal(['MISS']);
     expect(judge({ ...good, timeouts: 1 })).to.deep.equal(['MISS']);
     expect(renderOverload([caseResult('ours.overload', [], { overload: good })])).to.contain('4.0×');
+  });
+
+  it('sorts keys by kind for --cost and prints bytes per linked user, transient and process keys apart', () => {
+    expect(kindOf('lw:family:abc', 'lw:')).to.equal('family');
+    expect(kindOf('lw:accounts', 'lw:')).to.equal('accounts');
+    const text = renderCost([
+      {
+        label: '10 users linked',
+        users: 10,
+        totalBytes: 5000,
+        totalKeys: 20,
+        kinds: [
+          { kind: 'family', keys: 10, bytes: 4000 },
+          { kind: 'account', keys: 10, bytes: 1000 },
+          { kind: 'code (transient)', keys: 10, bytes: 1700 },
+        ],
+      },
+    ]);
+    expect(text).to.match(/family\s+10\s+1\.00\s+400$/m);
+    expect(text).to.match(/code \(transient\)\s+10\s+–\s+\(170, not counted\)$/m);
+    expect(text).to.match(/per linked user\s+20\s+2\.00\s+500$/m);
+    const options = parseOptions(['--cost', '--cost-users=5,7', '--cost-rotations=3', '--cost-rotation-users=2']);
+    expect([options.cost, options.costUsers, options.costRotations, options.costRotationUsers]).to.deep.equal([true, [5, 7], 3, 2]);
+    expect(() => parseOptions(['--cost-users=0'])).to.throw(/--cost-users must be between 1/);
   });
 
   it('judges the soak by RSS growth and by errors', () => {
