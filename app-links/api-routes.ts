@@ -78,11 +78,11 @@ export function appLinksApi(ctx: AppLinksContext): Router {
     const account = currentUser(res);
     if (outcome.kind === 'page') {
       // Unknown client or unregistered redirect URI: answered here, never sent to an unverified address.
-      req.log.info({ event: 'app_links.authorize_refused', parameter: outcome.parameter, reason: outcome.reason }, 'authorization request refused (not redirected)');
+      req.log.warn({ event: 'app_links.authorize_refused', parameter: outcome.parameter, reason: outcome.reason }, 'authorization request refused (not redirected)');
       throw new OAuthError('invalid_request', outcome.message, 400, outcome.reason);
     }
     if (outcome.kind === 'redirect') {
-      req.log.info({ event: 'app_links.authorize_refused', error: outcome.error, reason: outcome.reason }, 'authorization request refused (redirected)');
+      req.log.warn({ event: 'app_links.authorize_refused', error: outcome.error, reason: outcome.reason }, 'authorization request refused (redirected)');
       const redirectTo = responseUrl(ctx.services, outcome.redirectUri, { error: outcome.error, error_description: outcome.description, state: outcome.state, source: 'app' });
       res.json({ outcome: 'error', error: outcome.error, error_description: outcome.description, redirectTo });
       return;

@@ -21,10 +21,15 @@ export interface AssociationSettings {
   paths: string[];
 }
 
-/** The association files as served: the exact bytes from `.well-known/`, validated at start. */
+/**
+ * The association files as served: the exact bytes from `.well-known/`, validated at start, or, for a
+ * file the folder does not hold, the bytes the generator would write from the settings.
+ */
 export interface AssociationFiles {
   apple: Buffer | undefined;
   android: Buffer | undefined;
+  /** Names of the files made from the settings at start because the folder had none. */
+  generated: string[];
 }
 
 const APP_ID = /^[A-Z0-9]{10}\.[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/;
@@ -128,32 +133,36 @@ export function defaultWellKnownDir(): string {
 
 /**
  * Reads and checks the files the configured apps need; every problem becomes one line through `problem`.
- * A file is served only for a platform that is configured.
+ * A file is served only for a platform that is configured. A file the folder does not have is made from
+ * the settings, byte for byte what `app-links:files` would write (a release image carries no
+ * `.well-known/`, and the settings alone decide the content); a file that is there but wrong still
+ * stops the start, since someone put it there on purpose.
  */
 export function loadAssociationFiles(dir: string, settings: AssociationSettings, problem: (line: string) => void): AssociationFiles {
-  const files: AssociationFiles = { apple: undefined, android: undefined };
-  if (settings.iosAppIds.length > 0) {
-    const bytes = readFile(join(dir, APPLE_FILE), problem);
-    const parsed = bytes && parseJson(bytes, join(dir, APPLE_FILE), problem);
-    if (bytes && parsed !== undefined) {
-      const found = checkAppleFile(parsed, settings);
-      found.forEach((line) => problem(`${join(dir, APPLE_FILE)}: ${line}`));
-      if (found.length === 0) files.apple = bytes;
+  const files: AssociationFiles = { apple: undefined, android: undefined, generated: [] };
+  const load = (name: string, build: () => object, check: (document: unknown) => string[]): Buffer | undefined => {
+    const path = join(dir, name);
+    if (!existsSync(path)) {
+      files.generated.push(name);
+      return Buffer.from(renderJsonFile(build()));
     }
+    const bytes = readFile(path, problem);
+    const parsed = bytes && parseJson(bytes, path, problem);
+    if (!bytes || parsed === undefined) return undefined;
+    const found = check(parsed);
+    found.forEach((line) => problem(`${path}: ${line}`));
+    return found.length === 0 ? bytes : undefined;
+  };
+  if (settings.iosAppIds.length > 0) {
+    files.apple = load(APPLE_FILE, () => buildAppleAppSiteAssociation(settings), (document) => checkAppleFile(document, settings));
   }
   if (settings.androidPackage !== undefined) {
-    const bytes = readFile(join(dir, ANDROID_FILE), problem);
-    const parsed = bytes && parseJson(bytes, join(dir, ANDROID_FILE), problem);
-    if (bytes && parsed !== undefined) {
-      const found = checkAssetLinks(parsed, settings);
-      found.forEach((line) => problem(`${join(dir, ANDROID_FILE)}: ${line}`));
-      if (found.length === 0) files.android = bytes;
-    }
+    files.android = load(ANDROID_FILE, () => buildAssetLinks(settings), (document) => checkAssetLinks(document, settings));
   }
   return files;
 }
 
-const REGENERATE = 'regenerate it with `npm run app-links:files`';
+const REGENERATE = 'regenerate it with `npm run app-links:files` (compiled: `node dist/app-links/generate-association-files.js`), or delete it to serve what the settings generate';
 
 /** Problems with an apple-app-site-association document, for the configured apps and paths. */
 export function checkAppleFile(document: unknown, settings: AssociationSettings): string[] {

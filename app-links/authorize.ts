@@ -9,11 +9,17 @@ export const AUTHORIZATION_PARAMS = ['response_type', 'client_id', 'redirect_uri
 
 /**
  * Validates a request exactly as the web authorization endpoint does (the same function): registered
- * client, exact registered redirect URI, response_type=code, registered scopes, PKCE S256 (required when
- * OAUTH_REQUIRE_PKCE is set). Client and redirect errors never redirect.
+ * client, exact registered redirect URI, response_type=code, registered scopes, PKCE S256 (required when the
+ * client's require_pkce is set). Client and redirect errors never redirect.
  */
 export function validateAuthorization(services: Services, params: ParamSet): AuthorizationOutcome {
-  return validateAuthorizationRequest(params, services.clients, { requirePkce: services.settings.oauth.requirePkce });
+  const outcome = validateAuthorizationRequest(params, services.clients);
+  // This flow is the Alexa app's: a code minted here for another client (the app's own, say) would let
+  // whoever holds a session, or the backend naming any user, skip that client's own sign-in.
+  if (outcome.kind === 'ok' && !services.clients.isAlexa(outcome.request.clientId)) {
+    return { kind: 'page', parameter: 'client_id', message: 'Only an Alexa client links through the company app.', received: outcome.request.clientId, reason: `client ${outcome.request.clientId} is not an Alexa client` };
+  }
+  return outcome;
 }
 
 /**

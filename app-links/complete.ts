@@ -101,7 +101,7 @@ export async function completeLinking(ctx: AppLinksContext, request: CompleteReq
   } catch (error) {
     if (minted.length > 0) await withdraw(ctx, minted);
     if (error instanceof ServiceError && !(error instanceof AppLinkError && error.appCode === 'amazon_unavailable')) {
-      log.info({ event: 'app_links.complete_refused', code: error.code, reason: error.reason }, 'linking not completed');
+      log.warn({ event: 'app_links.complete_refused', code: error.code, reason: error.reason }, 'linking not completed');
     }
     throw error;
   }

@@ -1,4 +1,5 @@
 import { opsOf } from '../server/ops/ops';
+import type { Account } from '../server/accounts/directory';
 import type { Services } from '../server/services';
 import { AlexaApiClient } from './amazon/alexa-api-client';
 import { AmazonHttp, type AmazonHttpOptions } from './amazon/http';
@@ -9,7 +10,8 @@ import { AmazonLinks } from './link-records';
 import type { AppLinksSettings } from './settings';
 import { LinkStates } from './state';
 import { createTokenResolver } from '../server/identity/create-resolver';
-import { OurTokenVerifier } from './users/our-tokens';
+import { AppCallers } from './users/app-callers';
+import { DirectoryIds, OurTokenVerifier } from './users/our-tokens';
 import { ProviderTokenVerifier } from './users/provider-tokens';
 import type { UserTokenVerifier } from './users/user-tokens';
 
@@ -74,7 +76,29 @@ export function createAppLinksContext(services: Services, overrides: Partial<Pic
 }
 
 function userVerifier(services: Services, settings: AppLinksSettings): UserTokenVerifier {
-  if (settings.accountProvider === 'ours') return new OurTokenVerifier(services.accessTokens, services.revocations, services.accounts);
+  const directory = new DirectoryIds(settings.accountProvider, directoryLookup(services, settings.accountProvider));
+  const ours = new OurTokenVerifier(services.accessTokens, services.revocations, services.accounts, services.clients, directory);
   // The skill's resolver for the same provider and settings (SKILL_LINKING_PROVIDER, OIDC_*, LWA_PROFILE_URL).
-  return new ProviderTokenVerifier(settings.accountProvider, createTokenResolver(services, services.settings.skill), services.accounts);
+  const provider =
+    settings.accountProvider === 'ours' ? undefined : new ProviderTokenVerifier(settings.accountProvider, createTokenResolver(services, services.settings.skill), services.accounts);
+  return new AppCallers(services.settings.publicUrl, ours, provider);
+}
+
+/**
+ * How a service caller's Linkwright-User is read: the id the company's directory knows the user by.
+ * With accounts in Linkwright's AS that is the local username (LOGIN_SOURCE=local), the upstream
+ * provider's `sub` (oidc) or the company API's `user_id` (api); with accounts in the skill's provider,
+ * the subject there (server/identity mirrors them as `lwa` and `oidc:<issuer host>`).
+ */
+function directoryLookup(services: Services, provider: AppLinksSettings['accountProvider']): (id: string) => Promise<Account | undefined> {
+  const { accounts, settings } = services;
+  let mirrored: string | undefined;
+  if (provider === 'lwa') mirrored = 'lwa';
+  else if (provider === 'oidc') mirrored = settings.skill.oidc ? `oidc:${new URL(settings.skill.oidc.issuer).host}` : undefined;
+  else if (settings.login.kind === 'oidc') mirrored = 'upstream';
+  else if (settings.login.kind === 'api') mirrored = 'api';
+  // Read-only: a service caller never creates an account, it names one that signed in before.
+  if (mirrored === undefined) return (id) => accounts.findByName(id);
+  const source = mirrored;
+  return (id) => accounts.findExternal(source, id);
 }

@@ -29,6 +29,7 @@ export const APP_LINK_ERRORS = {
   },
   amazon_unavailable: { status: 503, description: 'Amazon could not be reached. Try again in a moment.' },
   provider_unavailable: { status: 503, description: 'The account provider could not be reached. Try again in a moment.' },
+  user_unknown: { status: 404, description: 'The user named by the Linkwright-User header has no account here (they have not signed in through this service yet).' },
   app_links_not_configured: { status: 503, description: 'Linking Alexa from the app is not available on this service yet.' },
 } as const satisfies Record<string, { status: number; description: string }>;
 

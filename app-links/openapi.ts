@@ -9,7 +9,8 @@ type Schema = Record<string, unknown>;
 /** Codes any endpoint may answer besides the app-links ones, with what an app can tell its user. */
 const GENERAL_ERRORS: Record<string, string> = {
   invalid_request: 'The request is malformed; error_description says which field. A bug in the app, not something to show the user.',
-  invalid_token: "The user's bearer token is missing, expired or revoked: refresh the app's session (or sign in again), then retry.",
+  invalid_token: "The user's bearer token is missing, expired or revoked, or is not an app-links caller's (a token issued to an Alexa client never is): refresh the app's session (or sign in again), then retry.",
+  insufficient_scope: 'HTTP 403. A service token without the app_links scope: register the scope for the service client and ask for it.',
   too_many_requests: 'Too many linking attempts in a short time: ask the user to wait a few minutes.',
   csrf_failed: 'Only the browser fallback pages answer this.',
   temporarily_unavailable: 'The service cannot reach its store: retry after the Retry-After seconds.',
@@ -40,6 +41,16 @@ const UNAUTHORIZED = {
   ...errorResponse('The bearer token was refused. The WWW-Authenticate header says Bearer realm="app-links".', ['invalid_token']),
   headers: { 'WWW-Authenticate': { schema: { type: 'string' }, description: 'Bearer realm="app-links"[, error="invalid_token"]' } },
 };
+/** 403 for Amazon's refusals, plus a service token lacking the app_links scope. */
+function forbidden(amazonCodes: string[]) {
+  return {
+    ...errorResponse(`${amazonCodes.length > 0 ? 'Amazon refuses this user, or the' : 'The'} service token lacks the app_links scope.`, [...amazonCodes, 'insufficient_scope']),
+    headers: { 'WWW-Authenticate': { schema: { type: 'string' }, description: 'For insufficient_scope: Bearer realm="app-links", error="insufficient_scope", scope="app_links"' } },
+  };
+}
+const USER_UNKNOWN = errorResponse('A service token named, in Linkwright-User, a user with no account here.', ['user_unknown']);
+const LINKWRIGHT_USER = { $ref: '#/components/parameters/LinkwrightUser' };
+
 const UNAVAILABLE = {
   ...errorResponse('Retry later (the Retry-After header says when).', ['amazon_unavailable', 'provider_unavailable', 'app_links_not_configured', 'temporarily_unavailable']),
   headers: { 'Retry-After': { schema: { type: 'string' }, description: 'Seconds to wait before retrying.' } },
@@ -167,7 +178,7 @@ const schemas: Record<string, Schema> = {
   },
 };
 
-const bearer = [{ appUser: [] }];
+const bearer = [{ appUser: [] }, { backend: ['app_links'] }];
 
 /**
  * The OpenAPI 3.1 description of the app-to-app JSON API the company's apps call, generated from the same
@@ -180,7 +191,7 @@ export function appLinksOpenApi(serverUrl: string): Record<string, unknown> {
       title: 'Linkwright app-to-app linking API',
       version: '1',
       description:
-        'What the company\'s iOS and Android apps call to link a user\'s account with Alexa from inside the app, and to let the Alexa app link through the company\'s app. Every call carries the user\'s bearer token. Errors are `{ error, error_description }`; switch on `error` (see ErrorCode).',
+        'What the company\'s iOS and Android apps call to link a user\'s account with Alexa from inside the app, and to let the Alexa app link through the company\'s app. Every call carries a bearer token of one of three callers: the app\'s own token from this service\'s app client (a public client: authorization code + PKCE), a token of the identity provider the accounts live in, or the company backend\'s service token (client_credentials, scope `app_links`) with the user named in the `Linkwright-User` header. Tokens issued to an Alexa client are never accepted. Errors are `{ error, error_description }`; switch on `error` (see ErrorCode).',
     },
     servers: [{ url: serverUrl }],
     security: bearer,
@@ -190,9 +201,13 @@ export function appLinksOpenApi(serverUrl: string): Record<string, unknown> {
           operationId: 'startLinking',
           summary: 'Start linking from the app',
           description: 'Creates a single-use attempt (10 minutes by default) and returns the URLs to open. No request body.',
+          parameters: [LINKWRIGHT_USER],
           responses: {
             200: { description: 'Open alexaAppUrl (or lwaFallbackUrl without the Alexa app).', content: json(ref('StartResponse')) },
+            400: errorResponse('Linkwright-User is missing with a service token, malformed, or sent with a user token.', ['invalid_request']),
             401: UNAUTHORIZED,
+            403: forbidden([]),
+            404: USER_UNKNOWN,
             429: errorResponse('Too many attempts in a short time.', ['too_many_requests']),
             500: SERVER_ERROR,
             503: UNAVAILABLE,
@@ -204,12 +219,14 @@ export function appLinksOpenApi(serverUrl: string): Record<string, unknown> {
           operationId: 'completeLinking',
           summary: 'Finish linking with the code from the return URL',
           description: 'Call when the return URL (APP_REDIRECT_URL) opens the app with `code` and `state`. Succeeds only once Amazon has enabled the skill and linked the account.',
+          parameters: [LINKWRIGHT_USER],
           requestBody: { required: true, content: json(ref('CompleteRequest')) },
           responses: {
             200: { description: 'The skill is enabled and the account linked.', content: json(ref('CompleteResponse')) },
             400: errorResponse('The attempt or the code cannot be used; start again.', ['invalid_request', 'state_invalid', 'state_expired', 'state_reused', 'amazon_code_rejected']),
             401: UNAUTHORIZED,
-            403: errorResponse('Amazon refuses this user.', ['skill_disabled', 'skill_stage_not_allowed']),
+            403: forbidden(['skill_disabled', 'skill_stage_not_allowed']),
+            404: USER_UNKNOWN,
             413: errorResponse('The body is larger than 16 kB.', ['invalid_request']),
             500: SERVER_ERROR,
             502: errorResponse('The service is misconfigured at Amazon; tell support.', ['amazon_client_misconfigured', 'enablement_refused']),
@@ -221,10 +238,13 @@ export function appLinksOpenApi(serverUrl: string): Record<string, unknown> {
         get: {
           operationId: 'linkStatus',
           summary: "The user's link, as Amazon sees it now",
+          parameters: [LINKWRIGHT_USER],
           responses: {
             200: { description: 'Decide between "Link with Alexa" and "Unlink" on `linked`.', content: json(ref('LinkStatus')) },
+            400: errorResponse('Linkwright-User is missing with a service token, malformed, or sent with a user token.', ['invalid_request']),
             401: UNAUTHORIZED,
-            403: errorResponse('Amazon refuses this user.', ['skill_stage_not_allowed']),
+            403: forbidden(['skill_stage_not_allowed']),
+            404: USER_UNKNOWN,
             500: SERVER_ERROR,
             502: errorResponse('The service is misconfigured at Amazon; tell support.', ['amazon_client_misconfigured']),
             503: UNAVAILABLE,
@@ -235,11 +255,14 @@ export function appLinksOpenApi(serverUrl: string): Record<string, unknown> {
         delete: {
           operationId: 'unlink',
           summary: 'Unlink: disable the skill at Amazon and revoke the Alexa grants',
-          description: 'If Amazon cannot be reached nothing changes, so the call can simply be repeated.',
+          description: "If Amazon cannot be reached nothing changes, so the call can simply be repeated. Only the Alexa clients' grants are revoked: the app's own session (a token of the app client) stays signed in.",
+          parameters: [LINKWRIGHT_USER],
           responses: {
             200: { description: 'The link is gone.', content: json(ref('UnlinkResponse')) },
+            400: errorResponse('Linkwright-User is missing with a service token, malformed, or sent with a user token.', ['invalid_request']),
             401: UNAUTHORIZED,
-            403: errorResponse('Amazon refuses this user.', ['skill_stage_not_allowed']),
+            403: forbidden(['skill_stage_not_allowed']),
+            404: USER_UNKNOWN,
             500: SERVER_ERROR,
             502: errorResponse('The service is misconfigured at Amazon; tell support.', ['amazon_client_misconfigured']),
             503: UNAVAILABLE,
@@ -252,11 +275,14 @@ export function appLinksOpenApi(serverUrl: string): Record<string, unknown> {
           summary: 'Linking started in the Alexa app: get the redirect for the Alexa app',
           description:
             'When the Alexa app opens the platform authorization URL, the company\'s app shows its consent screen, then posts the query parameters here with the user\'s decision and opens `redirectTo`. Only when accounts live in this service.',
+          parameters: [LINKWRIGHT_USER],
           requestBody: { required: true, content: json(ref('AuthorizeRequest')) },
           responses: {
             200: { description: 'Open redirectTo.', content: json(ref('AuthorizeResponse')) },
             400: errorResponse('The client or redirect URI is not registered (never redirected), or the body is malformed.', ['invalid_request']),
             401: UNAUTHORIZED,
+            403: forbidden([]),
+            404: USER_UNKNOWN,
             413: errorResponse('The body is larger than 16 kB.', ['invalid_request']),
             500: SERVER_ERROR,
             503: errorResponse('Retry later.', ['temporarily_unavailable']),
@@ -266,7 +292,26 @@ export function appLinksOpenApi(serverUrl: string): Record<string, unknown> {
     },
     components: {
       securitySchemes: {
-        appUser: { type: 'http', scheme: 'bearer', description: "The signed-in user's access token, as the app holds it (Authorization header only)." },
+        appUser: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "The signed-in user's access token, as the app holds it (Authorization header only): issued by this service to its app client, or by the identity provider the accounts live in.",
+        },
+        backend: {
+          type: 'oauth2',
+          description: "The company backend's service token; every call then names its user in the Linkwright-User header.",
+          flows: { clientCredentials: { tokenUrl: `${serverUrl}/oauth/token`, scopes: { app_links: 'Call /app-links/* on behalf of the user named in Linkwright-User.' } } },
+        },
+      },
+      parameters: {
+        LinkwrightUser: {
+          name: 'Linkwright-User',
+          in: 'header',
+          required: false,
+          description:
+            "Only with the backend's service token, and then required: the user the call is for, by the id the company's directory uses: the username of a local account, the upstream provider's `sub` (LOGIN_SOURCE=oidc), the company API's `user_id` (LOGIN_SOURCE=api), or the LWA user_id / OIDC `sub` when Alexa links through that provider. Visible ASCII, at most 255 characters. Refused with a user's own token.",
+          schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+        },
       },
       schemas,
     },

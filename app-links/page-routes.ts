@@ -138,10 +138,10 @@ function validatedOrRedirected(ctx: AppLinksContext, req: Request, res: Response
   const outcome = validateAuthorization(ctx.services, params);
   if (outcome.kind === 'ok') return outcome.request;
   if (outcome.kind === 'page') {
-    req.log.info({ event: 'app_links.authorize_refused', parameter: outcome.parameter, reason: outcome.reason }, 'authorization request refused (not redirected)');
+    req.log.warn({ event: 'app_links.authorize_refused', parameter: outcome.parameter, reason: outcome.reason }, 'authorization request refused (not redirected)');
     throw new ServiceError('invalid_request', 400, `${outcome.message} For your safety you have not been sent back to the app.`, outcome.reason);
   }
-  req.log.info({ event: 'app_links.authorize_refused', error: outcome.error, reason: outcome.reason }, 'authorization request refused (redirected)');
+  req.log.warn({ event: 'app_links.authorize_refused', error: outcome.error, reason: outcome.reason }, 'authorization request refused (redirected)');
   res.redirect(303, responseUrl(ctx.services, outcome.redirectUri, { error: outcome.error, error_description: outcome.description, state: outcome.state, source: 'app' }));
   return undefined;
 }
@@ -151,7 +151,7 @@ function sendAuthorizePage(ctx: AppLinksContext, req: Request, res: Response, cs
   // redirect too, so its origin (and only it) is allowed for this page.
   allowFormActionTo(res, [originOf(request.redirectUri)]);
   const token = csrf.issue(req, res, 'consent', request.state);
-  sendPage(res, status, authorizePage({ serviceName: ctx.services.settings.oauth.serviceName, clientName: ctx.services.settings.oauth.clientName, request, csrf: token, ...extra }));
+  sendPage(res, status, authorizePage({ serviceName: ctx.services.settings.oauth.serviceName, clientName: ctx.services.clients.find(request.clientId)?.name ?? ctx.services.settings.oauth.clientName, request, csrf: token, ...extra }));
 }
 
 function sendPage(res: Response, status: number, page: string): void {

@@ -25,6 +25,9 @@ export function appLinksRouter(services: Services): Router {
     }
     res.status(200).set({ 'Content-Type': 'application/json', 'Cache-Control': 'public, max-age=3600' }).send(bytes);
   };
+  if (settings.files.generated.length > 0) {
+    services.log.info({ event: 'app_links.files_generated', files: settings.files.generated }, 'association files made from the settings (no file in the .well-known folder)');
+  }
   router.get(`/.well-known/${APPLE_FILE}`, serveFile(settings.files.apple));
   router.get(`/.well-known/${ANDROID_FILE}`, serveFile(settings.files.android));
 

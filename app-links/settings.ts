@@ -75,7 +75,7 @@ export function parseAppLinksSettings(read: EnvReader, production: boolean, publ
     appRedirectUrl,
     enablementRedirect,
     association: { iosAppIds: [], androidPackage: undefined, androidCertSha256: [], paths: [] },
-    files: { apple: undefined, android: undefined },
+    files: { apple: undefined, android: undefined, generated: [] },
     encryptionKeys: [],
     encryptionKeyGenerated: false,
     stateTtlSec,

@@ -73,22 +73,23 @@ export async function unlink(ctx: AppLinksContext, user: AppUser): Promise<Unlin
       if (!(error instanceof AppLinkError && error.appCode === 'skill_disabled')) throw error;
     }
   }
-  const revokedGrants = user.provider === 'ours' ? await revokeAlexaGrants(ctx, user.userId) : 0;
+  const revokedGrants = await revokeAlexaGrants(ctx, user.userId);
   await ctx.links.delete(user.userId);
   ctx.services.log.info({ event: 'app_links.unlinked', userId: user.userId, amazonDisabled, revokedGrants }, 'Alexa link removed from the app');
   return { linked: false, amazonDisabled, revokedGrants };
 }
 
 /**
- * Revokes the user's grants to the Alexa client only: the app's own session (a token of ours issued to
- * another client) must survive the unlink it asked for.
+ * Revokes the user's grants to the Alexa clients only: the app's own session (a token of ours issued to
+ * the app client) must survive the unlink it asked for. With accounts in another provider there are
+ * usually none, and nothing else is touched.
  */
 async function revokeAlexaGrants(ctx: AppLinksContext, userId: string): Promise<number> {
-  const { refreshTokens, revocations, settings } = ctx.services;
+  const { refreshTokens, revocations, clients } = ctx.services;
   let revoked = 0;
   for (const familyId of await refreshTokens.familiesOf(userId)) {
     const family = await refreshTokens.get(familyId);
-    if (!family || family.clientId !== settings.oauth.clientId || family.revokedAt !== undefined) continue;
+    if (!family || !clients.isAlexa(family.clientId) || family.revokedAt !== undefined) continue;
     await revocations.revokeFamily(familyId, 'unlinked from the app');
     revoked += 1;
   }

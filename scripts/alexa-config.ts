@@ -14,6 +14,7 @@ npm start). Your own skill's manifest and models are left alone; --demo-skill wr
 skill's whole ASK CLI project instead (manifest, interaction models, account linking).
 
   --out DIR        where to write the files (default dist/alexa-skill)
+  --client ID      the Alexa client (skill) of CLIENTS_FILE to configure (default: the first)
   --demo-skill     also write the demo skill's manifest and interaction models (an ASK CLI project)
   --with-secret    put OAUTH_CLIENT_SECRET into accountLinking.json (default: a placeholder)
   --print          print the accountLinkingRequest JSON instead of writing files
@@ -28,6 +29,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv, out: (line: string)
       args: argv,
       options: {
         out: { type: 'string', default: 'dist/alexa-skill' },
+        client: { type: 'string' },
         'with-secret': { type: 'boolean', default: false },
         'demo-skill': { type: 'boolean', default: false },
         print: { type: 'boolean', default: false },
@@ -55,7 +57,12 @@ export function main(argv: string[], env: NodeJS.ProcessEnv, out: (line: string)
     return 78;
   }
   const includeSecret = options['with-secret'] === true;
-  const config = alexaConfiguration(settings, { includeSecret });
+  const alexaIds = settings.oauth.clients.filter((c) => c.kind === 'alexa').map((c) => c.clientId);
+  if (options.client !== undefined && !alexaIds.includes(options.client)) {
+    err(`--client ${options.client} is not an Alexa client of these settings (Alexa clients: ${alexaIds.join(', ')})`);
+    return 2;
+  }
+  const config = alexaConfiguration(settings, { includeSecret, clientId: options.client });
   if (includeSecret && settings.oauth.clientSecretGenerated) {
     config.problems.push('OAUTH_CLIENT_SECRET is unset, so the service makes up a new secret at every start: set it before writing it into the console');
   }
@@ -65,7 +72,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv, out: (line: string)
   }
   if (options.check) {
     out('The account-linking configuration is one Alexa accepts:');
-    for (const line of consoleLines(config, includeSecret ? settings.oauth.clientSecret : SECRET_PLACEHOLDER)) out(line);
+    for (const line of consoleLines(config, includeSecret ? config.accountLinking.clientSecret : SECRET_PLACEHOLDER)) out(line);
     return 0;
   }
   if (options.print) {

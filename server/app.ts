@@ -40,7 +40,7 @@ export function createApp(services: Services, runtime: { load?: () => LoadReport
       hsts: services.settings.publicUrl.startsWith('https://'),
     }),
   );
-  app.use(healthRouter(services.store, runtime.load));
+  app.use(healthRouter(services.store, undefined, runtime.load));
   app.use(opsRouter(services));
   app.use(oauthRouter(services));
   app.use(appLinksRouter(services));

@@ -15,6 +15,7 @@ export type OAuthErrorCode =
   | 'server_error'
   | 'temporarily_unavailable'
   | 'invalid_token'
+  | 'insufficient_scope'
   | 'unsupported_token_type'
   | 'login_required';
 
@@ -56,6 +57,7 @@ function defaultStatus(code: OAuthErrorCode): number {
     case 'invalid_token':
       return 401;
     case 'access_denied':
+    case 'insufficient_scope':
       return 403;
     case 'server_error':
       return 500;

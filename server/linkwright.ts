@@ -4,6 +4,7 @@ import { createApp } from './app';
 import { type Clock, systemClock } from './clock';
 import { loadSettings, type Settings } from './config/settings';
 import { refuseConnect } from './http/connect-refusal';
+import { forwardedForWatch } from './http/forwarded-for-watch';
 import { withHotRoutes } from './http/hot-routes';
 import { type LoadReport, OverloadGuard } from './http/overload';
 import { hotRoutes } from './hot-routes';
@@ -11,6 +12,7 @@ import { createLogger, type Logger } from './log';
 import type { KeyRing } from './oauth/keys';
 import { createServices, type Services } from './services';
 import { openStore, type Store } from './store';
+import { pageAssetProblems } from './views/assets';
 
 /** What a Linkwright is built from besides its settings; all optional (tests and embedding pass their own). */
 export interface LinkwrightDeps {
@@ -18,7 +20,9 @@ export interface LinkwrightDeps {
   log?: Logger;
   /** A store (default: Redis at REDIS_URL, else in memory). */
   store?: Store;
+  /** The clock codes, tokens and sessions are timed by (default: the system clock; tests pass their own). */
   clock?: Clock;
+  /** The token signing keys (default: the PEMs in the settings, else keys generated here). */
   keys?: KeyRing;
 }
 
@@ -26,6 +30,9 @@ export interface LinkwrightDeps {
 export interface Listening {
   /** The loopback URL the server listens on (not PUBLIC_URL, which may be a proxy's). */
   url: string;
+  /** The address actually bound, as `host:port` (`0.0.0.0:3000`, `[::]:3000`, `127.0.0.1:41234`). */
+  listening: string;
+  /** The node:http server, for its address or your own shutdown. */
   server: Server;
 }
 
@@ -38,6 +45,7 @@ export interface Linkwright {
   app: RequestListener;
   /** The domain objects (accounts, grants, revocations…), for embedding and administration. */
   services: Services;
+  /** The settings it was built from (secrets included: never log them). */
   settings: Settings;
   /** How loaded the process is right now: requests in flight, the adaptive bound, event-loop delay, shedding. */
   load(): LoadReport;
@@ -58,7 +66,16 @@ export function createLinkwright(settings: Settings = loadSettings(), deps: Link
   const services = createServices(settings, { store, clock, log, ...(deps.keys ? { keys: deps.keys } : {}) });
   const overload = new OverloadGuard(settings.overload, log);
   const load = (): LoadReport => overload.report();
-  const app = withHotRoutes(hotRoutes(services), createApp(services, { load }), { log, https: settings.publicUrl.startsWith('https://'), overload });
+  const handler = withHotRoutes(hotRoutes(services), createApp(services, { load }), { log, https: settings.publicUrl.startsWith('https://'), overload });
+  const watch = forwardedForWatch(settings, log);
+  const app: RequestListener = watch
+    ? (req, res) => {
+        watch(req);
+        handler(req, res);
+      }
+    : handler;
+  const missing = pageAssetProblems();
+  if (missing.length > 0) log.error({ event: 'service.assets_missing', problems: missing }, 'files the pages need are missing: /readyz answers 503 until they are there');
   let server: Server | undefined;
   let stopped: Promise<void> | undefined;
 
@@ -82,7 +99,8 @@ export function createLinkwright(settings: Settings = loadSettings(), deps: Link
         listening.listen({ port: settings.port, host: settings.host, backlog: settings.overload.listenBacklog }, () => resolve());
       });
       server = listening;
-      return { url: loopbackUrl(listening.address() as AddressInfo), server: listening };
+      const address = listening.address() as AddressInfo;
+      return { url: loopbackUrl(address), listening: `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`, server: listening };
     },
     stop() {
       stopped ??= (async () => {

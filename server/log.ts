@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 import { APP_LINK_ERRORS } from '../app-links/errors';
 
 export type { Logger };
@@ -86,9 +87,13 @@ export function redact(value: unknown, depth = 0): unknown {
  */
 export const requestScope = new AsyncLocalStorage<{ reqId: string }>();
 
-/** Creates the service's JSON logger; `destination` lets tests capture lines. */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  const options: pino.LoggerOptions = {
+/**
+ * Creates the service's logger: JSON lines, or with `pretty` (development at a terminal) the same lines
+ * made readable by pino-pretty; production never asks for pretty, so log shippers always get JSON.
+ * `destination` lets tests capture lines (and, with `pretty`, the readable text).
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream, options: { pretty?: boolean } = {}): Logger {
+  const pinoOptions: pino.LoggerOptions = {
     level,
     mixin: () => {
       const scope = requestScope.getStore();
@@ -100,7 +105,10 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  const logger = destination ? pino(options, destination) : pino(options);
+  const target = options.pretty
+    ? pinoPretty({ colorize: destination === undefined, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', singleLine: true, sync: true, ...(destination ? { destination } : {}) })
+    : destination;
+  const logger = target ? pino(pinoOptions, target) : pino(pinoOptions);
   // pino formats only the root's bindings; children (created from the root, so they inherit this
   // override) get their bindings redacted here before pino serialises them.
   const createChild = Object.getPrototypeOf(logger).child as Logger['child'];

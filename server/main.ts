@@ -19,14 +19,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const log = createLogger(settings.logLevel);
+  const log = createLogger(settings.logLevel, undefined, { pretty: !settings.production && process.stdout.isTTY === true });
   const linkwright = createLinkwright(settings, { log });
-  const running = await linkwright.start();
-  // The demo account only makes sense where Linkwright's own accounts sign users in.
-  if (settings.demo && settings.login.kind === 'local') await seedDemoAccount(linkwright.services.accounts, settings.demo);
-  if (!settings.production) console.log(startupBanner(settings, running.url));
-  log.info({ event: 'service.started', url: running.url, publicUrl: settings.publicUrl }, 'service started');
-
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -39,8 +33,15 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
+  // Before the port opens, so a platform that sees /healthz answer can rely on the demo account and on a
+  // SIGTERM draining connections rather than killing them (stop() is safe before start() has finished).
+  // The demo account only makes sense where Linkwright's own accounts sign users in.
+  if (settings.demo && settings.login.kind === 'local') await seedDemoAccount(linkwright.services.accounts, settings.demo);
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  const running = await linkwright.start();
+  if (!settings.production) console.log(startupBanner(settings, running));
+  log.info({ event: 'service.started', listening: running.listening, url: running.url, publicUrl: settings.publicUrl }, 'service started');
 }
 
 /**

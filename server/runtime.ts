@@ -15,19 +15,26 @@ export interface RunningService {
   load(): LoadReport;
   /** The loopback URL the server listens on (not PUBLIC_URL, which may be a proxy's). */
   url: string;
+  /** The address actually bound, as `host:port` (`0.0.0.0:3000`, `[::]:3000`, `127.0.0.1:41234`). */
+  listening: string;
   /** Stops accepting connections, lets requests in flight finish, then closes the store. */
   close(): Promise<void>;
 }
 
-/** Builds and starts the whole service (see createLinkwright): store, domain, express, HTTP listener. */
+/**
+ * Builds and starts the whole service (see createLinkwright): store, domain, express, HTTP listener.
+ * `beforeListen` runs once the domain is built and before the port opens (seeding the demo account,
+ * installing signal handlers), so the first request that gets an answer finds a service that can serve it.
+ */
 export async function startService(
   settings: Settings,
-  deps: { log: Logger; store?: Store; clock?: Clock; keys?: KeyRing },
+  deps: { log: Logger; store?: Store; clock?: Clock; keys?: KeyRing; beforeListen?: (services: Services) => Promise<void> },
 ): Promise<RunningService> {
   const linkwright = createLinkwright(settings, deps);
   try {
-    const { server, url } = await linkwright.start();
-    return { services: linkwright.services, server, url, load: () => linkwright.load(), close: () => linkwright.stop() };
+    if (deps.beforeListen) await deps.beforeListen(linkwright.services);
+    const { server, url, listening } = await linkwright.start();
+    return { services: linkwright.services, server, url, listening, load: () => linkwright.load(), close: () => linkwright.stop() };
   } catch (error) {
     await linkwright.stop();
     throw error;

@@ -37,10 +37,9 @@ export function createServices(settings: Settings, deps: { store: Store; clock: 
   const oauth = settings.oauth;
   const keys = deps.keys ?? (oauth.signingKeyPems.length > 0 ? KeyRing.fromPems(oauth.signingKeyPems) : KeyRing.generate());
 
-  const clients = new ClientRegistry();
-  clients.register({ id: oauth.clientId, secret: oauth.clientSecret, redirectUris: oauth.redirectUris, scopes: oauth.scopes });
+  const clients = ClientRegistry.fromSettings(oauth.clients);
   // No redirect URI and no grant of its own: this client can introspect, and obtain or revoke nothing.
-  if (oauth.introspectionClient) clients.register({ ...oauth.introspectionClient, redirectUris: [], scopes: [] });
+  if (oauth.introspectionClient) clients.register({ ...oauth.introspectionClient, kind: 'service', grantTypes: [], redirectUris: [], scopes: [] });
 
   const refreshTokens = new RefreshTokens(
     store,

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { parseCommandLine } from '../simulator/cli';
 
 /** Every environment variable the code reads, found where settings are read (EnvReader calls). */
 function settingsReadByCode(): string[] {
@@ -51,5 +52,47 @@ describe('documentation', () => {
     const example = readFileSync('test/consumer/example/skill.ts', 'utf8');
     expect(readme).to.include(`\`\`\`ts\n${example}\`\`\``);
     expect(readme).to.include(`\`\`\`ts\n${readFileSync('test/consumer/example/api.ts', 'utf8')}\`\`\``);
+  });
+
+  describe('every command in the README runs as written', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+    // Folders and files of the repository a reader may be told to run or open.
+    const ROOTS = ['server', 'app-links', 'kit', 'test', 'bench', 'simulator', 'skill-package', 'openapi', 'scripts', 'deploy', '.well-known', '.ci'];
+    const rooted = new RegExp(`(?:^|[\\s\`(])((?:${ROOTS.map((root) => root.replace('.', '\\.')).join('|')})/[\\w./-]*)`, 'gm');
+
+    it('names only npm scripts that exist', () => {
+      const named = [...readme.matchAll(/\bnpm run ([a-z][\w:-]*)/g)].map((match) => match[1] as string);
+      expect(named.length).to.be.greaterThan(5);
+      expect([...new Set(named)].filter((name) => scripts[name] === undefined), 'npm run <script> without a script').to.deep.equal([]);
+      for (const lifecycle of ['start', 'test']) expect(scripts[lifecycle], `npm ${lifecycle}`).to.be.a('string');
+    });
+
+    it('names only paths that exist', () => {
+      const paths = [...new Set([...readme.matchAll(rooted)].map((match) => (match[1] as string).replace(/[.,:;)]+$/, '')))];
+      expect(paths).to.include.members(['test/support/service.ts', 'deploy/nginx.conf', 'scripts/release/layout.sh']);
+      // Outputs of a command (bench/results/, test-artifacts/) are git-ignored and need not exist yet.
+      const outputs = readFileSync('.gitignore', 'utf8').split('\n').filter((line) => line.endsWith('/'));
+      const missing = paths.filter((path) => !existsSync(path) && !outputs.some((output) => path.startsWith(output)));
+      expect(missing, 'paths the README names that do not exist').to.deep.equal([]);
+      for (const file of ['Procfile', 'Dockerfile', 'compose.yaml', '.env.example']) {
+        if (readme.includes(`\`${file}\``)) expect(existsSync(file), file).to.equal(true);
+      }
+    });
+
+    it('runs compiled files that the build makes from sources that exist', () => {
+      const compiled = [...new Set([...readme.matchAll(/\bnode (dist\/[\w./-]+\.js)/g)].map((match) => match[1] as string))];
+      expect(compiled).to.include('dist/server/main.js');
+      const missing = compiled.filter((path) => !existsSync(path.replace(/^dist\//, '').replace(/\.js$/, '.ts')));
+      expect(missing, 'node dist/... without a source').to.deep.equal([]);
+    });
+
+    it('states what the simulator needs for app-to-app linking, with an option it accepts', () => {
+      const example = /npm run simulator -- (--app-redirect-url \S+)/.exec(readme)?.[1];
+      expect(example, 'the README shows --app-redirect-url').to.be.a('string');
+      const [flag, value] = (example as string).split(' ');
+      const parsed = parseCommandLine([flag as string, (value as string).replace(/`$/, '')], {});
+      expect(parsed.help === false && parsed.options.appRedirectUrls).to.deep.equal(['http://localhost:3000/app-links/return']);
+    });
   });
 });

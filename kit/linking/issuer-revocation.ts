@@ -3,7 +3,9 @@ import { ProviderUnavailableError } from './resolvers/token-resolver';
 
 /** The OAuth client Alexa links with (Linkwright's OAUTH_CLIENT_ID and OAUTH_CLIENT_SECRET). */
 export interface IssuerClient {
+  /** The client id (OAUTH_CLIENT_ID). */
   id: string;
+  /** The client secret (OAUTH_CLIENT_SECRET); sent only to the issuer, never logged. */
   secret: string;
 }
 

@@ -47,12 +47,15 @@ export interface ProviderOptions {
   revocationCheckMs?: number;
   /** With `issuer`: your own verifier (e.g. one createTokenVerifier shared with your API) instead of the kit's. */
   tokenVerifier?: Pick<TokenVerifier, 'verify'>;
+  /** Login with Amazon is the provider (`true` for Amazon's profile API with the defaults): the user is Amazon's. */
   lwa?: LwaProviderOptions | boolean;
+  /** An OpenID Connect provider (the company's own IdP) issued the tokens: verified by its discovery and JWKS. */
   oidc?: OidcProviderOptions;
   /** Maps an LWA or OIDC subject to the company's user (default: the subject is the user id). */
   accounts?: ExternalAccounts;
   /** Timeout of one provider call, in milliseconds (default 2000). */
   timeoutMs?: number;
+  /** The clock token lifetimes and caches are judged by (default: the system clock). */
   clock?: Clock;
 }
 

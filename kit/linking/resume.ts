@@ -11,6 +11,7 @@ export type ResumeOutcome = 'LINKED' | 'DENIED' | 'USER_REQUIREMENTS_NOT_MET' | 
 
 /** A SessionResumedRequest, read. */
 export interface ResumeResult {
+  /** How linking ended, as the skill should answer it. */
   outcome: ResumeOutcome;
   /** True when the connection token is one of ours (the session was handed over by this kit). */
   ours: boolean;
@@ -18,7 +19,9 @@ export interface ResumeResult {
   state: unknown;
   /** What Alexa reported, for the log. */
   statusCode: string;
+  /** The cause's `type` Alexa reported (`ConnectionCompleted` when the task ran), for the log. */
   causeType: string | undefined;
+  /** The task's `result.status` (`LINKED`, `DENIED`, `USER_REQUIREMENTS_NOT_MET`…), for the log. */
   resultStatus: string | undefined;
 }
 

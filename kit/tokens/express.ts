@@ -1,6 +1,10 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { bearerChallenge, bearerCredentials } from './bearer';
 import type { TokenRefusalReason, TokenVerifier, VerifiedAccessToken } from './verifier';
+
+// The middleware's request and response are described structurally (the few members it uses) instead of
+// importing express's types: express ships no types of its own, so an `import type ... from 'express'` in
+// our published .d.ts would not typecheck for a consumer without @types/express. These shapes are met by
+// express 4/5's Request/Response and by node:http's IncomingMessage/ServerResponse alike.
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- express's own augmentation point (Express.Request)
@@ -11,6 +15,29 @@ declare global {
     }
   }
 }
+
+/** What {@link requireAccessToken} reads from a request: met by express's `Request` and node:http's `IncomingMessage`. */
+export interface AccessTokenRequest {
+  /** The request headers, names in lower case (as node:http gives them). */
+  headers: { authorization?: string | undefined };
+  /** Set by the middleware once the token is verified. */
+  accessToken?: VerifiedAccessToken;
+}
+
+/** What {@link requireAccessToken} writes to: met by express's `Response` and node:http's `ServerResponse`. */
+export interface AccessTokenResponse {
+  /** The status code of the answer. */
+  statusCode: number;
+  /** Sets one response header. */
+  setHeader(name: string, value: string): unknown;
+  /** Ends the answer, with an optional body. */
+  end(body?: string): unknown;
+  /** express's per-response locals; when present, the verified token is put there too. */
+  locals?: Record<string, unknown>;
+}
+
+/** The middleware {@link requireAccessToken} returns: an express (or connect) request handler. */
+export type AccessTokenMiddleware = (req: AccessTokenRequest, res: AccessTokenResponse, next: (error?: unknown) => void) => void;
 
 /** Options of {@link requireAccessToken}. */
 export interface RequireAccessTokenOptions {
@@ -37,14 +64,15 @@ const DESCRIPTIONS: Record<Exclude<TokenRefusalReason, 'unavailable'>, string> =
  * header, 403 `insufficient_scope` when `scope` is missing, and 503 (Retry-After) when the issuer cannot
  * be asked. The verified token is put on `req.accessToken` and `res.locals.accessToken`.
  */
-export function requireAccessToken(verifier: TokenVerifier, options: RequireAccessTokenOptions = {}): RequestHandler {
+export function requireAccessToken(verifier: TokenVerifier, options: RequireAccessTokenOptions = {}): AccessTokenMiddleware {
   const realm = options.realm ?? 'linkwright';
   const needed = typeof options.scope === 'string' ? options.scope.split(' ').filter(Boolean) : (options.scope ?? []);
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const credentials = bearerCredentials(req.get('authorization'));
+  return (req, res, next) => {
+    const credentials = bearerCredentials(req.headers.authorization);
     if (credentials.kind === 'missing') {
       res.setHeader('WWW-Authenticate', bearerChallenge(realm));
-      res.status(401).end();
+      res.statusCode = 401;
+      res.end();
       return;
     }
     if (credentials.kind === 'malformed') {
@@ -56,7 +84,7 @@ export function requireAccessToken(verifier: TokenVerifier, options: RequireAcce
         if (!result.ok) {
           if (result.reason === 'unavailable') {
             res.setHeader('Retry-After', '5');
-            res.status(503).json({ error: 'temporarily_unavailable', error_description: 'The access token cannot be checked right now; try again shortly.' });
+            json(res, 503, { error: 'temporarily_unavailable', error_description: 'The access token cannot be checked right now; try again shortly.' });
             return;
           }
           const description = DESCRIPTIONS[result.reason];
@@ -70,7 +98,7 @@ export function requireAccessToken(verifier: TokenVerifier, options: RequireAcce
           return;
         }
         req.accessToken = result.token;
-        res.locals.accessToken = result.token;
+        if (res.locals !== undefined) res.locals.accessToken = result.token;
         next();
       },
       (error: unknown) => next(error),
@@ -78,8 +106,14 @@ export function requireAccessToken(verifier: TokenVerifier, options: RequireAcce
   };
 }
 
-function answer(res: Response, status: number, challenge: string, error: string, description: string): void {
+function answer(res: AccessTokenResponse, status: number, challenge: string, error: string, description: string): void {
   res.setHeader('WWW-Authenticate', challenge);
   res.setHeader('Cache-Control', 'no-store');
-  res.status(status).json({ error, error_description: description });
+  json(res, status, { error, error_description: description });
+}
+
+function json(res: AccessTokenResponse, status: number, body: Record<string, string>): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
 }

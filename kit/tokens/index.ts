@@ -24,5 +24,5 @@ export {
 } from './verifier';
 export type { IntrospectionCredentials } from './introspection-client';
 export type { Clock } from './key-set';
-export { requireAccessToken, type RequireAccessTokenOptions } from './express';
+export { requireAccessToken, type AccessTokenMiddleware, type AccessTokenRequest, type AccessTokenResponse, type RequireAccessTokenOptions } from './express';
 export { bearerChallenge, bearerCredentials, type BearerCredentials, type BearerErrorCode } from './bearer';

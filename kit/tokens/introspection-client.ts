@@ -1,6 +1,8 @@
 /** Credentials a resource server introspects with (INTROSPECTION_CLIENT_ID/SECRET at Linkwright). */
 export interface IntrospectionCredentials {
+  /** The introspection client's id (INTROSPECTION_CLIENT_ID). */
   clientId: string;
+  /** Its secret (INTROSPECTION_CLIENT_SECRET); sent only to the issuer, never logged. */
   clientSecret: string;
 }
 

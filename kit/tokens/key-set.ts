@@ -2,6 +2,7 @@ import { createLocalJWKSet, errors, type JSONWebKeySet, type JWSHeaderParameters
 
 /** A time source in milliseconds since the epoch (tests pass a manual one). */
 export interface Clock {
+  /** Milliseconds since the epoch. */
   now(): number;
 }
 

@@ -10,13 +10,18 @@ export interface LinkwrightAccessTokenClaims extends JWTPayload {
   iss: string;
   /** The user's Linkwright account id: stable for the account's life, the same for every client, never reused. */
   sub: string;
+  /** The OAuth client the token was issued to. */
   client_id: string;
+  /** The granted scopes, space-separated. */
   scope?: string;
   exp: number;
   /** The grant (refresh family) the token came from. */
   sid?: string;
+  /** The account's username (only with ACCESS_TOKEN_CLAIMS including `preferred_username`). */
   preferred_username?: string;
+  /** The account's e-mail address (only with ACCESS_TOKEN_CLAIMS including `email`). */
   email?: string;
+  /** The account's display name (only with ACCESS_TOKEN_CLAIMS including `name`). */
   name?: string;
 }
 
@@ -30,6 +35,7 @@ export interface VerifiedAccessToken {
   scope: string[];
   /** The audiences the token names (`aud`). */
   audience: string[];
+  /** When the token expires (`exp`). */
   expiresAt: Date;
   /** Every claim, as signed. */
   claims: LinkwrightAccessTokenClaims;

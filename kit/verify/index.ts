@@ -82,7 +82,9 @@ export function verifyAlexaRequest(rawBody: Buffer | string, headers: AlexaHeade
 
 /** What the middleware leaves on the request: the verified envelope as `body`, the exact bytes as `rawBody`. */
 export interface VerifiedAlexaRequest extends IncomingMessage {
+  /** The verified request envelope. */
   body: RequestEnvelope;
+  /** The exact bytes the signature was checked over. */
   rawBody: Buffer;
 }
 

@@ -307,8 +307,10 @@ function fromYourApp(ctx: StoryContext, userId: string): Story {
       {
         title: 'Bob, signed in to the company’s app, taps “Link with Alexa”: the app asks the service to start',
         run: async () => {
-          const { refreshTokens, accessTokens } = service.services;
-          // The app's own session with the company (its sign-in is not part of this story).
+          const { refreshTokens, accessTokens, clients } = service.services;
+          // The app's own session with the company (its sign-in is not part of this story): a grant to
+          // the app's public client, which CLIENTS_FILE would register.
+          if (!clients.find('company-app')) clients.register({ id: 'company-app', kind: 'app', authMethod: 'none', redirectUris: ['com.example.rides:/oauth/callback'], scopes: ['profile'] });
           const { family } = await refreshTokens.issue({ userId, clientId: 'company-app', scope: 'profile' });
           const session = accessTokens.sign({ userId, clientId: 'company-app', scope: 'profile', familyId: family.id }).token;
           ctx.known.set(session, 'the app’s session token');

@@ -84,8 +84,12 @@ export class EnvReader {
 
 /** Thrown when settings cannot be used; `problems` has one line per mistake. */
 export class SettingsError extends Error {
-  constructor(readonly problems: string[]) {
+  /** Every problem found in the environment, one sentence each. */
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
     super(`invalid settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'SettingsError';
+    this.problems = problems;
   }
 }

@@ -6,18 +6,13 @@ import { parseSkillSettings, type SkillSettings } from '../skill/settings';
 import { parseAppLinksSettings, type AppLinksSettings } from '../../app-links/settings';
 import { parseOpsSettings, type OpsSettings } from '../ops/settings';
 import { parseOverloadSettings, type OverloadSettings } from '../http/overload-settings';
+import { KeyRing } from '../oauth/keys';
+import { alexaRedirectUris, type ClientSettings, MAX_ALEXA_SCOPES, readClientsFile, weakSecretProblem } from './clients-file';
 import { readResourceServerSettings, type ResourceServerSettings } from '../oauth/resource-server-settings';
 import { parseLoginSource, type LoginSource } from '../oauth/sign-in/settings';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../store/store';
 
-/** The three Alexa redirect URLs for a vendor id, as the developer console lists them. */
-export function alexaRedirectUris(vendorId: string): string[] {
-  return [
-    `https://pitangui.amazon.com/api/skill/link/${vendorId}`,
-    `https://layla.amazon.com/api/skill/link/${vendorId}`,
-    `https://alexa.amazon.co.jp/api/skill/link/${vendorId}`,
-  ];
-}
+export { alexaRedirectUris } from './clients-file';
 
 /** Where the development callback page lives (see OAuthSettings.devCallbackUri). */
 export const DEV_CALLBACK_PATH = '/oauth/dev/callback';
@@ -26,12 +21,26 @@ export const MIN_ACCESS_TOKEN_TTL = 360; // Alexa rejects shorter-lived access t
 const DAY = 86_400;
 
 export interface OAuthSettings extends ResourceServerSettings {
+  /**
+   * Every registered client: CLIENTS_FILE, or the one Alexa client the single-client settings describe
+   * (OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, ALEXA_VENDOR_ID, OAUTH_REDIRECT_URIS, OAUTH_SCOPES,
+   * OAUTH_REQUIRE_PKCE, OAUTH_CLIENT_NAME).
+   */
+  clients: ClientSettings[];
+  /** The CLIENTS_FILE path the clients came from; undefined when the single-client settings describe them. */
+  clientsFile: string | undefined;
+  /**
+   * The fields below describe the primary Alexa client: the first Alexa client of CLIENTS_FILE, or the
+   * shorthand's. It is the one the developer-console helper prints and app-to-app linking (SKILL_ID)
+   * mints codes for.
+   */
   clientId: string;
-  clientSecret: string;
+  /** Undefined when CLIENTS_FILE gives the secret as a hash. */
+  clientSecret: string | undefined;
   /** True when the secret was generated at start (development only); it is printed once. */
   clientSecretGenerated: boolean;
   vendorId: string | undefined;
-  /** Every redirect URI the client may use, matched exactly. */
+  /** Every redirect URI the primary Alexa client may use, matched exactly. */
   redirectUris: string[];
   scopes: string[];
   accessTokenTtlSec: number;
@@ -48,8 +57,6 @@ export interface OAuthSettings extends ResourceServerSettings {
   loginWindowSec: number;
   /** How long a visitor has between opening the sign-in page and answering the consent page. */
   interactionTtlSec: number;
-  /** Refuse authorization requests without PKCE (Alexa sends it only when enabled in the console). */
-  requirePkce: boolean;
   /** Send `iss` with authorization responses (RFC 9207 mix-up defence) and advertise it in the metadata. */
   issParameter: boolean;
   /** The client's name on the consent page ("Alexa wants to…"). */
@@ -62,26 +69,37 @@ export interface OAuthSettings extends ResourceServerSettings {
 
 /** Every setting of the service, as loadSettings reads them from the environment. */
 export interface Settings {
+  /** NODE_ENV is `production`: stricter checks (https PUBLIC_URL, Redis, no default secrets). */
   production: boolean;
+  /** The port `start()` listens on (PORT). */
   port: number;
+  /** The interface `start()` listens on (HOST). */
   host: string;
+  /** The public https origin Alexa and browsers reach (PUBLIC_URL); the OAuth issuer. */
   publicUrl: string;
+  /** pino's level (LOG_LEVEL). */
   logLevel: string;
+  /** Which proxies' X-Forwarded-* headers are believed (TRUST_PROXY), express's syntax. */
   trustProxy: string | undefined;
+  /** The store (REDIS_URL and friends); no URL means in memory. */
   redis: { url: string | undefined; keyPrefix: string; commandTimeoutMs: number };
   /** When the process refuses work at once rather than queue it, and the listener's own bounds. */
   overload: OverloadSettings;
+  /** The authorization server: clients, token lifetimes, signing keys. */
   oauth: OAuthSettings;
   /** Who checks the user's identity on the sign-in page (LOGIN_SOURCE). */
   login: LoginSource;
+  /** Amazon's URLs: Login with Amazon's endpoints and the Alexa app's link. */
   amazon: AmazonUrls;
+  /** The demo account seeded outside production, if any. */
   demo: { username: string; password: string; passwordGenerated: boolean } | undefined;
+  /** The skill endpoint (POST /alexa): on or off, application id, signature checks. */
   skill: SkillSettings;
+  /** App-to-app linking (the companion's association files and endpoints). */
   appLinks: AppLinksSettings;
+  /** Diagnostics (/ops) and /metrics. */
   ops: OpsSettings;
 }
-
-const DEFAULT_SECRETS = new Set(['secret', 'changeme', 'change-me', 'password', 'demo', 'linkwright']);
 
 /** Reads and validates the environment; throws SettingsError listing every problem found. */
 export function loadSettings(env: Env = process.env): Settings {
@@ -124,7 +142,27 @@ export function loadSettings(env: Env = process.env): Settings {
   return settings;
 }
 
-function readOAuth(read: EnvReader, production: boolean, publicUrl: string): OAuthSettings {
+/** The settings a CLIENTS_FILE replaces (each is one field of the single Alexa client it describes). */
+const SHORTHAND_CLIENT_SETTINGS = ['OAUTH_CLIENT_ID', 'OAUTH_CLIENT_SECRET', 'ALEXA_VENDOR_ID', 'OAUTH_REDIRECT_URIS', 'OAUTH_SCOPES', 'OAUTH_REQUIRE_PKCE', 'OAUTH_CLIENT_NAME'];
+
+interface ReadClients {
+  clients: ClientSettings[];
+  clientSecretGenerated: boolean;
+  devCallbackUri: string | undefined;
+}
+
+function readClients(read: EnvReader, production: boolean, publicUrl: string): ReadClients {
+  const file = read.string('CLIENTS_FILE');
+  if (file === undefined) return readShorthandClient(read, production, publicUrl);
+  const mixed = SHORTHAND_CLIENT_SETTINGS.filter((name) => read.string(name) !== undefined);
+  if (mixed.length > 0) read.problem(`CLIENTS_FILE is set, so ${mixed.join(', ')} must not be (describe that client in the file)`);
+  const { clients, problems } = readClientsFile(file, production);
+  for (const line of problems) read.problem(line);
+  return { clients, clientSecretGenerated: false, devCallbackUri: undefined };
+}
+
+/** The single Alexa client of the shorthand settings. */
+function readShorthandClient(read: EnvReader, production: boolean, publicUrl: string): ReadClients {
   const clientId = read.string('OAUTH_CLIENT_ID') ?? (production ? '' : 'alexa-skill');
   if (production && !clientId) read.problem('OAUTH_CLIENT_ID is required in production');
 
@@ -134,8 +172,9 @@ function readOAuth(read: EnvReader, production: boolean, publicUrl: string): OAu
     if (production) read.problem('OAUTH_CLIENT_SECRET is required in production');
     clientSecret = randomBytes(24).toString('base64url');
     clientSecretGenerated = true;
-  } else if (production && (clientSecret.length < 24 || DEFAULT_SECRETS.has(clientSecret.toLowerCase()))) {
-    read.problem('OAUTH_CLIENT_SECRET is a default or too short (use at least 24 random characters)');
+  } else if (production) {
+    const weak = weakSecretProblem(clientSecret);
+    if (weak) read.problem(`OAUTH_CLIENT_SECRET ${weak}`);
   }
 
   const vendorId = read.string('ALEXA_VENDOR_ID');
@@ -164,7 +203,33 @@ function readOAuth(read: EnvReader, production: boolean, publicUrl: string): OAu
   }
 
   const scopes = read.string('OAUTH_SCOPES')?.split(/[\s,]+/).filter(Boolean) ?? ['profile'];
-  if (scopes.length > 15) read.problem(`OAUTH_SCOPES lists ${scopes.length} scopes; Alexa accepts at most 15`);
+  if (scopes.length > MAX_ALEXA_SCOPES) read.problem(`OAUTH_SCOPES lists ${scopes.length} scopes; Alexa accepts at most ${MAX_ALEXA_SCOPES}`);
+
+  const client: ClientSettings = {
+    clientId,
+    kind: 'alexa',
+    clientName: read.string('OAUTH_CLIENT_NAME') ?? 'Alexa',
+    secret: clientSecret,
+    secretSha256: undefined,
+    redirectUris,
+    grantTypes: ['authorization_code', 'refresh_token'],
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    scopes,
+    requirePkce: read.boolean('OAUTH_REQUIRE_PKCE', false),
+    alexaVendorId: vendorId,
+  };
+  return { clients: [client], clientSecretGenerated, devCallbackUri };
+}
+
+function readOAuth(read: EnvReader, production: boolean, publicUrl: string): OAuthSettings {
+  const { clients, clientSecretGenerated, devCallbackUri } = readClients(read, production, publicUrl);
+  const primary = clients.find((c) => c.kind === 'alexa');
+  const resourceServer = readResourceServerSettings(read, production, primary?.clientId ?? '');
+  const introspector = resourceServer.introspectionClient?.id;
+  // The introspection client is a registry entry too: it must not take the id of another client.
+  if (introspector !== undefined && introspector !== primary?.clientId && clients.some((c) => c.clientId === introspector)) {
+    read.problem(`INTROSPECTION_CLIENT_ID must differ from every client_id of CLIENTS_FILE (a resource server gets its own credentials), got "${introspector}"`);
+  }
 
   const signingKeyPems = readSigningKeys(read);
   if (production && signingKeyPems.length === 0) {
@@ -172,12 +237,14 @@ function readOAuth(read: EnvReader, production: boolean, publicUrl: string): OAu
   }
 
   return {
-    clientId,
-    clientSecret,
+    clients,
+    clientsFile: read.string('CLIENTS_FILE'),
+    clientId: primary?.clientId ?? '',
+    clientSecret: primary?.secret,
     clientSecretGenerated,
-    vendorId,
-    redirectUris,
-    scopes,
+    vendorId: primary?.alexaVendorId,
+    redirectUris: primary?.redirectUris ?? [],
+    scopes: primary?.scopes ?? [],
     accessTokenTtlSec: read.integer('ACCESS_TOKEN_TTL', 3600, MIN_ACCESS_TOKEN_TTL, 30 * DAY),
     authCodeTtlSec: read.integer('AUTH_CODE_TTL', 120, 10, 600),
     refreshLifetimeSec: read.integer('REFRESH_TOKEN_LIFETIME', 0, 0),
@@ -188,32 +255,43 @@ function readOAuth(read: EnvReader, production: boolean, publicUrl: string): OAu
     loginMaxPerAddress: read.integer('LOGIN_MAX_ATTEMPTS_PER_ADDRESS', 30, 1),
     loginWindowSec: read.integer('LOGIN_WINDOW', 900, 10, DAY),
     interactionTtlSec: read.integer('LOGIN_INTERACTION_TTL', 600, 60, 3600),
-    requirePkce: read.boolean('OAUTH_REQUIRE_PKCE', false),
     issParameter: read.boolean('OAUTH_ISS_PARAMETER', true),
-    clientName: read.string('OAUTH_CLIENT_NAME') ?? 'Alexa',
+    clientName: primary?.clientName ?? 'Alexa',
     serviceName: read.string('SERVICE_NAME') ?? 'Linkwright',
     devCallbackUri,
-    ...readResourceServerSettings(read, production, clientId),
+    ...resourceServer,
   };
 }
 
 const PEM_BLOCK = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+?-----END [A-Z ]*PRIVATE KEY-----/g;
 
+/**
+ * SIGNING_KEYS (PEM blocks, the first signs) and SIGNING_KEY_FILES. A block that is not a usable key is
+ * named by its setting and position (index from 0, in the order given), so an operator with three keys in
+ * one variable knows which to replace.
+ */
 function readSigningKeys(read: EnvReader): string[] {
   const pems: string[] = [];
+  const take = (blocks: string[], source: string) => {
+    blocks.forEach((pem, index) => {
+      const problem = KeyRing.problemWith(pem, `${source} key ${index + 1} of ${blocks.length} (index ${index})`);
+      if (problem) read.problem(problem);
+      else pems.push(pem);
+    });
+  };
   const inline = read.string('SIGNING_KEYS');
   if (inline !== undefined) {
     // Platforms that cannot hold newlines in a variable get them as literal "\n".
     const text = inline.replace(/\\n/g, '\n');
     const blocks = text.match(PEM_BLOCK) ?? [];
     if (blocks.length === 0) read.problem('SIGNING_KEYS holds no PEM private key block');
-    pems.push(...blocks);
+    take(blocks, 'SIGNING_KEYS');
   }
   for (const path of read.list('SIGNING_KEY_FILES')) {
     try {
       const blocks = readFileSync(path, 'utf8').match(PEM_BLOCK) ?? [];
       if (blocks.length === 0) read.problem(`SIGNING_KEY_FILES: ${path} holds no PEM private key block`);
-      pems.push(...blocks);
+      take(blocks, `SIGNING_KEY_FILES ${path}`);
     } catch (error) {
       read.problem(`SIGNING_KEY_FILES: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }

@@ -16,7 +16,8 @@ export class BuiltinTokenResolver implements TokenResolver {
   constructor(
     accessTokens: Pick<AccessTokens, 'verify'>,
     private readonly revocations: RevocationCache,
-    private readonly alexaClientId: string,
+    /** The Alexa clients (ClientRegistry.alexaClientIds): only their tokens act through the skill. */
+    private readonly alexaClientIds: ReadonlySet<string>,
     private readonly verified: VerifiedTokenCache,
     private readonly refused = new RefusedTokenCache(),
   ) {
@@ -38,8 +39,8 @@ export class BuiltinTokenResolver implements TokenResolver {
       if (error instanceof InvalidAccessTokenError) return this.refuse(key, `access token invalid: ${error.reason}`);
       throw error;
     }
-    // A token minted for another client (say a companion app) must not act through the skill.
-    if (claims.client_id !== this.alexaClientId) return this.refuse(key, `access token was issued to client ${claims.client_id}`);
+    // A token minted for another client (the company's app, a service) must not act through the skill.
+    if (!this.alexaClientIds.has(claims.client_id) || claims.gty !== undefined) return this.refuse(key, `access token was issued to client ${claims.client_id}`);
     if (await this.revocations.isRevoked(claims)) return notLinked('access token family revoked');
     return { linked: true, user: { userId: claims.sub, grantId: claims.sid } };
   }

@@ -32,6 +32,6 @@ export function createTokenResolver(services: Services, skill: SkillSettings): T
     }
     case 'builtin':
       // The revocation answers are the process's one cache, subscribed to every revocation at composition (createServices).
-      return new BuiltinTokenResolver(services.accessTokens, services.revocationAnswers, services.settings.oauth.clientId, new VerifiedTokenCache(services.clock));
+      return new BuiltinTokenResolver(services.accessTokens, services.revocationAnswers, services.clients.alexaClientIds(), new VerifiedTokenCache(services.clock));
   }
 }

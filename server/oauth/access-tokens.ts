@@ -8,7 +8,9 @@ import { pooledRandomToken } from './random-pool';
 /**
  * The claims of our access tokens (RFC 9068 shape). `sub` is the account's id in Linkwright: stable for
  * the account's life, the same for every client, never reused. `sid` names the refresh family they came
- * from. The profile claims are present only when ACCESS_TOKEN_CLAIMS asks for them.
+ * from. The profile claims are present only when ACCESS_TOKEN_CLAIMS asks for them. A client_credentials
+ * token has no user: `sub` is the client id (RFC 9068 §2.2) and `gty` says so, so no resource server can
+ * mistake it for a user who happens to share the client's name.
  */
 export interface AccessTokenClaims extends ProfileClaims {
   iss: string;
@@ -20,13 +22,21 @@ export interface AccessTokenClaims extends ProfileClaims {
   jti: string;
   iat: number;
   exp: number;
+  gty?: typeof CLIENT_CREDENTIALS_GTY;
 }
 
+/** The `gty` claim of tokens issued with the client_credentials grant (no user behind them). */
+export const CLIENT_CREDENTIALS_GTY = 'client_credentials';
+
 export interface AccessTokenGrant {
+  /** The user; for a client_credentials token, the client id. */
   userId: string;
   clientId: string;
   scope: string;
+  /** The refresh family; for a client_credentials token, a random id of its own (revocation markers use it). */
   familyId: string;
+  /** Set for client_credentials tokens. */
+  gty?: typeof CLIENT_CREDENTIALS_GTY;
 }
 
 /** Signs and verifies the service's access tokens. */
@@ -58,6 +68,7 @@ export class AccessTokens {
       jti: pooledRandomToken(12),
       iat,
       exp: iat + this.ttlSec,
+      ...(grant.gty ? { gty: grant.gty } : {}),
     };
     const token = jwt.sign(claims, key.privateKey, { algorithm: key.alg, keyid: key.kid, header: { alg: key.alg, typ: 'at+jwt', kid: key.kid } });
     return { token, expiresIn: this.ttlSec };
@@ -84,6 +95,7 @@ export class AccessTokens {
       if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.client_id !== 'string') {
         throw new InvalidAccessTokenError('required claims missing');
       }
+      if (claims.gty !== undefined && claims.gty !== CLIENT_CREDENTIALS_GTY) throw new InvalidAccessTokenError(`unknown gty ${String(claims.gty).slice(0, 40)}`);
       return claims as unknown as AccessTokenClaims;
     } catch (error) {
       if (error instanceof InvalidAccessTokenError) throw error;

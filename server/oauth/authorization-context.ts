@@ -29,7 +29,7 @@ export function createAuthorizationContext(services: Services): AuthorizationCon
     interactions: new Interactions(services.store, services.clock, oauth.interactionTtlSec, seal),
     binding: new BrowserBinding(services.settings.publicUrl.startsWith('https://'), oauth.interactionTtlSec),
     limiter: new LoginLimiter(services.store, { maxPerAccount: oauth.loginMaxPerAccount, maxPerAddress: oauth.loginMaxPerAddress, windowSec: oauth.loginWindowSec }),
-    pages: new AuthorizationPages(services.settings),
+    pages: new AuthorizationPages(services.settings, services.clients),
     passwords: passwordSourceFor(services.settings.login, services.accounts),
     upstream: services.settings.login.kind === 'oidc' ? createUpstreamSignIn(services, seal, services.settings.login) : undefined,
   };

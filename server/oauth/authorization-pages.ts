@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import type { Account } from '../accounts/directory';
 import type { Settings } from '../config/settings';
+import type { ClientRegistry } from './clients';
 import { consentPage } from '../views/consent-page';
 import { errorPage, type ErrorPageModel } from '../views/error-page';
 import { loginPage } from '../views/login-page';
@@ -12,7 +13,15 @@ import { authorizeParamsFor } from './upstream-sign-in';
 
 /** Renders the authorization pages for an interaction and sends them uncached. */
 export class AuthorizationPages {
-  constructor(private readonly settings: Settings) {}
+  /** `clients` names each client on its own pages (several Alexa skills, the app); without it, the primary Alexa client's name. */
+  constructor(
+    private readonly settings: Settings,
+    private readonly clients?: Pick<ClientRegistry, 'find'>,
+  ) {}
+
+  private clientNameOf(loaded: LoadedInteraction): string {
+    return this.clients?.find(loaded.interaction.request.clientId)?.name ?? this.settings.oauth.clientName;
+  }
 
   /** The sign-in form for an interaction, optionally with an inline error. */
   login(res: Response, status: number, loaded: LoadedInteraction, extra: { username?: string; error?: string } = {}): void {
@@ -22,7 +31,7 @@ export class AuthorizationPages {
       status,
       loginPage({
         serviceName: oauth.serviceName,
-        clientName: oauth.clientName,
+        clientName: this.clientNameOf(loaded),
         action: OAUTH_PATHS.login,
         interactionId: loaded.id,
         csrf: loaded.interaction.csrf,
@@ -42,7 +51,7 @@ export class AuthorizationPages {
       status,
       consentPage({
         serviceName: oauth.serviceName,
-        clientName: oauth.clientName,
+        clientName: this.clientNameOf(loaded),
         action: OAUTH_PATHS.consent,
         interactionId: loaded.id,
         csrf: loaded.interaction.csrf,

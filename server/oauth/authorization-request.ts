@@ -49,16 +49,12 @@ export const AUTHORIZE_LIMITS = {
   code_challenge_method: 16,
 } as const;
 
-export interface AuthorizationPolicy {
-  requirePkce: boolean;
-}
-
 /**
  * Validates an authorization request in the order RFC 6749 §4.1.2.1 needs: the client and the exact
  * redirect URI first (errors there never redirect, or we would become an open redirector), then
  * everything else, reported back to the client's redirect URI with its state.
  */
-export function validateAuthorizationRequest(params: ParamSet, clients: ClientRegistry, policy: AuthorizationPolicy): AuthorizationOutcome {
+export function validateAuthorizationRequest(params: ParamSet, clients: ClientRegistry): AuthorizationOutcome {
   const { values, problems } = params.read(AUTHORIZE_LIMITS);
   const problemOf = (name: keyof typeof AUTHORIZE_LIMITS): ParamProblem | undefined => problems.find((p) => p.name === name);
 
@@ -67,6 +63,9 @@ export function validateAuthorizationRequest(params: ParamSet, clients: ClientRe
   if (values.client_id === undefined) return page('client_id', 'The request has no client_id.', undefined, 'client_id missing');
   const client = clients.find(values.client_id);
   if (!client) return page('client_id', 'The client_id is not registered with this service.', values.client_id, 'unknown client_id');
+  if (!client.grantTypes.has('authorization_code')) {
+    return page('client_id', 'This client does not sign users in (it is registered without the authorization_code grant).', values.client_id, `client ${client.kind} without authorization_code`);
+  }
 
   const registered = [...client.redirectUris];
   const redirectProblem = problemOf('redirect_uri');
@@ -74,7 +73,7 @@ export function validateAuthorizationRequest(params: ParamSet, clients: ClientRe
   if (values.redirect_uri === undefined) return { ...page('redirect_uri', 'The request has no redirect_uri.', undefined, 'redirect_uri missing'), registered };
   if (!client.redirectUris.has(values.redirect_uri)) {
     const message = 'The redirect_uri is not one of the URIs registered for this client. It must match one of them exactly, character for character.';
-    return { ...page('redirect_uri', message, values.redirect_uri, 'redirect_uri not registered'), registered };
+    return { ...page('redirect_uri', message, values.redirect_uri, `redirect_uri not registered for client ${client.id}`), registered };
   }
 
   const redirectUri = values.redirect_uri;
@@ -109,8 +108,8 @@ export function validateAuthorizationRequest(params: ParamSet, clients: ClientRe
   if (challenge !== undefined && !isValidChallenge(challenge)) {
     return fail('invalid_request', 'code_challenge must be the base64url SHA-256 of the verifier: 43 characters from A-Z, a-z, 0-9, "-" and "_".', 'PKCE challenge malformed');
   }
-  if (policy.requirePkce && challenge === undefined) {
-    return fail('invalid_request', 'PKCE is required: send code_challenge and code_challenge_method=S256.', 'PKCE required but absent');
+  if (client.requirePkce && challenge === undefined) {
+    return fail('invalid_request', 'PKCE is required: send code_challenge and code_challenge_method=S256.', `PKCE required but absent (${client.isPublic ? 'public client' : 'require_pkce'})`);
   }
 
   return { kind: 'ok', request: { clientId: client.id, redirectUri, state, scope: scope.granted, codeChallenge: challenge } };

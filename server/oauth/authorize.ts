@@ -16,9 +16,10 @@ export function authorizeHandler(ctx: AuthorizationContext) {
   const { services, interactions, binding, pages } = ctx;
   const settings = services.settings;
   return async (req: Request, res: Response): Promise<void> => {
-    const outcome = validateAuthorizationRequest(ParamSet.fromUrl(req.originalUrl), services.clients, { requirePkce: settings.oauth.requirePkce });
+    const outcome = validateAuthorizationRequest(ParamSet.fromUrl(req.originalUrl), services.clients);
     if (outcome.kind === 'page') {
-      req.log.info(
+      // Refusals log at warn so they stay visible at LOG_LEVEL=warn.
+      req.log.warn(
         { event: 'authorize.refused', parameter: outcome.parameter, reason: outcome.reason, received: outcome.received?.slice(0, 300), registered: outcome.registered },
         'authorization request refused (not redirected)',
       );
@@ -26,7 +27,7 @@ export function authorizeHandler(ctx: AuthorizationContext) {
       return;
     }
     if (outcome.kind === 'redirect') {
-      req.log.info({ event: 'authorize.refused', error: outcome.error, reason: outcome.reason }, 'authorization request refused (redirected)');
+      req.log.warn({ event: 'authorize.refused', error: outcome.error, reason: outcome.reason }, 'authorization request refused (redirected)');
       res.redirect(
         303,
         authorizationResponseUrl(outcome.redirectUri, {
@@ -56,12 +57,12 @@ function untrustedRedirectPage(ctx: AuthorizationContext, res: Response, outcome
   if (!settings.production) {
     const registered = outcome.registered;
     if (registered) details.push({ label: 'Registered redirect URIs', value: registered.length > 0 ? registered : ['(none)'] });
-    if (outcome.parameter === 'client_id') details.push({ label: 'Registered client_id', value: settings.oauth.clientId });
+    if (outcome.parameter === 'client_id') details.push({ label: 'Registered client_id', value: ctx.services.clients.all().filter((c) => c.grantTypes.has('authorization_code')).map((c) => c.id) });
   }
   const hint =
     outcome.parameter === 'redirect_uri'
-      ? html`The redirect URI must match a registered one exactly (scheme, host, path, trailing slash and case). Alexa's are set from ALEXA_VENDOR_ID; others come from OAUTH_REDIRECT_URIS.${settings.production ? ' The registered URIs are in the server log (event authorize.refused).' : ''}`
-      : html`The client_id must be the "Your Client ID" value of the skill's account-linking settings (OAUTH_CLIENT_ID).`;
+      ? html`The redirect URI must match a registered one exactly (scheme, host, path, trailing slash and case). Alexa's are set from ALEXA_VENDOR_ID (alexa_vendor_id in CLIENTS_FILE); others come from OAUTH_REDIRECT_URIS (redirect_uris).${settings.production ? ' The registered URIs are in the server log (event authorize.refused).' : ''}`
+      : html`The client_id must be the "Your Client ID" value of the skill's account-linking settings (OAUTH_CLIENT_ID, or a client_id of CLIENTS_FILE).`;
   ctx.pages.error(res, 400, {
     title: 'Account linking could not start',
     message: `${outcome.message} For your safety you have not been sent back to the app.`,

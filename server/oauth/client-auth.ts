@@ -5,9 +5,13 @@ import { describeProblem, type ParamSet } from './params';
 /** Reads a request header by case-insensitive name (the first value when repeated). */
 export type HeaderGetter = (name: string) => string | undefined;
 
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 
-/** The methods the token and revocation endpoints accept (Alexa's "HTTP Basic" and "Credentials in request body"). */
+/**
+ * The methods a confidential client may use at the token and revocation endpoints (Alexa's "HTTP Basic"
+ * and "Credentials in request body"): both are accepted whichever the client registered, so flipping the
+ * console's switch never breaks linking. Public clients (the app) use `none`: client_id in the body only.
+ */
 export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post'];
 
 export interface AuthenticatedClient {
@@ -19,7 +23,8 @@ const CREDENTIAL_LIMITS = { client_id: 256, client_secret: 512 } as const;
 
 /**
  * Authenticates the client of a token or revocation request, by exactly one method: HTTP Basic
- * (RFC 6749 §2.3.1) or client_id + client_secret in the form. Secrets are compared in constant time
+ * (RFC 6749 §2.3.1) or client_id + client_secret in the form; a public client sends client_id alone
+ * (RFC 6749 §3.2.1, `none`) and may send no secret at all. Secrets are compared in constant time
  * (ClientRegistry.secretMatches). Failures are invalid_client (401) or, for requests that mix or
  * mangle methods, invalid_request; `reason` says which check failed and never holds the secret.
  * `onClientId` learns the claimed client id as soon as it is known, for the caller's log line.
@@ -37,6 +42,12 @@ export function authenticateClient(header: HeaderGetter, form: ParamSet, clients
   }
   if (id === undefined) throw invalidClient('client_secret was sent without client_id.', 'client auth: client_secret without client_id');
   onClientId(id);
+  const claimed = clients.find(id);
+  if (claimed?.isPublic) {
+    // A public client has no secret to prove anything with: a secret sent anyway is a misconfiguration to report, not to ignore.
+    if (secret !== undefined) throw invalidClient('This client is public (token_endpoint_auth_method none): send client_id without a client_secret.', 'client auth: secret sent by a public client');
+    return { client: claimed, method: 'none' };
+  }
   if (secret === undefined) throw invalidClient('client_secret is required: this client authenticates with a secret.', 'client auth: client_id without client_secret (body)');
   if (!clients.secretMatches(id, secret)) throw mismatch(clients, [id], 'body');
   return { client: clients.find(id) as OAuthClient, method: 'client_secret_post' };
@@ -88,6 +99,9 @@ function mismatch(clients: ClientRegistry, ids: string[], method: string): OAuth
   // Client ids are public (they travel in every authorization URL), so saying which half is wrong
   // gives nothing away and tells whoever configures the console what to fix.
   if (!ids.some((id) => clients.find(id))) return invalidClient('Client authentication failed: the client_id is not registered here.', `client auth: unknown client_id (${method})`);
+  if (ids.some((id) => clients.find(id)?.isPublic)) {
+    return invalidClient('This client is public (token_endpoint_auth_method none): send client_id in the body, without a secret.', `client auth: secret sent by a public client (${method})`);
+  }
   return invalidClient('Client authentication failed: the client secret is wrong.', `client auth: wrong client secret (${method})`);
 }
 

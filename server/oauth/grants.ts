@@ -1,5 +1,7 @@
+import { randomToken } from '../crypto-utils';
 import { OAuthError } from '../errors';
-import type { AccessTokens } from './access-tokens';
+import { type AccessTokens, CLIENT_CREDENTIALS_GTY } from './access-tokens';
+import type { OAuthClient } from './clients';
 import type { AuthorizationCodes, RedeemRequest } from './codes';
 import type { ProfileClaims } from './profile-claims';
 import type { RefreshFamily, RefreshTokens } from './refresh-tokens';
@@ -12,6 +14,9 @@ export interface TokenResponse {
   refresh_token: string;
   scope: string;
 }
+
+/** The answer to client_credentials: no refresh token (RFC 6749 §4.4.3: the client simply asks again). */
+export type ServiceTokenResponse = Omit<TokenResponse, 'refresh_token'>;
 
 /** What a token response is made of: the grant's family (scope possibly narrowed) and its new refresh token. */
 type Grant = Pick<RefreshFamily, 'id' | 'userId' | 'clientId' | 'scope'>;
@@ -72,6 +77,22 @@ export class Grants {
       return { grant, access: this.sign(grant) };
     });
     return answer(prepared.grant, prepared.access, token);
+  }
+
+  /**
+   * The client_credentials grant (RFC 6749 §4.4): an access token with no user and no refresh token,
+   * for the scopes asked (all of the client's registered ones when none are), never beyond them.
+   */
+  clientCredentials(client: OAuthClient, requestedScope: string | undefined): ServiceTokenResponse {
+    const asked = [...new Set((requestedScope ?? '').split(' ').filter(Boolean))];
+    const unknown = asked.filter((s) => !client.scopes.includes(s));
+    if (unknown.length > 0) {
+      throw new OAuthError('invalid_scope', `Unknown scope: ${unknown.join(' ')}. This client may ask for: ${client.scopes.join(' ')}.`, 400, `client_credentials scope ${unknown.join(' ')} not registered`);
+    }
+    const scope = (asked.length > 0 ? asked : client.scopes).join(' ');
+    // No refresh family: the sid is the token's own, so revocation markers still name it.
+    const access = this.accessTokens.sign({ userId: client.id, clientId: client.id, scope, familyId: `cc-${randomToken(12)}`, gty: CLIENT_CREDENTIALS_GTY });
+    return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, scope };
   }
 
   private sign(grant: Grant, profile?: ProfileClaims): SignedAccessToken {

@@ -13,7 +13,7 @@ import { TOKEN_BODY_LIMIT_BYTES } from './token-endpoint';
 const INTROSPECT_PARAMS = { token: 4096, token_type_hint: 64 } as const;
 
 /** The claims an active answer repeats from the token (RFC 7662 §2.2), in this order. */
-const ANSWERED_CLAIMS = ['scope', 'client_id', 'sub', 'aud', 'iss', 'exp', 'iat', 'jti', 'preferred_username', 'email', 'name'] as const;
+const ANSWERED_CLAIMS = ['scope', 'client_id', 'sub', 'aud', 'iss', 'exp', 'iat', 'jti', 'preferred_username', 'email', 'name', 'gty'] as const;
 
 /**
  * POST /oauth/introspect (RFC 7662), for resource servers: client-authenticated exactly like the token
@@ -28,9 +28,11 @@ export function introspectionEndpoint(services: Services): Array<RequestHandler 
     const form = formParams(req);
     const { values, problems } = form.read(INTROSPECT_PARAMS);
     if (problems[0]) throw new OAuthError('invalid_request', describeProblem(problems[0]), 400, `${problems[0].name} ${problems[0].kind}`);
-    authenticateClient((name) => req.get(name), form, services.clients, (id) => {
+    const { client } = authenticateClient((name) => req.get(name), form, services.clients, (id) => {
       context.client_id = id.slice(0, 256);
     });
+    // A public client (the app) authenticates with its id alone, which proves nothing: it may not learn about tokens.
+    if (client.isPublic) throw new OAuthError('invalid_client', 'A public client cannot introspect tokens.', 401, 'introspection by a public client');
     if (values.token === undefined || values.token === '') throw new OAuthError('invalid_request', 'token is required.', 400, 'token missing');
     // RFC 7662 §2.1: an unknown hint is ignored and the search extended; only access tokens are ever described.
     if (values.token_type_hint !== undefined) context.hint = values.token_type_hint.slice(0, 64);

@@ -29,6 +29,25 @@ export class KeyRing {
   }
 
   /**
+   * Why one PEM text cannot sign our tokens (not a parsable private key, an unsupported curve or type, a
+   * short RSA key), or undefined when it can; `label` names it in the answer.
+   */
+  static problemWith(pem: string, label: string): string | undefined {
+    let key: KeyObject;
+    try {
+      key = createPrivateKey(pem);
+    } catch (error) {
+      return `${label} is not a valid PEM private key (${(error as Error).message})`;
+    }
+    try {
+      toSigningKey(key, label);
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
+  /**
    * A fresh P-256 key for development. ES256 because a signature costs about 60 µs against RS256's
    * 0.5 ms, and signing is the token endpoint's main CPU cost.
    */

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Settings } from '../config/settings';
 import type { KeyRing } from './keys';
+import { GRANT_TYPES } from '../config/clients-file';
 import { CLIENT_AUTH_METHODS } from './client-auth';
 
 /** Paths of the authorization server's endpoints, relative to PUBLIC_URL. */
@@ -16,27 +17,38 @@ export const OAUTH_PATHS = {
   jwks: '/oauth/jwks',
 } as const;
 
-/** RFC 8414 authorization server metadata for this deployment. */
+/**
+ * RFC 8414 authorization server metadata for this deployment. It lists only what some registered client
+ * can use: grant types, authentication methods, PKCE and scopes are the union over the clients, so a
+ * deployment without an app client does not advertise `none`, nor one without a service client_credentials.
+ */
 export function authorizationServerMetadata(settings: Settings): Record<string, unknown> {
   const base = settings.publicUrl;
+  const clients = settings.oauth.clients;
+  const grantTypes = GRANT_TYPES.filter((g) => clients.some((c) => c.grantTypes.includes(g)));
+  const signsIn = grantTypes.includes('authorization_code');
+  const authMethods = [
+    ...(clients.some((c) => c.tokenEndpointAuthMethod !== 'none') ? CLIENT_AUTH_METHODS : []),
+    ...(clients.some((c) => c.tokenEndpointAuthMethod === 'none') ? ['none'] : []),
+  ];
   const metadata: Record<string, unknown> = {
     issuer: base,
-    authorization_endpoint: base + OAUTH_PATHS.authorize,
+    ...(signsIn ? { authorization_endpoint: base + OAUTH_PATHS.authorize } : {}),
     token_endpoint: base + OAUTH_PATHS.token,
     revocation_endpoint: base + OAUTH_PATHS.revoke,
     introspection_endpoint: base + OAUTH_PATHS.introspect,
     userinfo_endpoint: base + OAUTH_PATHS.userinfo,
     jwks_uri: base + OAUTH_PATHS.jwks,
-    response_types_supported: ['code'],
-    response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code', 'refresh_token'],
-    token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
-    revocation_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
+    response_types_supported: signsIn ? ['code'] : [],
+    ...(signsIn ? { response_modes_supported: ['query'] } : {}),
+    grant_types_supported: grantTypes,
+    token_endpoint_auth_methods_supported: authMethods,
+    revocation_endpoint_auth_methods_supported: authMethods,
+    ...(signsIn ? { code_challenge_methods_supported: ['S256'] } : {}),
+    scopes_supported: [...new Set(clients.flatMap((c) => c.scopes))],
     introspection_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
-    code_challenge_methods_supported: ['S256'],
-    scopes_supported: [...settings.oauth.scopes],
   };
-  if (settings.oauth.issParameter) metadata.authorization_response_iss_parameter_supported = true;
+  if (settings.oauth.issParameter && signsIn) metadata.authorization_response_iss_parameter_supported = true;
   return metadata;
 }
 

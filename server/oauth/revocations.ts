@@ -60,11 +60,11 @@ export class Revocations {
   }
 
   /**
-   * Revokes everything a user granted, or with `clientId` only their grants to that client (the skill
-   * being disabled ends Alexa's grants, not the user's sessions with the company's app); returns how
-   * many grants were live.
+   * Revokes everything a user granted, or with `clientIds` only their grants to those clients (the skill
+   * being disabled ends the Alexa clients' grants, not the user's sessions with the company's app);
+   * returns how many grants were live.
    */
-  async revokeUser(userId: string, reason: string, clientId?: string): Promise<number> {
+  async revokeUser(userId: string, reason: string, clientIds?: ReadonlySet<string>): Promise<number> {
     let live = 0;
     const index = `user-families:${userId}`;
     for (const familyId of await this.refreshTokens.familiesOf(userId)) {
@@ -78,11 +78,11 @@ export class Revocations {
         if (!family) continue;
         await this.store.addToSet(index, familyId);
       }
-      if (clientId !== undefined && family.clientId !== clientId) continue;
+      if (clientIds !== undefined && !clientIds.has(family.clientId)) continue;
       if (family.revokedAt === undefined) live += 1;
       await this.revokeFamily(familyId, reason);
     }
-    this.log.info({ event: 'grants.user_revoked', userId, grants: live, reason, ...(clientId === undefined ? {} : { clientId }) }, 'revoked the grants of a user');
+    this.log.info({ event: 'grants.user_revoked', userId, grants: live, reason, ...(clientIds === undefined ? {} : { clientIds: [...clientIds] }) }, 'revoked the grants of a user');
     return live;
   }
 

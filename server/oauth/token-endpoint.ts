@@ -5,11 +5,17 @@ import { opsOf } from '../ops/ops';
 import type { Services } from '../services';
 import { authenticateClient } from './client-auth';
 import { parseFormBody } from './form-body';
-import type { TokenResponse } from './grants';
+import type { ServiceTokenResponse, TokenResponse } from './grants';
 import { NO_STORE_HEADERS, oauthErrorAnswer } from './json-responses';
 import { OAUTH_PATHS } from './metadata';
 import { describeProblem } from './params';
 import { isValidVerifier } from './pkce';
+import type { GrantType } from './clients';
+import { GRANT_TYPES } from '../config/clients-file';
+
+function isGrantType(value: string): value is GrantType {
+  return (GRANT_TYPES as readonly string[]).includes(value);
+}
 
 /** Token requests are a few hundred bytes; anything near this limit is not a token request (revocation shares it). */
 export const TOKEN_BODY_LIMIT_BYTES = 16 * 1024;
@@ -31,7 +37,8 @@ interface TokenLogContext {
 }
 
 /**
- * POST /oauth/token: the authorization_code and refresh_token grants for an authenticated client,
+ * POST /oauth/token: the authorization_code, refresh_token and client_credentials grants, each only for
+ * a client registered for it (unauthorized_client otherwise) and authenticated as it registered,
  * served as a hot route (straight from node:http: Alexa calls it for every linked user every hour).
  * Answers JSON with no-store; every refusal is logged as `token.refused` with the failed check, counted
  * and recorded for the diagnostics page. Other methods on the path are left to express (405).
@@ -41,7 +48,7 @@ export function tokenHotRoute(services: Services): HotRoute {
   const { clients, grants } = services;
   const seconds = (started: bigint): number => Number(process.hrtime.bigint() - started) / 1e9;
 
-  const grant = async (req: HotRequest, context: TokenLogContext): Promise<{ response: TokenResponse; grantType: string; clientId: string; redirectUri: string | undefined }> => {
+  const grant = async (req: HotRequest, context: TokenLogContext): Promise<{ response: TokenResponse | ServiceTokenResponse; grantType: string; clientId: string; redirectUri: string | undefined }> => {
     const form = parseFormBody(req.body, req.header, TOKEN_BODY_LIMIT_BYTES);
     const { values, problems } = form.read(TOKEN_PARAMS);
     if (problems[0]) throw new OAuthError('invalid_request', describeProblem(problems[0]), 400, `${problems[0].name} ${problems[0].kind}`);
@@ -51,28 +58,40 @@ export function tokenHotRoute(services: Services): HotRoute {
       context.client_id = id.slice(0, 256);
     });
 
-    switch (values.grant_type) {
-      case undefined:
-        throw new OAuthError('invalid_request', 'grant_type is required.', 400, 'grant_type missing');
+    const grantType = values.grant_type;
+    if (grantType === undefined) throw new OAuthError('invalid_request', 'grant_type is required.', 400, 'grant_type missing');
+    if (isGrantType(grantType) && !client.grantTypes.has(grantType)) {
+      throw new OAuthError('unauthorized_client', `This client is not registered for the ${grantType} grant.`, 400, `client ${client.id} (${client.kind}) not allowed ${grantType}`);
+    }
+    switch (grantType) {
       case 'authorization_code': {
         if (values.code === undefined) throw new OAuthError('invalid_request', 'code is required for the authorization_code grant.', 400, 'code missing');
+        // A public client's code is bound to it by PKCE alone (its authorization request had to carry a challenge).
+        if (client.isPublic && values.code_verifier === undefined) {
+          throw new OAuthError('invalid_request', 'code_verifier is required: this client is public and must use PKCE.', 400, 'code_verifier missing (public client)');
+        }
         if (values.code_verifier !== undefined && !isValidVerifier(values.code_verifier)) {
           throw new OAuthError('invalid_request', 'code_verifier must be 43 to 128 characters from A-Z, a-z, 0-9 and "-._~".', 400, 'code_verifier malformed');
         }
         const response = await grants.exchangeCode(values.code, { clientId: client.id, redirectUri: values.redirect_uri, codeVerifier: values.code_verifier });
-        return { response, grantType: values.grant_type, clientId: client.id, redirectUri: values.redirect_uri };
+        return { response, grantType, clientId: client.id, redirectUri: values.redirect_uri };
       }
       case 'refresh_token': {
         if (values.refresh_token === undefined) throw new OAuthError('invalid_request', 'refresh_token is required for the refresh_token grant.', 400, 'refresh_token missing');
         const response = await grants.refresh(values.refresh_token, client.id, values.scope);
-        return { response, grantType: values.grant_type, clientId: client.id, redirectUri: values.redirect_uri };
+        return { response, grantType, clientId: client.id, redirectUri: values.redirect_uri };
+      }
+      case 'client_credentials': {
+        // Public clients are never registered for it (CLIENTS_FILE refuses that), but the check stays next to the grant.
+        if (client.isPublic) throw new OAuthError('unauthorized_client', 'A public client cannot use the client_credentials grant.', 400, 'client_credentials by a public client');
+        return { response: grants.clientCredentials(client, values.scope), grantType, clientId: client.id, redirectUri: undefined };
       }
       default:
         throw new OAuthError(
           'unsupported_grant_type',
-          `The grant_type "${values.grant_type}" is not supported: use authorization_code or refresh_token.`,
+          `The grant_type "${grantType}" is not supported: use authorization_code, refresh_token or client_credentials.`,
           400,
-          `unsupported grant_type ${values.grant_type}`,
+          `unsupported grant_type ${grantType}`,
         );
     }
   };
@@ -85,7 +104,8 @@ export function tokenHotRoute(services: Services): HotRoute {
     const { category, advice } = ops.explain('token', facts);
     const line = { event: 'token.refused', step: 'token', ...context, error: failure.code, status: failure.status, reason: failure.reason, category, advice };
     if (failure.status >= 500) req.log.warn({ ...line, err: failure.status === 500 ? error : undefined }, 'token request failed');
-    else req.log.info(line, 'token request refused');
+    // warn, not info: a refused link must stay visible at LOG_LEVEL=warn (the level busy deployments run at).
+    else req.log.warn(line, 'token request refused');
     ops.metrics.tokenRequest(context.grant_type, failure.code, seconds(started));
     ops.sighted('token', { clientId: context.client_id, redirectUri: context.redirect_uri });
     const recorded = ops.linkingFailed('token', facts, { clientId: context.client_id, req, error });

@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { bearerChallenge, bearerCredentials, type BearerErrorCode } from '../../kit/tokens/bearer';
 import { toServiceError } from '../http/error-handler';
 import type { Services } from '../services';
+import { CLIENT_CREDENTIALS_GTY } from './access-tokens';
 import { profileClaimsOf } from './profile-claims';
 import { inspectAccessToken } from './token-inspection';
 
@@ -34,6 +35,12 @@ export function userinfoEndpoint(services: Services): RequestHandler {
       if (!inspection.active) {
         challenge(res, 401, 'invalid_token', 'The access token is invalid, expired or revoked.');
         req.log.info({ event: 'userinfo.refused', reason: inspection.reason }, 'userinfo request refused');
+        return;
+      }
+      if (inspection.claims.gty === CLIENT_CREDENTIALS_GTY) {
+        // A service token's sub is its client's id: there is no user, and no account must be looked up by it.
+        challenge(res, 401, 'invalid_token', 'This token names no user (client_credentials).');
+        req.log.info({ event: 'userinfo.refused', reason: 'client_credentials token', client_id: inspection.claims.client_id }, 'userinfo request refused');
         return;
       }
       const account = await services.accounts.get(inspection.claims.sub);

@@ -45,6 +45,8 @@ export interface AlexaConfiguration {
 
 /** What stands in for the client secret unless it is asked for: configuration files get copied around. */
 export const SECRET_PLACEHOLDER = '<OAUTH_CLIENT_SECRET>';
+/** What stands in for a secret CLIENTS_FILE holds only as a hash: it cannot be shown, only pasted from where it is kept. */
+export const SECRET_HASHED = '<the client secret (CLIENTS_FILE holds only its hash)>';
 export const SKILL_ENDPOINT_PATH = '/alexa';
 export const MAX_SCOPES = 15;
 export const MAX_DOMAINS = 15;
@@ -54,8 +56,14 @@ export const MAX_DOMAINS = 15;
  * diagnostics page all call this, so what is pasted into the console cannot drift from what the service
  * accepts. `includeSecret` puts the real client secret in; otherwise a placeholder.
  */
-export function alexaConfiguration(settings: Settings, options: { includeSecret?: boolean } = {}): AlexaConfiguration {
-  const { oauth, publicUrl } = settings;
+export function alexaConfiguration(settings: Settings, options: { includeSecret?: boolean; clientId?: string | undefined } = {}): AlexaConfiguration {
+  const { publicUrl } = settings;
+  // One skill's console: the primary Alexa client's, or (several skills in CLIENTS_FILE) the one asked for.
+  const chosen = options.clientId === undefined ? undefined : settings.oauth.clients.find((c) => c.kind === 'alexa' && c.clientId === options.clientId);
+  if (options.clientId !== undefined && !chosen) throw new Error(`${options.clientId} is not an Alexa client of these settings`);
+  const oauth = chosen
+    ? { ...settings.oauth, clientId: chosen.clientId, clientSecret: chosen.secret, scopes: chosen.scopes, vendorId: chosen.alexaVendorId }
+    : settings.oauth;
   const problems: string[] = [];
   const notes: string[] = [];
 
@@ -102,7 +110,7 @@ export function alexaConfiguration(settings: Settings, options: { includeSecret?
       authorizationUrl: `${publicUrl}${OAUTH_PATHS.authorize}`,
       accessTokenUrl: `${publicUrl}${OAUTH_PATHS.token}`,
       clientId: oauth.clientId,
-      clientSecret: options.includeSecret ? oauth.clientSecret : SECRET_PLACEHOLDER,
+      clientSecret: options.includeSecret ? (oauth.clientSecret ?? SECRET_HASHED) : SECRET_PLACEHOLDER,
       accessTokenScheme: settings.ops.alexa.accessTokenScheme,
       scopes: [...oauth.scopes],
       domains: [...domains],

@@ -13,7 +13,6 @@ import { opsOf } from './ops';
  */
 export function observeAuthorizationRequests(services: Services) {
   const ops = opsOf(services);
-  const policy = { requirePkce: services.settings.oauth.requirePkce };
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     if (req.method !== 'GET' || req.path !== OAUTH_PATHS.authorize) {
       next();
@@ -22,7 +21,7 @@ export function observeAuthorizationRequests(services: Services) {
     const params = ParamSet.fromUrl(req.originalUrl);
     const { values } = params.read({ client_id: 256, redirect_uri: 2048 });
     ops.sighted('authorize', { clientId: values.client_id, redirectUri: values.redirect_uri });
-    const outcome = validateAuthorizationRequest(params, services.clients, policy);
+    const outcome = validateAuthorizationRequest(params, services.clients);
     if (outcome.kind !== 'ok') {
       const code = outcome.kind === 'page' ? 'invalid_request' : outcome.error;
       const detail = outcome.kind === 'page' && outcome.received !== undefined ? ` (received "${outcome.received.slice(0, 300)}")` : '';

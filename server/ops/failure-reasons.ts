@@ -26,7 +26,7 @@ interface Rule {
 // test/server/ops/failure-reasons.test.ts drives each through the real endpoints, so a reworded reason
 // that no longer matches shows up there rather than as "other" in production.
 const TOKEN_RULES: Rule[] = [
-  { reason: /^client auth: unknown client_id/, category: 'client_unknown', advice: 'The client id Alexa sent is not OAUTH_CLIENT_ID: set the console\'s "Your Client ID" to OAUTH_CLIENT_ID (npm run alexa:config prints it).' },
+  { reason: /^client auth: unknown client_id/, category: 'client_unknown', advice: 'The client id Alexa sent is not registered (OAUTH_CLIENT_ID, or a client_id of CLIENTS_FILE): set the console\'s "Your Client ID" to it (npm run alexa:config prints it).' },
   { reason: /^client auth: wrong client secret/, category: 'client_secret_wrong', advice: 'The client secret Alexa sent is not OAUTH_CLIENT_SECRET: paste the current secret into the console\'s "Your Secret" (after a rotation both must change together).' },
   { reason: /^client auth: /, category: 'client_auth_malformed', advice: 'The client authentication of the token request is malformed (see reason). Either "Authentication Scheme" works; check that a proxy does not rewrite the Authorization header or the body.' },
   { reason: /^code unknown or expired/, category: 'code_unknown', advice: 'The authorization code is unknown or gone: it was redeemed later than AUTH_CODE_TTL after consent, or the store lost it (an in-memory store restarted?). Ask the user to link again.' },
@@ -42,7 +42,8 @@ const TOKEN_RULES: Rule[] = [
   { reason: /^refresh token reused/, category: 'refresh_reused', advice: 'An old refresh token came back, so the grant was revoked as a precaution. If Alexa retried late, raise REFRESH_TOKEN_GRACE; the user must link again.' },
   { reason: /^refresh token client mismatch/, category: 'refresh_client_mismatch', advice: 'The refresh token belongs to another client than the one using it: check which client id the console uses.' },
   { reason: /contended/, category: 'contended', advice: 'Two requests raced on one grant; the loser was asked to retry. Harmless unless frequent.' },
-  { code: 'unsupported_grant_type', category: 'grant_type_unsupported', advice: 'Only authorization_code and refresh_token are accepted: the console\'s "Authorization Grant Type" must be Auth Code Grant.' },
+  { code: 'unauthorized_client', category: 'grant_not_allowed', advice: 'The client used a grant it is not registered for (grant_types in CLIENTS_FILE): Alexa and app clients use authorization_code and refresh_token, service clients client_credentials; public clients never client_credentials.' },
+  { code: 'unsupported_grant_type', category: 'grant_type_unsupported', advice: 'Only authorization_code, refresh_token and client_credentials are accepted: the console\'s "Authorization Grant Type" must be Auth Code Grant.' },
   { code: 'invalid_scope', category: 'scope_widened', advice: 'A refresh asked for more scope than was granted; the caller is not Alexa or the console scopes changed (OAUTH_SCOPES).' },
   { code: 'temporarily_unavailable', category: 'store_unavailable', advice: 'The store did not answer (REDIS_URL; see GET /readyz and linkwright_store_errors_total). Alexa retries; nothing was half-written.' },
   { code: 'server_error', category: 'server_error', advice: 'An unexpected error; the err field of the token.refused line has the stack.' },
@@ -50,11 +51,12 @@ const TOKEN_RULES: Rule[] = [
 ];
 
 const AUTHORIZE_RULES: Rule[] = [
-  { reason: /^unknown client_id|^client_id /, category: 'client_unknown', advice: 'The authorization request\'s client_id is not OAUTH_CLIENT_ID: set the console\'s "Your Client ID" to OAUTH_CLIENT_ID. The user saw our error page.' },
+  { reason: /^client \w+ without authorization_code/, category: 'client_cannot_sign_in', advice: 'A service client (client_credentials only) was sent to the authorization endpoint: it asks /oauth/token for its tokens and never signs users in. The visitor saw our error page.' },
+  { reason: /^unknown client_id|^client_id /, category: 'client_unknown', advice: 'The authorization request\'s client_id is not registered (OAUTH_CLIENT_ID, or a client_id of CLIENTS_FILE): set the console\'s "Your Client ID" to it. The user saw our error page.' },
   { reason: /^redirect_uri not registered/, category: 'redirect_uri_not_registered', advice: 'The redirect_uri is not registered: ALEXA_VENDOR_ID must be the id in the console\'s "Alexa Redirect URLs" (other URIs go in OAUTH_REDIRECT_URIS). The user saw our error page.' },
   { reason: /^redirect_uri /, category: 'redirect_uri_missing', advice: 'The authorization request had no usable redirect_uri; Alexa always sends one, so another client or a hand-made link is calling.' },
   { reason: /^unknown scope/, category: 'scope_unknown', advice: 'The console asks for a scope this server does not offer: make the console\'s scopes a subset of OAUTH_SCOPES.' },
-  { reason: /^PKCE required/, category: 'pkce_required', advice: 'OAUTH_REQUIRE_PKCE is on but the request had no PKCE: turn PKCE on in the console (or the setting off).' },
+  { reason: /^PKCE required/, category: 'pkce_required', advice: 'The client requires PKCE (OAUTH_REQUIRE_PKCE, or require_pkce in CLIENTS_FILE; always for the public app client) but the request had none: turn PKCE on in the console (or the setting off).' },
   { reason: /PKCE/, category: 'pkce_failed', advice: 'The PKCE parameters are malformed (see reason); only S256 is accepted.' },
   { reason: /response_type/, category: 'response_type_unsupported', advice: 'Only response_type=code works: the console\'s grant type must be Auth Code Grant.' },
   { category: 'request_malformed', advice: 'The authorization request is malformed (see reason); it was answered at the redirect URI with the error.' },
@@ -63,7 +65,7 @@ const AUTHORIZE_RULES: Rule[] = [
 const SKILL_RULES: Rule[] = [
   { reason: /expired/, category: 'token_expired', advice: 'Alexa sent an expired access token; it refreshes before that unless the refresh failed: look for token-step failures of the same user.' },
   { reason: /revoked/, category: 'token_revoked', advice: 'The user\'s grant was revoked (skill disabled, unlinked, operator, reuse detection); the skill asked them to link again.' },
-  { reason: /issued to client/, category: 'token_wrong_client', advice: 'The token was issued to another client than OAUTH_CLIENT_ID: only tokens Alexa obtained may act through the skill.' },
+  { reason: /issued to client/, category: 'token_wrong_client', advice: 'The token was issued to a client that is not an Alexa client (the app, a service): only tokens Alexa obtained may act through the skill.' },
   { reason: /LWA profile API refused/, category: 'provider_refused', advice: 'Login with Amazon refused the token; the user must link again (SKILL_LINKING_PROVIDER=lwa).' },
   { category: 'token_invalid', advice: 'The access token failed verification (see reason): signing keys changed without keeping the old one (SIGNING_KEYS), or the console points at another server.' },
 ];

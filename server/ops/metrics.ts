@@ -100,7 +100,7 @@ export class OpsMetrics {
 
   /** Counts one answered token request and its duration. */
   tokenRequest(grantType: string | undefined, outcome: string, seconds: number): void {
-    const grant = grantType === undefined ? 'none' : grantType === 'authorization_code' || grantType === 'refresh_token' ? grantType : 'other';
+    const grant = grantType === undefined ? 'none' : grantType === 'authorization_code' || grantType === 'refresh_token' || grantType === 'client_credentials' ? grantType : 'other';
     this.tokenRequests.inc({ grant_type: grant, outcome: code(outcome) });
     this.tokenDuration.observe({ grant_type: grant }, seconds);
   }

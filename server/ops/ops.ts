@@ -32,8 +32,9 @@ export class Ops {
     this.failures = new FailureLog(services.store, services.clock, services.settings.ops.failuresKept, (count, error) => {
       services.log.warn({ event: 'ops.failure_not_recorded', count, reason: error.message }, 'could not record linking failures for the diagnostics page');
     });
-    const clients = services.settings.oauth.clientId ? [services.settings.oauth.clientId] : [];
-    this.traffic = new TrafficLog(services.store, services.clock, { clientIds: clients, redirectUris: registeredRedirectUris(services.settings) });
+    // Every registered client and redirect URI is counted on its own: several skills, the app and services share the endpoints.
+    const clients = services.settings.oauth.clients.filter((c) => c.clientId !== '');
+    this.traffic = new TrafficLog(services.store, services.clock, { clientIds: clients.map((c) => c.clientId), redirectUris: registeredRedirectUris(services.settings) });
     watchStoreErrors(services.store, this.metrics);
   }
 
@@ -104,11 +105,11 @@ export function storeErrorKind(error: Error): 'timeout' | 'unavailable' | 'other
 }
 
 /**
- * The redirect URIs a token request may name: the OAuth ones and, when app-to-app linking hands Alexa a
+ * The redirect URIs a token request may name: every client's and, when app-to-app linking hands Alexa a
  * code bound to the app's redirect URL (APP_LINKS_ENABLEMENT_REDIRECT=app), that URL too.
  */
 function registeredRedirectUris(settings: Services['settings']): string[] {
   const { appLinks, oauth } = settings;
   const app = appLinks.enabled && appLinks.enablementRedirect === 'app' ? [appLinks.appRedirectUrl] : [];
-  return [...new Set([...oauth.redirectUris, ...app])];
+  return [...new Set([...oauth.clients.flatMap((c) => c.redirectUris), ...app])];
 }

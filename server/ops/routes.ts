@@ -11,7 +11,7 @@ import { AdminLoginLimiter, adminCredentialsMatch } from './admin-credentials';
 import { type AdminSession, AdminSessions } from './admin-sessions';
 import { alexaConfiguration } from './alexa-config';
 import { observeAuthorizationRequests } from './authorize-observer';
-import { trafficFindings } from './diagnostics';
+import { clientDiagnostics, trafficFindings } from './diagnostics';
 import { METRICS_PATH, metricsHandler } from './metrics-route';
 import { opsOf } from './ops';
 import { OPS_STYLESHEET_PATH, serveOpsStylesheet } from './views/stylesheet';
@@ -149,6 +149,7 @@ function diagnosticsRouter(services: Services): Router {
         secretShown: '(OAUTH_CLIENT_SECRET: not shown here)',
         traffic,
         findings: trafficFindings(settings, traffic),
+        clients: clientDiagnostics(settings, traffic),
         failures,
         failuresKept: settings.ops.failuresKept,
       }),
@@ -161,7 +162,7 @@ function diagnosticsRouter(services: Services): Router {
     if (account) {
       for (const familyId of await services.refreshTokens.familiesOf(account.id)) {
         const family = await services.refreshTokens.get(familyId);
-        if (family) grants.push({ family, status: services.refreshTokens.status(family), alexa: family.clientId === settings.oauth.clientId });
+        if (family) grants.push({ family, status: services.refreshTokens.status(family), alexa: services.clients.isAlexa(family.clientId) });
       }
       grants.sort((a, b) => b.family.createdAt - a.family.createdAt);
     }
@@ -191,7 +192,7 @@ function diagnosticsRouter(services: Services): Router {
       if (values.family !== undefined && familyId !== values.family) continue;
       const family = await services.refreshTokens.get(familyId);
       // Only Alexa's grants: the company app's own sessions are not the operator's to end from here.
-      if (!family || family.clientId !== settings.oauth.clientId || services.refreshTokens.status(family) !== 'active') continue;
+      if (!family || !services.clients.isAlexa(family.clientId) || services.refreshTokens.status(family) !== 'active') continue;
       await services.revocations.revokeFamily(familyId, `revoked by operator ${operator}`);
       revoked += 1;
     }

@@ -44,7 +44,8 @@ export function skillHotRoute(services: Services): HotRoute {
     clock: services.clock,
   });
   const ops = opsOf(services);
-  const alexaClientId = services.settings.oauth.clientId;
+  // The Alexa clients of the registry (several skills may share a deployment): only their grants end.
+  const alexaClientIds = services.clients.alexaClientIds();
   const skill = createRideHailerSkill({
     skillName: settings.skillName,
     voiceForward: settings.voiceForward,
@@ -52,10 +53,10 @@ export function skillHotRoute(services: Services): HotRoute {
     resolver: observedResolver(createTokenResolver(services, settings), ops),
     links: new SkillUserLinks(services.store, services.clock, {
       ttlMs: services.settings.oauth.refreshIdleTtlSec > 0 ? services.settings.oauth.refreshIdleTtlSec * 1000 : undefined,
-      replaceGrant: grantReplacement(services.refreshTokens, services.revocations, alexaClientId, services.log),
+      replaceGrant: grantReplacement(services.refreshTokens, services.revocations, alexaClientIds, services.log),
     }),
     // Only Alexa's grants: disabling the skill must not sign the user out of the company's own app.
-    revoke: (userId) => services.revocations.revokeUser(userId, 'skill disabled', alexaClientId),
+    revoke: (userId) => services.revocations.revokeUser(userId, 'skill disabled', alexaClientIds),
     profiles: new Profiles(services.accounts, services.clock),
     rides: new RideCatalogue(),
     log: services.log,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Request, Response } from 'express';
 
 /** Where the pages' stylesheet is served; the CSP allows styles from our own origin only. */
@@ -11,24 +11,31 @@ interface Stylesheet {
   version: string;
 }
 
+const STYLESHEET_FILE = join(__dirname, 'styles.css');
+
 let loaded: Stylesheet | undefined;
 
 /**
- * The stylesheet's text and a short content hash. `tsc` does not copy .css files, so a compiled
- * build (dist/server/views, or any other outDir inside the checkout) finds server/views/styles.css
- * in the source tree above it.
+ * The stylesheet's text and a short content hash, read once from next to this module: the sources'
+ * server/views/styles.css, or the copy `npm run build` puts in dist/server/views. Never from the source
+ * tree above a build, so a release that lacks it fails its readiness check instead of depending on a
+ * checkout it will not have.
  */
 function stylesheet(): Stylesheet {
   if (loaded) return loaded;
-  const candidates = [join(__dirname, 'styles.css')];
-  for (let dir = dirname(__dirname), depth = 0; depth < 6 && dirname(dir) !== dir; dir = dirname(dir), depth += 1) {
-    candidates.push(join(dir, 'server', 'views', 'styles.css'));
-  }
-  const file = candidates.find((path) => existsSync(path));
-  if (!file) throw new Error(`styles.css not found (looked in ${candidates.join(', ')})`);
-  const css = readFileSync(file, 'utf8');
+  const css = readFileSync(STYLESHEET_FILE, 'utf8');
   loaded = { css, version: createHash('sha256').update(css).digest('base64url').slice(0, 10) };
   return loaded;
+}
+
+/** Why the pages cannot be styled (the stylesheet file is missing or unreadable), or undefined when they can. */
+export function stylesheetProblem(): string | undefined {
+  try {
+    stylesheet();
+    return undefined;
+  } catch (error) {
+    return `the pages' stylesheet ${STYLESHEET_FILE} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); build with npm run build, which copies it into dist/`;
+  }
 }
 
 /** The stylesheet URL pages link to; the version changes with the content, so it can be cached for long. */

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -173,10 +173,33 @@ describe('app-links association files', () => {
       });
     }
 
-    it('refuses a missing file with the command that makes it', () => {
+    it('serves what the settings generate for a file the folder does not have (a release carries no .well-known/)', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'lw-empty-'));
+      const env = { ...APPS, APP_LINKS_WELL_KNOWN_DIR: dir };
+      expect(problemsOf(env)).to.deep.equal([]);
+      const settings = loadSettings(env).appLinks;
+      expect(settings.files.generated).to.deep.equal([APPLE_FILE, ANDROID_FILE]);
+      const generated = mkdtempSync(join(tmpdir(), 'lw-generated-'));
+      generateAssociationFiles(env, ['--out', generated]);
+      expect(settings.files.apple?.equals(readFileSync(join(generated, APPLE_FILE)))).to.equal(true);
+      expect(settings.files.android?.equals(readFileSync(join(generated, ANDROID_FILE)))).to.equal(true);
+      const served = await startTestService({ env });
+      try {
+        const response = await fetch(`${served.url}/.well-known/${APPLE_FILE}`);
+        expect(response.status).to.equal(200);
+        expect(Buffer.from(await response.arrayBuffer()).equals(readFileSync(join(generated, APPLE_FILE)))).to.equal(true);
+      } finally {
+        await served.close();
+      }
+    });
+
+    it('still refuses a file it cannot read, with the command that remakes it', () => {
+      const dir = wellKnownDir(APPS);
+      const path = join(dir, APPLE_FILE);
+      rmSync(path);
+      mkdirSync(path); // a folder where the file should be: EISDIR
       const problems = problemsOf({ ...APPS, APP_LINKS_WELL_KNOWN_DIR: dir });
-      expect(problems).to.include(`${join(dir, APPLE_FILE)}: cannot read the association file (ENOENT); regenerate it with \`npm run app-links:files\``);
+      expect(problems.some((line) => line.startsWith(`${path}: cannot read the association file (EISDIR); regenerate it with \`npm run app-links:files\``)), problems.join('\n')).to.equal(true);
     });
 
     it('refuses malformed app settings, one line each', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { OurTokenVerifier } from '../../app-links/users/our-tokens';
+import { DirectoryIds, OurTokenVerifier } from '../../app-links/users/our-tokens';
 import type { AccessTokenClaims } from '../../server/oauth/access-tokens';
 import { ServiceError } from '../../server/errors';
 import { startTestService, type TestService } from '../support/service';
@@ -13,19 +13,19 @@ describe('app-links: refused user tokens cost no more than accepted ones', () =>
   });
   beforeEach(() => {
     verifications = [];
-    const { accessTokens, revocations, accounts } = service.services;
+    const { accessTokens, revocations, accounts, clients } = service.services;
     const counting = Object.create(accessTokens) as typeof accessTokens;
     counting.verify = (token: string): AccessTokenClaims => {
       verifications.push(token);
       return accessTokens.verify(token);
     };
-    verifier = new OurTokenVerifier(counting, revocations, accounts);
+    verifier = new OurTokenVerifier(counting, revocations, accounts, clients, new DirectoryIds('ours', (id) => accounts.findByName(id)));
   });
   after(async () => service?.close());
 
   async function refusal(token: string): Promise<string> {
     try {
-      await verifier.verify(token);
+      await verifier.verify(token, () => undefined);
     } catch (error) {
       expect(error).to.be.instanceOf(ServiceError);
       expect((error as ServiceError).code).to.equal('invalid_token');

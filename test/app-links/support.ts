@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { startTestService, type TestService, type TestServiceOptions } from '../support/service';
+import { registerAppClient } from '../support/clients';
 import { TEST_VENDOR_ID } from '../support/settings';
 
 export const LWA_CLIENT_ID = 'amzn1.application-oa2-client.0123456789abcdef0123456789abcdef';
@@ -41,6 +42,7 @@ export function startAppLinksService(options: TestServiceOptions = {}): Promise<
 /** An account of the company and an access token of ours for it, as the company's app would hold. */
 export async function signedInUser(service: TestService, username = `rider-${Math.random().toString(36).slice(2)}@example.com`): Promise<{ userId: string; token: string; familyId: string }> {
   const { accounts, refreshTokens, accessTokens } = service.services;
+  registerAppClient(service.services);
   const account = await accounts.create({ username, password: 'correct horse battery staple', displayName: 'Test Rider' });
   // The app's own session is a grant to the company app's client, not to Alexa's.
   const { family } = await refreshTokens.issue({ userId: account.id, clientId: 'company-app', scope: 'profile' });

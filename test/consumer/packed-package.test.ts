@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,6 +21,44 @@ function installed(name: string): string {
   return `${name}@${(JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version}`;
 }
 
+async function typecheckProject(dir: string): Promise<string> {
+  return run(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: dir }).then(
+    ({ stdout }) => stdout,
+    (error: { stdout?: string }) => `tsc failed:\n${error.stdout ?? String(error)}`,
+  );
+}
+
+/**
+ * A project that installs the tarball and nothing else but @types/node (what any TypeScript on Node
+ * has): the package's own dependencies must carry every type its published .d.ts files import.
+ */
+async function typecheckBareProject(bare: string, tarball: string): Promise<string> {
+  await run('mkdir', ['-p', join(bare, 'src')]);
+  writeFileSync(join(bare, 'package.json'), JSON.stringify({ name: 'bare-consumer', private: true, version: '1.0.0', type: 'commonjs' }));
+  writeFileSync(
+    join(bare, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, skipLibCheck: false, noEmit: true, types: ['node'] }, include: ['src'] }),
+  );
+  writeFileSync(
+    join(bare, 'src', 'surface.ts'),
+    [
+      "import * as service from 'linkwright';",
+      "import * as askSdk from 'linkwright/ask-sdk';",
+      "import * as verify from 'linkwright/verify';",
+      "import * as tokens from 'linkwright/tokens';",
+      'export const surface = [service.createLinkwright, askSdk.createLinkingKit, verify.createAlexaVerifier, tokens.createTokenVerifier, tokens.requireAccessToken];',
+      '',
+    ].join('\n'),
+  );
+  const packages = [tarball, installed('@types/node')];
+  try {
+    await run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...packages], { cwd: bare, timeout: 240_000 });
+  } catch {
+    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...packages], { cwd: bare, timeout: 240_000 });
+  }
+  return typecheckProject(bare);
+}
+
 /**
  * The package as a user gets it: `npm pack` (once per run), installed into a fresh project from the npm
  * cache, the README's skill example typechecked against the published .d.ts and run against a running
@@ -29,6 +67,7 @@ function installed(name: string): string {
 describe('consumer: the packed package in a fresh project', function () {
   this.timeout(300_000);
   let work: string;
+  let shipped: string[];
   let project: string;
   let service: TestService;
   let skill: ChildProcess | undefined;
@@ -36,12 +75,14 @@ describe('consumer: the packed package in a fresh project', function () {
   let apiUrl: string;
   let skillUrl: string;
   let typecheck: string;
+  let bareTypecheck: string;
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'lw-consumer-'));
     await run('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: ROOT, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 });
     const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'));
     if (tarball === undefined) throw new Error('npm pack wrote no tarball');
+    shipped = (await run('tar', ['-tzf', join(work, tarball)], { maxBuffer: 16 * 1024 * 1024 })).stdout.split('\n').filter(Boolean).map((path) => path.replace(/^package\//, ''));
     project = join(work, 'project');
     await run('mkdir', ['-p', join(project, 'src')]);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'acme-pantry-skill', private: true, version: '1.0.0', type: 'commonjs' }));
@@ -58,10 +99,8 @@ describe('consumer: the packed package in a fresh project', function () {
     } catch {
       await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...packages], { cwd: project, timeout: 240_000 });
     }
-    typecheck = await run(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: project }).then(
-      ({ stdout }) => stdout,
-      (error: { stdout?: string }) => `tsc failed:\n${error.stdout ?? String(error)}`,
-    );
+    typecheck = await typecheckProject(project);
+    bareTypecheck = await typecheckBareProject(join(work, 'bare'), join(work, tarball));
     service = await startSkillService(INTROSPECTION);
     const port = await freePort();
     skill = spawn(process.execPath, ['out/skill.js'], {
@@ -90,6 +129,16 @@ describe('consumer: the packed package in a fresh project', function () {
 
   it('typechecks the README examples (skill and API) and an embedded createLinkwright against the published .d.ts (tsc in the fresh project)', () => {
     expect(typecheck).to.equal('');
+  });
+
+  it('the tarball ships what dist needs to run and nothing of the checkout besides (no tests, bench results, .env, sources or maps)', () => {
+    expect(shipped).to.include.members(['package.json', 'README.md', 'dist/server/index.js', 'dist/server/index.d.ts', 'dist/server/main.js', 'dist/server/views/styles.css', 'dist/kit/tokens/index.d.ts']);
+    const unwanted = shipped.filter((path) => /^(test|bench|simulator|scripts|node_modules)\/|(^|\/)\.env$|\.map$|(?<!\.d)\.ts$/.test(path));
+    expect(unwanted).to.deep.equal([]);
+  });
+
+  it('a fresh project with only the package (no @types/express, no skipLibCheck) typechecks every entry point\'s .d.ts', () => {
+    expect(bareTypecheck).to.equal('');
   });
 
   async function listening(probe: () => Promise<boolean>, what: string): Promise<void> {
@@ -161,8 +210,28 @@ describe('consumer: the packed package in a fresh project', function () {
     expect(status).to.equal(401);
   });
 
-  it('linkwright (the service entry) imports without starting anything, from the installed package', async () => {
-    const { stdout } = await run(process.execPath, ['-e', "const { createLinkwright } = require('linkwright'); console.log(typeof createLinkwright)"], { cwd: project, timeout: 15_000 });
-    expect(stdout.trim()).to.equal('function');
-  });
+  // Exiting by itself (well within the timeout) is the proof that nothing listens or polls; the active
+  // resources right after loading name any server, socket or timer that would keep it alive (stdout's own pipe aside).
+  for (const mode of ['require', 'import'] as const) {
+    it(`every entry point of the installed package loads with ${mode}() and starts nothing: the process exits by itself`, async () => {
+      const manifest = JSON.parse(readFileSync(join(project, 'node_modules', 'linkwright', 'package.json'), 'utf8')) as { exports: Record<string, string | { default: string }> };
+      const entries = Object.entries(manifest.exports)
+        .filter((entry): entry is [string, { default: string }] => typeof entry[1] === 'object')
+        // An entry another branch is still landing has no file in the tarball yet.
+        .filter(([, target]) => existsSync(join(project, 'node_modules', 'linkwright', target.default)))
+        .map(([subpath]) => (subpath === '.' ? 'linkwright' : `linkwright/${subpath.slice(2)}`));
+      expect(entries).to.include.members(['linkwright', 'linkwright/ask-sdk', 'linkwright/verify', 'linkwright/tokens']);
+      for (const entry of entries) {
+        const load = mode === 'require' ? `const entry = require('${entry}')` : `const entry = await import('${entry}')`;
+        const script = `${load}; console.log(JSON.stringify({ exports: Object.keys(entry).length, resources: process.getActiveResourcesInfo() }))`;
+        const args = mode === 'require' ? ['-e', script] : ['--input-type=module', '-e', script];
+        const started = Date.now();
+        const { stdout } = await run(process.execPath, args, { cwd: project, timeout: 15_000 });
+        const loaded = JSON.parse(stdout.trim()) as { exports: number; resources: string[] };
+        expect(loaded.exports, `${entry} exports something`).to.be.greaterThan(0);
+        expect(loaded.resources.filter((resource) => /TCP|UDP|PipeServer|Timeout|Immediate|Interval/.test(resource)), `${entry}: nothing listening or scheduled`).to.deep.equal([]);
+        expect(Date.now() - started, `${entry}: exits by itself at once`).to.be.below(10_000);
+      }
+    });
+  }
 });

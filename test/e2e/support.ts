@@ -1,3 +1,4 @@
+import { registerAppClient } from '../support/clients';
 import type { RequestEnvelope } from 'ask-sdk-model';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -36,7 +37,11 @@ export interface World {
  * first so its app-to-app return URL can be registered with the simulated Login with Amazon before
  * either starts, as a developer registers it in the console.
  */
-export async function startServiceLinkingWorld(customers: CustomerConfig[]): Promise<World> {
+export async function startServiceLinkingWorld(
+  customers: CustomerConfig[],
+  /** More settings for the service, from the simulator's (e.g. a CLIENTS_FILE holding its redirect URIs). */
+  moreEnv: (amazonEnv: AmazonSimulator['env']) => Record<string, string | undefined> = () => ({}),
+): Promise<World> {
   const clock = new ManualClock();
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
@@ -52,7 +57,7 @@ export async function startServiceLinkingWorld(customers: CustomerConfig[]): Pro
     service = await startTestService({
       clock,
       store: 'redis',
-      env: { ...amazon.env, PORT: String(port), PUBLIC_URL: publicUrl, APP_LINKS_ENCRYPTION_KEY: ENCRYPTION_KEY, APP_LINKS_RETRY_BASE_MS: '0' },
+      env: { ...amazon.env, PORT: String(port), PUBLIC_URL: publicUrl, APP_LINKS_ENCRYPTION_KEY: ENCRYPTION_KEY, APP_LINKS_RETRY_BASE_MS: '0', ...moreEnv(amazon.env) },
     });
   } catch (error) {
     await amazon.close();
@@ -169,6 +174,7 @@ export function withAccessToken(request: RequestEnvelope, accessToken: string): 
  */
 export async function appSession(world: World, rider: Rider): Promise<string> {
   const { refreshTokens, accessTokens } = world.service.services;
+  registerAppClient(world.service.services);
   const { family } = await refreshTokens.issue({ userId: rider.userId, clientId: 'company-app', scope: 'profile' });
   return accessTokens.sign({ userId: rider.userId, clientId: 'company-app', scope: 'profile', familyId: family.id }).token;
 }

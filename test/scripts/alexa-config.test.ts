@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { main } from '../../scripts/alexa-config';
 import { SECRET_PLACEHOLDER } from '../../server/ops/alexa-config';
+import { CUSTOM_SKILL, deploymentClients, SMART_HOME, writeClientsFile } from '../support/clients-file';
 
 const run = promisify(execFile);
 
@@ -128,6 +129,22 @@ describe('npm run alexa:config (scripts/alexa-config.ts)', () => {
     const checked = command(['--check'], ENV);
     expect(checked.code).to.equal(0);
     expect(checked.out[0]).to.equal('The account-linking configuration is one Alexa accepts:');
+  });
+
+  it('configures one skill of a CLIENTS_FILE with --client: its id, secret, scopes and redirect URLs', () => {
+    const env = { PUBLIC_URL: ENV.PUBLIC_URL, SKILL_ID: ENV.SKILL_ID, DEMO_ACCOUNT: 'false', CLIENTS_FILE: writeClientsFile(deploymentClients()) };
+    const first = JSON.parse(command(['--print'], env).out.join('\n')) as { accountLinkingRequest: { clientId: string; scopes: string[] } };
+    expect(first.accountLinkingRequest).to.deep.include({ clientId: CUSTOM_SKILL.id, scopes: ['profile', 'rides'] });
+    const home = command(['--check', '--client', SMART_HOME.id, '--with-secret'], env);
+    expect(home.code, home.err.join('\n')).to.equal(0);
+    expect(home.out).to.include(`  Your Client ID:           ${SMART_HOME.id}`);
+    expect(home.out).to.include('  Scope:                    profile devices');
+    expect(home.out).to.include(`  Alexa Redirect URLs:      https://pitangui.amazon.com/api/skill/link/${SMART_HOME.vendor}`);
+    // Its secret is only a hash in the file: it cannot be printed, only pasted from where it is kept.
+    expect(home.out.join('\n')).to.include('CLIENTS_FILE holds only its hash').and.not.include(SMART_HOME.secret);
+    const wrong = command(['--client', 'rides-app'], env);
+    expect(wrong.code).to.equal(2);
+    expect(wrong.err[0]).to.equal(`--client rides-app is not an Alexa client of these settings (Alexa clients: ${CUSTOM_SKILL.id}, ${SMART_HOME.id})`);
   });
 
   it('reports unreadable settings (78) and unknown options (2)', () => {

@@ -14,7 +14,7 @@ describe('linkwright (the package entry): createLinkwright', function () {
   this.timeout(20_000);
 
   it('importing every entry point starts nothing: the process exits by itself at once', async () => {
-    const script = "require('./server/index'); require('./kit/ask-sdk'); require('./kit/verify'); console.log('imported')";
+    const script = "require('./server/index'); require('./kit/ask-sdk'); require('./kit/verify'); require('./kit/tokens'); console.log('imported')";
     const { stdout } = await run(process.execPath, ['--require', 'tsx/cjs', '-e', script], { timeout: 15_000 });
     expect(stdout.trim()).to.equal('imported');
   });

@@ -45,3 +45,21 @@ describe('log redaction', () => {
     expect(lines[1]).to.include('"userId":"u-1"');
   });
 });
+
+describe('readable development logs', () => {
+  it('pretty-prints lines (not JSON) when asked, still redacting secrets', () => {
+    const lines: string[] = [];
+    createLogger('info', capture(lines), { pretty: true }).info({ event: 'login.failed', password: 'hunter2-secret' }, 'sign-in failed');
+    const text = lines.join('');
+    expect(text).to.include('sign-in failed');
+    expect(text).to.include('login.failed');
+    expect(text).to.not.include('hunter2-secret');
+    expect(() => JSON.parse(text) as unknown).to.throw();
+  });
+
+  it('writes JSON lines otherwise (production, or output that is not a terminal)', () => {
+    const lines: string[] = [];
+    createLogger('info', capture(lines)).info({ event: 'x' }, 'm');
+    expect((JSON.parse(lines.join('')) as Record<string, unknown>).event).to.equal('x');
+  });
+});

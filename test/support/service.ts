@@ -47,6 +47,8 @@ export interface TestServiceOptions {
   store?: 'memory' | 'redis' | Store;
   keys?: KeyRing;
   clock?: ManualClock;
+  /** The captured log's level (default debug, so tests see every line). */
+  logLevel?: string;
 }
 
 /** Starts the whole service on a free loopback port with a manual clock and a captured debug log. */
@@ -55,7 +57,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   const settings = testSettings(port, options.env);
   const clock = options.clock ?? new ManualClock();
   const logs = new CapturedLog();
-  const log: Logger = createLogger('debug', logs.stream());
+  const log: Logger = createLogger(options.logLevel ?? 'debug', logs.stream());
   const store = await resolveStore(options.store ?? 'memory', clock);
   const running = await startService(settings, { log, store, clock, ...(options.keys ? { keys: options.keys } : {}) });
   return { ...running, clock, logs, store };

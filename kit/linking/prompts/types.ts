@@ -1,5 +1,6 @@
 /** What every link prompt can use: the skill's spoken name. */
 export interface PromptParameters {
+  /** The skill's name as it should be spoken (`skillName`). */
   skill: string;
 }
 

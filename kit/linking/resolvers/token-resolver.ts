@@ -31,9 +31,13 @@ export interface TokenResolver {
 
 /** A provider (identity provider, key set, userinfo) could not be asked; the request should be apologised for. */
 export class ProviderUnavailableError extends Error {
-  constructor(readonly reason: string) {
+  /** What could not be reached or understood, for the log (never a token). */
+  readonly reason: string;
+
+  constructor(reason: string) {
     super(`token provider unavailable: ${reason}`);
     this.name = 'ProviderUnavailableError';
+    this.reason = reason;
   }
 }
 
@@ -47,6 +51,7 @@ export function notLinked(reason: string): Resolution {
  * default the kit uses the provider's subject itself as the user id.
  */
 export interface ExternalAccounts {
+  /** The company's user for a provider's subject (created on first sight if the company wants), with the profile the provider gave. */
   findOrCreateExternal(provider: string, subject: string, profile: { name?: string; email?: string }): Promise<{ id: string; displayName?: string }>;
 }
 

@@ -4,6 +4,7 @@ import type { RefreshFamily } from '../../oauth/refresh-tokens';
 import { html, type SafeHtml } from '../../views/html';
 import type { AlexaConfiguration } from '../alexa-config';
 import type { LinkingFailureRecord } from '../failure-log';
+import type { ClientDiagnostics } from '../diagnostics';
 import type { TrafficSummary, ValueTraffic } from '../traffic';
 import { renderOpsPage, when } from './layout';
 
@@ -47,6 +48,8 @@ export interface OverviewModel {
   traffic: TrafficSummary;
   /** Mismatches between the configuration and what callers sent (diagnostics.ts). */
   findings: string[];
+  /** Every registered client with its policy and traffic. */
+  clients: ClientDiagnostics[];
   failures: LinkingFailureRecord[];
   failuresKept: number;
 }
@@ -86,6 +89,7 @@ ${model.config.notes.length > 0 ? html`<ul class="notices">${model.config.notes.
 ${model.findings.length > 0
     ? html`<ul class="notices" data-testid="findings">${model.findings.map((f) => html`<li class="warn">${f}</li>`)}</ul>`
     : html`<p class="ok" data-testid="findings-ok">Every registered value has been used and nothing unrecognised arrived.</p>`}
+${clientsTable(model.clients)}
 ${trafficTable('Client id', model.traffic.clients, 'clients')}
 ${trafficTable('Redirect URI', model.traffic.redirectUris, 'redirects')}
 <h3>Unrecognised values (latest first)</h3>
@@ -112,7 +116,7 @@ ${lookupForm('')}
 export interface GrantView {
   family: RefreshFamily;
   status: 'active' | 'revoked' | 'expired';
-  /** True for grants to the Alexa client (OAUTH_CLIENT_ID); others are e.g. the company app's sessions. */
+  /** True for grants to an Alexa client; others are e.g. the company app's sessions. */
   alexa: boolean;
 }
 
@@ -191,6 +195,17 @@ function lookupForm(query: string): SafeHtml {
 <input id="q" name="q" type="text" autocapitalize="none" spellcheck="false" maxlength="254" value="${query}"></div>
 <button type="submit">Look up</button>
 </form>`;
+}
+
+/** One row per registered client: what it is, what it may do, and what it sent (several Alexa skills each get theirs). */
+function clientsTable(clients: ClientDiagnostics[]): SafeHtml {
+  return html`<h3>Registered clients</h3>
+<table data-testid="registered-clients"><thead><tr><th>Client id</th><th>Kind</th><th>Grants</th><th>Authentication</th><th>PKCE</th><th>Scopes</th><th>Redirect URIs (authorize / token requests)</th><th>Authorize requests</th><th>Token requests</th><th>Last seen</th></tr></thead><tbody>
+${clients.map(({ client, traffic, redirects }) => {
+    const last = Math.max(traffic?.authorize.lastSeen ?? 0, traffic?.token.lastSeen ?? 0);
+    return html`<tr data-client="${client.clientId}"><td><code>${client.clientId}</code><br><span class="muted">${client.clientName}</span></td><td>${client.kind}${client.alexaVendorId ? html`<br><span class="muted">vendor ${client.alexaVendorId}</span>` : ''}</td><td>${client.grantTypes.join(', ')}</td><td>${client.tokenEndpointAuthMethod}</td><td>${client.grantTypes.includes('authorization_code') ? (client.requirePkce ? 'required' : 'optional') : 'n/a'}</td><td>${client.scopes.join(' ')}</td><td>${redirects.length > 0 ? html`${redirects.map((r, i) => html`${i > 0 ? html`<br>` : ''}<code>${r.value}</code> (${r.authorize.count} / ${r.token.count})`)}` : '(none)'}</td><td class="num">${traffic?.authorize.count ?? 0}</td><td class="num">${traffic?.token.count ?? 0}</td><td>${when(last === 0 ? undefined : last)}</td></tr>
+`;
+  })}</tbody></table>`;
 }
 
 function trafficTable(label: string, rows: ValueTraffic[], testId: string): SafeHtml {

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import express from 'express';
@@ -95,6 +95,33 @@ describe('linkwright/tokens: requireAccessToken (express, RFC 6750)', () => {
       expect(((await response.json()) as { error: string }).error).to.equal('temporarily_unavailable');
     } finally {
       await new Promise((resolve) => down.server.close(resolve));
+    }
+  });
+
+  it('works as plain node:http middleware too (no express): 401 without a token, the verified token on req with one', async () => {
+    const verifier = createTokenVerifier({ issuer: service.services.settings.publicUrl, clock: service.clock, introspection: RESOURCE_SERVER });
+    const guard = requireAccessToken(verifier);
+    const server = createServer((req, res) => {
+      guard(req, res, (error) => {
+        res.statusCode = error === undefined ? 200 : 500;
+        res.end(JSON.stringify({ sub: (req as { accessToken?: { sub: string } }).accessToken?.sub }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const refused = await fetch(url);
+      expect(refused.status).to.equal(401);
+      expect(refused.headers.get('www-authenticate')).to.equal('Bearer realm="linkwright"');
+      const { token, userId } = await issueToken(service);
+      const admitted = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      expect(admitted.status).to.equal(200);
+      expect(await admitted.json()).to.deep.equal({ sub: userId });
+      const forged = await fetch(url, { headers: { authorization: `Bearer ${forgedSignature(token)}` } });
+      expect(forged.status).to.equal(401);
+      expect(forged.headers.get('content-type')).to.equal('application/json; charset=utf-8');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

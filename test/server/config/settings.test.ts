@@ -124,6 +124,22 @@ describe('settings', () => {
     expect(problems).to.include('SIGNING_KEY_FILES: cannot read /nonexistent/key.pem (ENOENT)');
   });
 
+  it('names the setting and the position of a malformed signing key, and of one it cannot use', () => {
+    const good = ecPem();
+    const lines = good.trim().split('\n');
+    // A block that looks like PEM but whose body is damaged (a bad paste): the second of three.
+    const damaged = [lines[0], 'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg', lines[lines.length - 1]].join('\n');
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const problems = problemsOf({ SIGNING_KEYS: [good, damaged, weak].join('\n') });
+    expect(problems.some((p) => p.startsWith('SIGNING_KEYS key 2 of 3 (index 1) is not a valid PEM private key')), problems.join('\n')).to.equal(true);
+    expect(problems).to.include('SIGNING_KEYS key 3 of 3 (index 2): RSA keys must be at least 2048 bits');
+    expect(problems.filter((p) => p.includes('key 1 of 3'))).to.deep.equal([]);
+    const dir = mkdtempSync(join(tmpdir(), 'lw-keys-'));
+    writeFileSync(join(dir, 'bad.pem'), damaged);
+    const fromFile = problemsOf({ SIGNING_KEY_FILES: join(dir, 'bad.pem') });
+    expect(fromFile.some((p) => p.startsWith(`SIGNING_KEY_FILES ${join(dir, 'bad.pem')} key 1 of 1 (index 0) is not a valid PEM private key`)), fromFile.join('\n')).to.equal(true);
+  });
+
   it('refuses keys the token signer cannot pin safely', () => {
     const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     expect(() => KeyRing.fromPems([weak])).to.throw('RSA keys must be at least 2048 bits');

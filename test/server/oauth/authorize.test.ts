@@ -92,7 +92,7 @@ describe('GET /oauth/authorize', () => {
         for (const registered of ALEXA_REDIRECTS) expect(page).to.include(registered);
       }
       const line = service.logs.events('authorize.refused').at(-1);
-      expect(line).to.include({ parameter: 'redirect_uri', reason: 'redirect_uri not registered', received: 'https://attacker.example/cb' });
+      expect(line).to.include({ parameter: 'redirect_uri', reason: 'redirect_uri not registered for client alexa-test-client', received: 'https://attacker.example/cb' });
       expect(line?.registered).to.deep.equal([...ALEXA_REDIRECTS]);
     });
 

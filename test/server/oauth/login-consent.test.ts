@@ -232,7 +232,7 @@ describe('sign-in and consent pages', () => {
           code: location.searchParams.get('code') as string,
           redirect_uri: ALEXA_REDIRECTS[0],
           client_id: service.services.settings.oauth.clientId,
-          client_secret: service.services.settings.oauth.clientSecret,
+          client_secret: service.services.settings.oauth.clientSecret as string,
         }).toString(),
       }).then((r) => r.json() as Promise<{ access_token: string }>);
       const other = await service.services.accounts.findByName('other@example.com');

@@ -20,7 +20,7 @@ describe('Revocations.onRevoked', () => {
     const a = await refreshTokens.issue({ userId: 'u1', clientId: 'alexa', scope: 'profile' });
     const b = await refreshTokens.issue({ userId: 'u1', clientId: 'alexa', scope: 'profile' });
     await revocations.revokeFamily(a.family.id, 'by the client');
-    await revocations.revokeUser('u1', 'skill disabled', 'alexa');
+    await revocations.revokeUser('u1', 'skill disabled', new Set(['alexa']));
     // Reuse detection revokes inside RefreshTokens; the event still comes from the revocation domain.
     const c = await refreshTokens.issue({ userId: 'u2', clientId: 'alexa', scope: 'profile' });
     await refreshTokens.rotate(c.token, 'alexa', () => undefined);

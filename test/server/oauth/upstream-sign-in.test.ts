@@ -340,7 +340,7 @@ describe('sign-in through an upstream OpenID Connect provider (LOGIN_SOURCE=oidc
       .that.satisfies((error: { problems: string[] }) => error.problems.includes('LOGIN_UPSTREAM_ISSUER is set but LOGIN_SOURCE is local: remove it, or set LOGIN_SOURCE=oidc'));
     const settings = loadSettings({ LOGIN_SOURCE: 'oidc', LOGIN_UPSTREAM_ISSUER: 'https://id.example/', LOGIN_UPSTREAM_CLIENT_ID: 'c', PUBLIC_URL: 'https://link.example' });
     expect(settings.login).to.include({ kind: 'oidc', issuer: 'https://id.example/', name: 'id.example', redirectUri: 'https://link.example/oauth/upstream/callback' });
-    const banner = startupBanner(settings, 'http://127.0.0.1:3000');
+    const banner = startupBanner(settings, { listening: '127.0.0.1:3000', url: 'http://127.0.0.1:3000' });
     expect(banner).to.include('Register this redirect URI for client c at the provider:\n  https://link.example/oauth/upstream/callback');
     expect(banner).to.not.include('Demo account');
   });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { startupBanner } from '../../../server/banner';
 import { loadSettings } from '../../../server/config/settings';
-import { alexaConfiguration, consoleLines, SECRET_PLACEHOLDER } from '../../../server/ops/alexa-config';
+import { alexaConfiguration, consoleLines, SECRET_HASHED, SECRET_PLACEHOLDER } from '../../../server/ops/alexa-config';
+import { deploymentClients, writeClientsFile } from '../../support/clients-file';
 
 const HTTPS = {
   PUBLIC_URL: 'https://link.example.com',
@@ -95,7 +96,7 @@ describe('the Alexa configuration from settings', () => {
 
   it('is what the development start banner prints, line for line', () => {
     const settings = loadSettings({ PORT: '3999', ALEXA_VENDOR_ID: 'M2TESTVENDOR1', DEMO_ACCOUNT: 'false' });
-    const banner = startupBanner(settings, 'http://127.0.0.1:3999');
+    const banner = startupBanner(settings, { listening: '127.0.0.1:3999', url: 'http://127.0.0.1:3999' });
     const config = alexaConfiguration(settings);
     const lines = consoleLines(config, `${settings.oauth.clientSecret}   (generated for this run; set OAUTH_CLIENT_SECRET)`);
     expect(lines.length).to.be.greaterThan(10);
@@ -103,5 +104,17 @@ describe('the Alexa configuration from settings', () => {
     // The banner says, once, what Alexa would refuse (plain http is fine for the simulator).
     for (const problem of config.problems) expect(banner).to.include(`  - ${problem}`);
     expect(banner).to.include('  Authorization URI:        http://localhost:3999/oauth/authorize');
+  });
+
+  it('with a CLIENTS_FILE: the first Alexa client in the console lines, every client listed, a hashed secret never shown', () => {
+    const settings = loadSettings({ PORT: '3999', CLIENTS_FILE: writeClientsFile(deploymentClients()), DEMO_ACCOUNT: 'false' });
+    const banner = startupBanner(settings, { listening: '127.0.0.1:3999', url: 'http://127.0.0.1:3999' }).split('\n');
+    expect(banner).to.include('  Your Client ID:           alexa-custom-skill');
+    expect(banner).to.include('  Your Secret:              (in CLIENTS_FILE, not shown)');
+    expect(banner).to.include('  alexa-smart-home  alexa  authorization_code,refresh_token  vendor M2HOME');
+    expect(banner).to.include('  rides-backend  service  client_credentials');
+    // The smart home skill's secret is only a hash: the console helper cannot print it.
+    const hashedFirst = loadSettings({ CLIENTS_FILE: writeClientsFile({ clients: [(deploymentClients() as { clients: unknown[] }).clients[1]] }), DEMO_ACCOUNT: 'false' });
+    expect(alexaConfiguration(hashedFirst, { includeSecret: true }).accountLinking.clientSecret).to.equal(SECRET_HASHED);
   });
 });

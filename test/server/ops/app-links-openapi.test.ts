@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { APP_LINK_ERRORS } from '../../../app-links/errors';
 import { appLinksOpenApi } from '../../../app-links/openapi';
+import { registerAppClient } from '../../support/clients';
 import { startTestService, type TestService } from '../../support/service';
 import { TEST_CLIENT_ID } from '../../support/settings';
 import {
@@ -157,6 +158,27 @@ describe('the app-links OpenAPI document', () => {
     expect(notAllowed.body.error).to.equal('skill_stage_not_allowed');
     checker.expectDocumented('/app-links/complete', 'post', notAllowed);
 
+    // The backend's service token: a user nobody has, and a token without the app_links scope.
+    if (!service.services.clients.find('rides-backend')) {
+      service.services.clients.register({ id: 'rides-backend', kind: 'service', secret: 'backend-secret-0123456789abcdefghijk', grantTypes: ['client_credentials'], redirectUris: [], scopes: ['app_links', 'reports'] });
+    }
+    const backend = service.services.clients.find('rides-backend');
+    const serviceToken = (scope: string) => service.services.grants.clientCredentials(backend as NonNullable<typeof backend>, scope).access_token;
+    const asBackend = async (scope: string, user: string) => {
+      const response = await fetch(`${service.url}/app-links/complete`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${serviceToken(scope)}`, 'linkwright-user': user, 'content-type': 'application/json' },
+        body: JSON.stringify({ code: 'c', state: 's' }),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
+    };
+    const unknownUser = await asBackend('app_links', 'nobody@example.com');
+    expect(unknownUser.body.error).to.equal('user_unknown');
+    checker.expectDocumented('/app-links/complete', 'post', unknownUser);
+    const noScope = await asBackend('reports', 'nobody@example.com');
+    expect(noScope.body.error).to.equal('insufficient_scope');
+    checker.expectDocumented('/app-links/complete', 'post', noScope);
+
     const outage = await startAttempt(service, token);
     nock(LWA).post('/auth/o2/token').times(3).reply(503);
     const unavailable = await post('/app-links/complete', { code: 'c', state: outage.state });
@@ -206,6 +228,7 @@ describe('the app-links OpenAPI document on a service without app-to-app credent
     const doc = (await (await fetch(`${service.url}/app-links/openapi.json`)).json()) as Document;
     const checker = new DocumentChecker(doc);
     const account = await service.services.accounts.create({ username: 'unconfigured@example.com', password: 'correct horse battery', displayName: 'U' });
+    registerAppClient(service.services);
     const { family } = await service.services.refreshTokens.issue({ userId: account.id, clientId: 'company-app', scope: 'profile' });
     const { token } = service.services.accessTokens.sign({ userId: account.id, clientId: 'company-app', scope: 'profile', familyId: family.id });
     const answer = await callApi(service, 'POST', '/app-links/start', token);

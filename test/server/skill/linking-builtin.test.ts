@@ -150,7 +150,7 @@ describe('skill: built-in resolver hot path', () => {
         return service.services.revocations.isRevoked(claims);
       },
     };
-    const resolver = new BuiltinTokenResolver(service.services.accessTokens, new RevocationCache(counting, service.clock, 5000), service.services.settings.oauth.clientId, new VerifiedTokenCache(service.clock));
+    const resolver = new BuiltinTokenResolver(service.services.accessTokens, new RevocationCache(counting, service.clock, 5000), service.services.clients.alexaClientIds(), new VerifiedTokenCache(service.clock));
     const answers = await Promise.all(Array.from({ length: 20 }, () => resolver.resolve(rider.accessToken)));
     expect(answers.every((answer) => answer.linked)).to.equal(true);
     expect(storeQuestions).to.equal(1);

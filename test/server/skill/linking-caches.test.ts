@@ -31,7 +31,7 @@ describe('skill: verified access tokens are remembered until they expire', () =>
         return accessTokens.verify(token);
       },
     };
-    return new BuiltinTokenResolver(counting, new RevocationCache(revocations, service.clock, 5000), settings.oauth.clientId, cache);
+    return new BuiltinTokenResolver(counting, new RevocationCache(revocations, service.clock, 5000), new Set([settings.oauth.clientId]), cache);
   }
 
   it('verifies a token once and answers its later uses from the cache', async () => {
