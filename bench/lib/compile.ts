@@ -26,6 +26,10 @@ export const ENTRIES = {
 export function compile(): { warning: string | undefined } {
   const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', join(REPO_ROOT, 'bench', 'tsconfig.build.json')], { cwd: REPO_ROOT, encoding: 'utf8' });
+  // tsc compiles only .ts: the pages' stylesheet and the other run-time files are copied beside the
+  // compiled code as `npm run build` does (without them /readyz answers 503 and no case starts).
+  const copy = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build', 'copy-assets.mjs'), BUILD_DIR], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (copy.status !== 0) throw new Error(`copying the run-time assets into ${BUILD_DIR} failed:\n${copy.stdout}${copy.stderr}`);
   const missing = Object.values(ENTRIES).filter((entry) => !existsSync(entry));
   if (missing.length > 0) throw new Error(`tsc did not write ${missing.join(', ')}:\n${result.stdout}${result.stderr}`);
   if (result.status === 0) return { warning: undefined };
