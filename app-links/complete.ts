@@ -96,6 +96,7 @@ export async function completeLinking(ctx: AppLinksContext, request: CompleteReq
       { userId: state.userId, host: success.host, stage: settings.skillStage, linkedAt: services.clock.now() },
       { ...tokens, refreshToken: tokens.refreshToken as string },
     );
+    await ctx.states.recordLinked(request.state, state.userId);
     log.info({ event: 'app_links.linked', host: success.host, provider: settings.accountProvider, endpointsTried: attempts.length }, 'Alexa account linked from the app');
     return { userId: state.userId, host: success.host, ...success.status };
   } catch (error) {

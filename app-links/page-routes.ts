@@ -9,6 +9,9 @@ import { allowFormActionTo, originOf } from '../server/oauth/csp';
 import { formBody, formParams } from '../server/oauth/form-body';
 import { LoginLimiter } from '../server/oauth/login-limiter';
 import { ParamSet } from '../server/oauth/params';
+import { passwordSourceFor } from '../server/oauth/sign-in/password-sources';
+import type { PageMessages } from '../server/views/i18n';
+import { type PageContext, pageContext } from '../server/views/page-context';
 import { AUTHORIZE_PATH, RETURN_PATH } from './association-files';
 import { issueAuthorizationCode, responseUrl, validateAuthorization } from './authorize';
 import { completeLinking } from './complete';
@@ -45,23 +48,30 @@ export function appLinksPages(ctx: AppLinksContext): Router {
   const oauth = settings.oauth;
   // The web sign-in's limiter, so guesses here and on /oauth/authorize count against the same limits.
   const limiter = new LoginLimiter(ctx.services.store, { maxPerAccount: oauth.loginMaxPerAccount, maxPerAddress: oauth.loginMaxPerAddress, windowSec: oauth.loginWindowSec });
+  // The sign-in source of the web pages (LOGIN_SOURCE): the same accounts and the same company API here.
+  const passwords = passwordSourceFor(settings.login, ctx.services.accounts);
   const page = (res: Response, status: number, html: string) => sendPage(res, status, html);
-  const problem = (title: string, message: string, code: string) => problemPage({ serviceName: settings.oauth.serviceName, title, message, code });
+  const view = (req: Request, request?: AuthorizationRequest): PageContext => pageContext(settings, req, request?.uiLocale);
 
   router.get(RETURN_PATH, cookies, async (req, res) => {
     await asPage(ctx, req, res, async () => {
       const { values } = ParamSet.fromUrl(req.originalUrl).read({ error: 64, code: FORM_LIMITS.code, state: FORM_LIMITS.state });
+      const p = view(req);
       if (values.error !== undefined) {
         // Amazon sends the user back with error=access_denied when they decline; the state simply expires.
-        page(res, 200, problem('Linking was cancelled', 'Alexa was not linked. You can start again from the app at any time.', values.error));
+        page(res, 200, problemPage(p, { title: p.text.appCancelledTitle, message: p.text.appCancelledMessage, code: values.error }));
         return;
       }
       const { code, state } = returnParams(values);
       browserFinishAllowed(ctx);
-      const attempt = await ctx.states.peek(state);
-      const account = await ctx.services.accounts.get(attempt.userId);
+      const attempt = await alreadyLinked(ctx, state, () => ctx.states.peek(state));
+      if (attempt.kind === 'linked') {
+        page(res, 200, linkedPage(p, { accountLabel: attempt.label }));
+        return;
+      }
+      const account = await ctx.services.accounts.get(attempt.state.userId);
       if (!account) throw new AppLinkError('state_invalid', 'account of the state no longer exists');
-      page(res, 200, returnConfirmPage({ serviceName: settings.oauth.serviceName, accountLabel: accountLabel(account), code, state, csrf: csrf.issue(req, res, 'return', state) }));
+      page(res, 200, returnConfirmPage(p, { accountLabel: accountLabel(account), code, state, csrf: csrf.issue(req, res, 'return', state) }));
     });
   });
 
@@ -71,16 +81,23 @@ export function appLinksPages(ctx: AppLinksContext): Router {
       csrf.check(req, 'return', values.state, values.csrf);
       const { code, state } = returnParams(values);
       browserFinishAllowed(ctx);
-      const result = await completeLinking(ctx, { code, state, user: undefined });
-      const account = await ctx.services.accounts.get(result.userId);
-      page(res, 200, linkedPage({ serviceName: settings.oauth.serviceName, accountLabel: account ? accountLabel(account) : 'your account' }));
+      await alreadyLinked(ctx, state, () => completeLinking(ctx, { code, state, user: undefined }));
+      // Post/redirect/get: the browser shows GET /app-links/return, so a reload asks for nothing again
+      // and finds the attempt linked (the success page), never "state_reused".
+      res.setHeader('Cache-Control', 'no-store');
+      res.redirect(303, `${RETURN_PATH}?${new URLSearchParams({ code, state }).toString()}`);
     });
   });
 
   router.get(AUTHORIZE_PATH, cookies, async (req, res) => {
     await asPage(ctx, req, res, async () => {
       const request = validatedOrRedirected(ctx, req, res, ParamSet.fromUrl(req.originalUrl));
-      if (request) sendAuthorizePage(ctx, req, res, csrf, request, 200, {});
+      if (!request) return;
+      if (!passwords) {
+        signInElsewhere(ctx, req, res, request);
+        return;
+      }
+      sendAuthorizePage(ctx, req, res, csrf, request, 200, {});
     });
   });
 
@@ -96,29 +113,41 @@ export function appLinksPages(ctx: AppLinksContext): Router {
         res.redirect(303, responseUrl(ctx.services, request.redirectUri, { error: 'access_denied', state: request.state, source: 'app' }));
         return;
       }
-      if (values.decision !== 'allow') {
-        sendAuthorizePage(ctx, req, res, csrf, request, 400, { username: values.username, error: 'Choose Allow or Deny.' });
+      if (!passwords) {
+        signInElsewhere(ctx, req, res, request);
         return;
       }
-      const username = values.username ?? '';
+      if (values.decision !== 'allow') {
+        sendAuthorizePage(ctx, req, res, csrf, request, 400, { username: values.username, error: (t) => t.chooseAllowOrDeny });
+        return;
+      }
+      const username = values.username?.trim() ?? '';
       const password = values.password ?? '';
       if (!username || !password) {
-        sendAuthorizePage(ctx, req, res, csrf, request, 400, { username, error: 'Enter your email or username and your password.' });
+        sendAuthorizePage(ctx, req, res, csrf, request, 400, { username, error: (t) => t.enterCredentials });
         return;
       }
       const address = req.ip ?? 'unknown';
       const hit = await limiter.attempt(username, address);
       if (hit) {
         req.log.warn({ event: 'app_links.login_limited', limit: hit }, 'sign-in refused: too many attempts');
-        sendAuthorizePage(ctx, req, res, csrf, request, 429, { username, error: 'Too many sign-in attempts. Wait a few minutes, then try again.' });
+        res.setHeader('Retry-After', String(oauth.loginWindowSec));
+        sendAuthorizePage(ctx, req, res, csrf, request, 429, { username, error: (t) => t.tooManyAttempts(Math.ceil(oauth.loginWindowSec / 60)) });
         return;
       }
-      const account = await ctx.services.accounts.authenticate(username, password);
-      if (!account) {
-        req.log.info({ event: 'app_links.login_failed' }, 'sign-in failed on the fallback page');
-        sendAuthorizePage(ctx, req, res, csrf, request, 401, { username, error: 'The email or username and password do not match.' });
+      const outcome = await passwords.check(username, password);
+      if (outcome.kind === 'unavailable') {
+        req.log.warn({ event: 'app_links.login_source_unavailable', source: passwords.name, reason: outcome.reason }, 'the sign-in source could not check the password');
+        res.setHeader('Retry-After', '5');
+        sendAuthorizePage(ctx, req, res, csrf, request, 503, { username, error: (t) => t.passwordCheckUnavailable });
         return;
       }
+      if (outcome.kind === 'refused') {
+        req.log.info({ event: 'app_links.login_failed', source: passwords.name, reason: outcome.reason }, 'sign-in failed on the fallback page');
+        sendAuthorizePage(ctx, req, res, csrf, request, 401, { username, error: (t) => t.wrongCredentials });
+        return;
+      }
+      const account = outcome.account;
       await limiter.succeeded(username, address);
       const code = await issueAuthorizationCode(ctx.services, request, account.id);
       req.log.info({ event: 'app_links.authorize_granted', userId: account.id, clientId: request.clientId, pkce: request.codeChallenge !== undefined }, 'code issued on the fallback page');
@@ -130,6 +159,13 @@ export function appLinksPages(ctx: AppLinksContext): Router {
   return router;
 }
 
+/** An authorization request whose client or redirect URI cannot be trusted: a page, never a redirect. */
+class UntrustedRequestError extends ServiceError {
+  constructor(description: string, reason: string) {
+    super('invalid_request', 400, description, reason);
+  }
+}
+
 /** Validates an authorization request; refusals that may be redirected are, the others become a page. */
 function validatedOrRedirected(ctx: AppLinksContext, req: Request, res: Response, params: ParamSet): AuthorizationRequest | undefined {
   if (ctx.settings.accountProvider !== 'ours') {
@@ -139,20 +175,66 @@ function validatedOrRedirected(ctx: AppLinksContext, req: Request, res: Response
   if (outcome.kind === 'ok') return outcome.request;
   if (outcome.kind === 'page') {
     req.log.warn({ event: 'app_links.authorize_refused', parameter: outcome.parameter, reason: outcome.reason }, 'authorization request refused (not redirected)');
-    throw new ServiceError('invalid_request', 400, `${outcome.message} For your safety you have not been sent back to the app.`, outcome.reason);
+    throw new UntrustedRequestError(`${outcome.message} For your safety you have not been sent back to the app.`, outcome.reason);
   }
   req.log.warn({ event: 'app_links.authorize_refused', error: outcome.error, reason: outcome.reason }, 'authorization request refused (redirected)');
   res.redirect(303, responseUrl(ctx.services, outcome.redirectUri, { error: outcome.error, error_description: outcome.description, state: outcome.state, source: 'app' }));
   return undefined;
 }
 
-function sendAuthorizePage(ctx: AppLinksContext, req: Request, res: Response, csrf: AppLinksCsrf, request: AuthorizationRequest, status: number, extra: { username?: string | undefined; error?: string | undefined }): void {
+function sendAuthorizePage(
+  ctx: AppLinksContext,
+  req: Request,
+  res: Response,
+  csrf: AppLinksCsrf,
+  request: AuthorizationRequest,
+  status: number,
+  extra: { username?: string | undefined; error?: ((text: PageMessages) => string) | undefined },
+): void {
   // The form is answered with a redirect to the Alexa redirect URI; browsers apply form-action to that
   // redirect too, so its origin (and only it) is allowed for this page.
   allowFormActionTo(res, [originOf(request.redirectUri)]);
   const token = csrf.issue(req, res, 'consent', request.state);
-  sendPage(res, status, authorizePage({ serviceName: ctx.services.settings.oauth.serviceName, clientName: ctx.services.clients.find(request.clientId)?.name ?? ctx.services.settings.oauth.clientName, request, csrf: token, ...extra }));
+  const p = pageContext(ctx.services.settings, req, request.uiLocale);
+  const clientName = ctx.services.clients.find(request.clientId)?.name ?? ctx.services.settings.oauth.clientName;
+  sendPage(res, status, authorizePage(p, { clientName, request, csrf: token, username: extra.username, error: extra.error?.(p.text) }));
 }
+
+/**
+ * LOGIN_SOURCE=oidc: accounts sign in at the upstream provider, whose round trip this one-step page
+ * cannot host (its answer must reach the Alexa app as the company's app would send it). The page
+ * says where to link instead; the log says why, for the operator.
+ */
+function signInElsewhere(ctx: AppLinksContext, req: Request, res: Response, request: AuthorizationRequest): void {
+  const settings = ctx.services.settings;
+  const provider = settings.login.kind === 'oidc' ? settings.login.name : 'the sign-in provider';
+  req.log.warn({ event: 'app_links.authorize_refused', reason: 'LOGIN_SOURCE=oidc: the browser fallback has no password form', client_id: request.clientId }, 'fallback sign-in refused: accounts sign in upstream');
+  const p = pageContext(settings, req, request.uiLocale);
+  sendPage(res, 400, problemPage(p, { title: p.text.appFailedTitle, message: p.text.appUpstreamOnlyMessage(provider, settings.oauth.clientName), code: 'sign_in_elsewhere' }));
+}
+
+/**
+ * Runs a step that uses up (or peeks at) a linking attempt. When the attempt was already used and it
+ * ended linked, the outcome is "linked" (with the account's label) instead of the state_reused refusal:
+ * a reload or a second tap after success shows the success. Anything else is rethrown.
+ */
+async function alreadyLinked<T extends { userId: string }>(
+  ctx: AppLinksContext,
+  state: string,
+  step: () => Promise<T>,
+): Promise<{ kind: 'fresh'; state: T } | { kind: 'linked'; label: string }> {
+  try {
+    return { kind: 'fresh', state: await step() };
+  } catch (error) {
+    if (!(error instanceof AppLinkError) || error.code !== 'state_reused') throw error;
+    const userId = await ctx.states.linkedUser(state);
+    if (userId === undefined) throw error;
+    const account = await ctx.services.accounts.get(userId);
+    if (!account) throw error;
+    return { kind: 'linked', label: accountLabel(account) };
+  }
+}
+
 
 function sendPage(res: Response, status: number, page: string): void {
   res.status(status).setHeader('Cache-Control', 'no-store');
@@ -179,27 +261,35 @@ function pageRefusals(ctx: AppLinksContext) {
 }
 
 async function sendRefusalPage(ctx: AppLinksContext, req: Request, res: Response, error: unknown): Promise<void> {
-  const serviceName = ctx.services.settings.oauth.serviceName;
+  const p = pageContext(ctx.services.settings, req);
   const failure = toServiceError(error);
   await recordAppLinkFailure(ctx.services, req, res, error);
   if (res.headersSent) return;
   if (failure.status === 500 && !(error instanceof ServiceError)) {
     req.log.error({ event: 'http.error', err: error }, 'page failed');
-    sendPage(res, 500, problemPage({ serviceName, title: 'Something went wrong', message: 'The page could not be completed. Try again in a moment.', code: 'server_error' }));
+    sendPage(res, 500, problemPage(p, { title: p.text.failedTitle, message: p.text.appFailedMessage, code: 'server_error' }));
     return;
   }
   // App-link codes carry descriptions written for people, outages included; other 5xx stay generic.
   const known = failure.code in APP_LINK_ERRORS;
   req.log[failure.status >= 500 ? 'warn' : 'info']({ event: 'app_links.page_refused', code: failure.code, reason: failure.reason }, 'page refused');
   if (failure.status === 503) res.setHeader('Retry-After', '5');
-  const message = failure.expose || known ? failure.description : 'The page could not be completed. Try again in a moment.';
-  sendPage(res, failure.status, problemPage({ serviceName, title: titleFor(failure.code), message, code: failure.code }));
+  // The visitor reads words for people in their language; outside production the English description
+  // (which may name a parameter or a redirect URL) is shown beside them for whoever runs the service.
+  const words = wordsFor(p.text, failure, ctx.services.settings.oauth.clientName);
+  const detail = failure.expose || known ? failure.description : undefined;
+  sendPage(res, failure.status, problemPage(p, { ...words, code: failure.code, detail }));
 }
 
-function titleFor(code: string): string {
-  if (code.startsWith('state_')) return 'This link was already used or has expired';
-  if (code === 'csrf_failed') return 'Please try again';
-  return 'Alexa could not be linked';
+/** The title and message a refusal shows, by code: what happened and what to do next. */
+function wordsFor(text: PageMessages, error: ServiceError, clientName: string): { title: string; message: string } {
+  const { code, status } = error;
+  if (error instanceof UntrustedRequestError) return { title: text.cannotStartTitle, message: text.cannotStartMessage(clientName) };
+  if (code.startsWith('state_')) return { title: text.appUsedTitle, message: text.appUsedMessage };
+  if (code === 'csrf_failed') return { title: text.appRetryTitle, message: text.appRetryMessage };
+  if (code === 'skill_disabled' || code === 'skill_stage_not_allowed') return { title: text.appFailedTitle, message: text.appSkillMessage };
+  if (status === 503) return { title: text.appFailedTitle, message: text.appUnavailableMessage };
+  return { title: text.appFailedTitle, message: text.appFailedMessage };
 }
 
 function returnParams(values: { code?: string | undefined; state?: string | undefined }): { code: string; state: string } {

@@ -78,6 +78,27 @@ export class LinkStates {
     return this.check(state, raw, userId);
   }
 
+  /**
+   * Notes that a used attempt ended linked, for as long as a used one is remembered, so the browser page
+   * can show a reload the success. Only the holder of the state (a 256-bit secret) can ask.
+   */
+  async recordLinked(state: string, userId: string): Promise<void> {
+    await this.store.set(spentKey(state), JSON.stringify({ linked: userId }), SPENT_TTL_MS);
+  }
+
+  /** The user an already-used attempt was linked for, or undefined (unknown, unused, or it failed). */
+  async linkedUser(state: string): Promise<string | undefined> {
+    if (!STATE_FORMAT.test(state)) return undefined;
+    const raw = await this.store.get(spentKey(state));
+    if (raw === null || raw === '1') return undefined;
+    try {
+      const parsed = JSON.parse(raw) as { linked?: unknown };
+      return typeof parsed.linked === 'string' ? parsed.linked : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   private check(state: string, raw: string, userId: string | undefined): LinkState {
     const stored = JSON.parse(raw) as StoredState;
     if (stored.expiresAt <= this.clock.now()) throw new AppLinkError('state_expired', 'state past its expiry');

@@ -19,6 +19,8 @@ export function createApp(services: Services, runtime: { load?: () => LoadReport
   app.disable('x-powered-by');
   if (services.settings.trustProxy !== undefined) app.set('trust proxy', parseTrustProxy(services.settings.trustProxy));
   app.use(requestContext(services.log));
+  const https = services.settings.publicUrl.startsWith('https://');
+  const logoUrl = services.settings.brand.logoFile ? undefined : services.settings.brand.logoUrl;
   app.use(
     helmet({
       // Pages are server-rendered without scripts or web fonts; forms may post only to us. Pages that
@@ -31,13 +33,17 @@ export function createApp(services: Services, runtime: { load?: () => LoadReport
           scriptSrc: null,
           fontSrc: null,
           styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
+          // A logo at an https URL widens img-src to exactly its origin; a logo file is served by us.
+          imgSrc: ["'self'", 'data:', ...(logoUrl ? [new URL(logoUrl).origin] : [])],
           formAction: ["'self'"],
           frameAncestors: ["'none'"],
           baseUri: ["'none'"],
+          // Over plain http (development on a LAN host, a phone testing the pages) upgrading would send
+          // the stylesheet and forms to an https port nothing listens on.
+          upgradeInsecureRequests: https ? [] : null,
         },
       },
-      hsts: services.settings.publicUrl.startsWith('https://'),
+      hsts: https,
     }),
   );
   app.use(healthRouter(services.store, undefined, runtime.load));

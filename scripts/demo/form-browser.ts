@@ -136,8 +136,10 @@ export class FormBrowser {
 function describeLocation(url: URL, serviceOrigin: string): string {
   const where = url.origin === serviceOrigin ? url.pathname : `${url.origin}${url.pathname}`;
   const params = maskForDisplay(Object.fromEntries(url.searchParams));
+  // A long opaque value in a redirect (the app-to-app state the return page redirects back with) is a
+  // credential: shown by its prefix, like a code.
   const query = Object.entries(params)
-    .map(([key, value]) => `${key}=${value}`)
+    .map(([key, value]) => `${key}=${/^[\w-]{32,}$/.test(value) ? `${value.slice(0, 6)}…` : value}`)
     .join('&');
   return query ? `${where}?${query}` : where;
 }

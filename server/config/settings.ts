@@ -10,6 +10,8 @@ import { KeyRing } from '../oauth/keys';
 import { alexaRedirectUris, type ClientSettings, MAX_ALEXA_SCOPES, readClientsFile, weakSecretProblem } from './clients-file';
 import { readResourceServerSettings, type ResourceServerSettings } from '../oauth/resource-server-settings';
 import { parseLoginSource, type LoginSource } from '../oauth/sign-in/settings';
+import { PAGE_LOCALES, type PageLocale } from '../views/i18n/locales';
+import { parseBrandSettings, type BrandSettings } from './brand';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../store/store';
 
 export { alexaRedirectUris } from './clients-file';
@@ -61,7 +63,7 @@ export interface OAuthSettings extends ResourceServerSettings {
   issParameter: boolean;
   /** The client's name on the consent page ("Alexa wants to…"). */
   clientName: string;
-  /** The company's or product's name on the sign-in and consent pages. */
+  /** The company's or product's name on the sign-in and consent pages (BRAND_NAME, formerly SERVICE_NAME). */
   serviceName: string;
   /** Set in development when no redirect URI is configured: the local page that shows the code. */
   devCallbackUri: string | undefined;
@@ -89,6 +91,10 @@ export interface Settings {
   oauth: OAuthSettings;
   /** Who checks the user's identity on the sign-in page (LOGIN_SOURCE). */
   login: LoginSource;
+  /** The company's name, logo, colour and links on every end-user page (BRAND_*). */
+  brand: BrandSettings;
+  /** The pages' language when neither ui_locales nor Accept-Language names one we have (DEFAULT_LOCALE). */
+  defaultLocale: PageLocale;
   /** Amazon's URLs: Login with Amazon's endpoints and the Alexa app's link. */
   amazon: AmazonUrls;
   /** The demo account seeded outside production, if any. */
@@ -114,7 +120,8 @@ export function loadSettings(env: Env = process.env): Settings {
   const redisUrl = read.string('REDIS_URL');
   if (production && !redisUrl) read.problem('REDIS_URL is required in production (the in-memory store loses every link on restart)');
 
-  const oauth = readOAuth(read, production, publicUrl);
+  const brand = parseBrandSettings(read, production);
+  const oauth = readOAuth(read, production, publicUrl, brand.name);
   const demo = readDemo(read, production);
 
   const settings: Settings = {
@@ -132,6 +139,8 @@ export function loadSettings(env: Env = process.env): Settings {
     overload: parseOverloadSettings(read),
     oauth,
     login: parseLoginSource(read, production, publicUrl),
+    brand,
+    defaultLocale: read.choice('DEFAULT_LOCALE', PAGE_LOCALES, 'en-US'),
     amazon: parseAmazonUrls(read, production),
     demo,
     skill: parseSkillSettings(read, production),
@@ -221,7 +230,7 @@ function readShorthandClient(read: EnvReader, production: boolean, publicUrl: st
   return { clients: [client], clientSecretGenerated, devCallbackUri };
 }
 
-function readOAuth(read: EnvReader, production: boolean, publicUrl: string): OAuthSettings {
+function readOAuth(read: EnvReader, production: boolean, publicUrl: string, serviceName: string): OAuthSettings {
   const { clients, clientSecretGenerated, devCallbackUri } = readClients(read, production, publicUrl);
   const primary = clients.find((c) => c.kind === 'alexa');
   const resourceServer = readResourceServerSettings(read, production, primary?.clientId ?? '');
@@ -257,7 +266,7 @@ function readOAuth(read: EnvReader, production: boolean, publicUrl: string): OAu
     interactionTtlSec: read.integer('LOGIN_INTERACTION_TTL', 600, 60, 3600),
     issParameter: read.boolean('OAUTH_ISS_PARAMETER', true),
     clientName: primary?.clientName ?? 'Alexa',
-    serviceName: read.string('SERVICE_NAME') ?? 'Linkwright',
+    serviceName,
     devCallbackUri,
     ...resourceServer,
   };

@@ -4,14 +4,21 @@ import type { Settings } from '../config/settings';
 import type { ClientRegistry } from './clients';
 import { consentPage } from '../views/consent-page';
 import { errorPage, type ErrorPageModel } from '../views/error-page';
+import type { PageLocale, PageMessages } from '../views/i18n';
 import { loginPage } from '../views/login-page';
+import { type PageContext, pageContext } from '../views/page-context';
 import { allowFormActionTo, originOf } from './csp';
 import type { LoadedInteraction } from './interactions';
 import { OAUTH_PATHS } from './metadata';
-import { describeScope } from './scopes';
 import { authorizeParamsFor } from './upstream-sign-in';
 
-/** Renders the authorization pages for an interaction and sends them uncached. */
+/** A page's words, picked from the visitor's messages (so callers never build English by hand). */
+export type Words = (text: PageMessages, clientName: string) => string;
+
+/**
+ * Renders the authorization pages and sends them uncached, in the visitor's language: the one the
+ * authorization request chose (ui_locales), else the browser's Accept-Language, else DEFAULT_LOCALE.
+ */
 export class AuthorizationPages {
   /** `clients` names each client on its own pages (several Alexa skills, the app); without it, the primary Alexa client's name. */
   constructor(
@@ -23,65 +30,73 @@ export class AuthorizationPages {
     return this.clients?.find(loaded.interaction.request.clientId)?.name ?? this.settings.oauth.clientName;
   }
 
+  /** In production the pages speak to end users only (details go to the log). */
+  get production(): boolean {
+    return this.settings.production;
+  }
+
+  /** The context a page for this response is rendered with. */
+  context(res: Response, chosen?: PageLocale): PageContext {
+    return pageContext(this.settings, res.req, chosen);
+  }
+
   /** The sign-in form for an interaction, optionally with an inline error. */
-  login(res: Response, status: number, loaded: LoadedInteraction, extra: { username?: string; error?: string } = {}): void {
-    const oauth = this.settings.oauth;
+  login(res: Response, status: number, loaded: LoadedInteraction, extra: { username?: string; error?: Words } = {}): void {
+    const page = this.context(res, loaded.interaction.request.uiLocale);
     this.send(
       res,
       status,
-      loginPage({
-        serviceName: oauth.serviceName,
+      loginPage(page, {
         clientName: this.clientNameOf(loaded),
         action: OAUTH_PATHS.login,
         interactionId: loaded.id,
         csrf: loaded.interaction.csrf,
         username: extra.username,
-        error: extra.error,
+        error: extra.error?.(page.text, this.clientNameOf(loaded)),
         upstream: this.settings.login.kind === 'oidc' ? { name: this.settings.login.name, restart: authorizeParamsFor(loaded.interaction.request) } : undefined,
       }),
     );
   }
 
   /** The consent form; its CSP lets the form's answer redirect to the client's origin. */
-  consent(res: Response, status: number, loaded: LoadedInteraction, account: Account, error?: string): void {
-    const oauth = this.settings.oauth;
+  consent(res: Response, status: number, loaded: LoadedInteraction, account: Account, error?: Words): void {
+    const page = this.context(res, loaded.interaction.request.uiLocale);
     allowFormActionTo(res, [originOf(loaded.interaction.request.redirectUri)]);
     this.send(
       res,
       status,
-      consentPage({
-        serviceName: oauth.serviceName,
+      consentPage(page, {
         clientName: this.clientNameOf(loaded),
         action: OAUTH_PATHS.consent,
         interactionId: loaded.id,
         csrf: loaded.interaction.csrf,
         // A mirrored account's name is provider:subject, which means nothing to its user; the e-mail does.
         account: { displayName: account.displayName, username: account.external ? (account.external.email ?? account.displayName) : account.username },
-        permissions: loaded.interaction.request.scope.split(' ').filter(Boolean).map(describeScope),
-        error,
+        scopes: loaded.interaction.request.scope.split(' ').filter(Boolean),
+        error: error?.(page.text, this.clientNameOf(loaded)),
       }),
     );
   }
 
   /** A page for an interaction that is unknown, expired or already finished. */
-  expired(res: Response): void {
-    this.error(res, 400, {
-      title: 'This page has expired',
-      message: `This sign-in page is no longer valid: it expired or was already used. Go back to the ${this.settings.oauth.clientName} app and start linking again.`,
-    });
+  expired(res: Response, chosen?: PageLocale): void {
+    this.error(res, 400, (t, client) => ({ title: t.expiredTitle, message: t.expiredMessage(client) }), chosen);
   }
 
   /** A page for a form post that failed the CSRF or browser check. */
-  forbidden(res: Response): void {
-    this.error(res, 403, {
-      title: 'Please start again',
-      message: `This form could not be verified: it was opened in another browser or is out of date. Go back to the ${this.settings.oauth.clientName} app and start linking again.`,
-    });
+  forbidden(res: Response, chosen?: PageLocale): void {
+    this.error(res, 403, (t, client) => ({ title: t.forbiddenTitle, message: t.forbiddenMessage(client) }), chosen);
   }
 
-  /** Any error page. */
-  error(res: Response, status: number, model: Omit<ErrorPageModel, 'serviceName'>): void {
-    this.send(res, status, errorPage({ serviceName: this.settings.oauth.serviceName, ...model }));
+  /** A page for a form that arrived incomplete or altered. */
+  formUnreadable(res: Response, chosen?: PageLocale): void {
+    this.error(res, 400, (t) => ({ title: t.formUnreadableTitle, message: t.formUnreadableMessage }), chosen);
+  }
+
+  /** Any error page; `model` builds it from the visitor's messages. */
+  error(res: Response, status: number, model: (text: PageMessages, clientName: string) => ErrorPageModel, chosen?: PageLocale): void {
+    const page = this.context(res, chosen);
+    this.send(res, status, errorPage(page, model(page.text, this.settings.oauth.clientName)));
   }
 
   private send(res: Response, status: number, body: string): void {

@@ -2,6 +2,7 @@ import type { OAuthErrorCode } from '../errors';
 import type { ClientRegistry, OAuthClient } from './clients';
 import { describeProblem, type ParamProblem, type ParamSet } from './params';
 import { isValidChallenge } from './pkce';
+import { localeFromUiLocales, type PageLocale } from '../views/i18n/locales';
 
 /** A validated authorization request: what the code will be bound to once the user consents. */
 export interface AuthorizationRequest {
@@ -12,6 +13,8 @@ export interface AuthorizationRequest {
   /** Space-separated, each a scope the client is registered for. */
   scope: string;
   codeChallenge?: string | undefined;
+  /** The pages' language when the client asked for one we speak (OpenID Connect ui_locales; Alexa sends it). */
+  uiLocale?: PageLocale | undefined;
 }
 
 /** Why the request cannot be answered at the redirect URI: shown on our own error page instead. */
@@ -47,6 +50,7 @@ export const AUTHORIZE_LIMITS = {
   scope: 1024,
   code_challenge: 128,
   code_challenge_method: 16,
+  ui_locales: 256,
 } as const;
 
 /**
@@ -112,7 +116,9 @@ export function validateAuthorizationRequest(params: ParamSet, clients: ClientRe
     return fail('invalid_request', 'PKCE is required: send code_challenge and code_challenge_method=S256.', `PKCE required but absent (${client.isPublic ? 'public client' : 'require_pkce'})`);
   }
 
-  return { kind: 'ok', request: { clientId: client.id, redirectUri, state, scope: scope.granted, codeChallenge: challenge } };
+  // ui_locales only picks the pages' language: a value naming none we speak is ignored, not refused.
+  const uiLocale = localeFromUiLocales(values.ui_locales);
+  return { kind: 'ok', request: { clientId: client.id, redirectUri, state, scope: scope.granted, codeChallenge: challenge, ...(uiLocale ? { uiLocale } : {}) } };
 }
 
 /** The requested scopes (the client's registered ones when none are asked for), or the unknown ones. */

@@ -4,6 +4,7 @@ import type { AuthorizationContext } from './authorization-context';
 import { type UntrustedRedirect, validateAuthorizationRequest } from './authorization-request';
 import { authorizationResponseUrl } from './authorization-response';
 import { ParamSet } from './params';
+import { localeFromUiLocales, type PageLocale } from '../views/i18n/locales';
 import { startUpstreamSignIn } from './upstream-sign-in';
 
 /**
@@ -23,7 +24,7 @@ export function authorizeHandler(ctx: AuthorizationContext) {
         { event: 'authorize.refused', parameter: outcome.parameter, reason: outcome.reason, received: outcome.received?.slice(0, 300), registered: outcome.registered },
         'authorization request refused (not redirected)',
       );
-      untrustedRedirectPage(ctx, res, outcome);
+      untrustedRedirectPage(ctx, req, res, outcome);
       return;
     }
     if (outcome.kind === 'redirect') {
@@ -49,7 +50,7 @@ export function authorizeHandler(ctx: AuthorizationContext) {
   };
 }
 
-function untrustedRedirectPage(ctx: AuthorizationContext, res: Response, outcome: UntrustedRedirect): void {
+function untrustedRedirectPage(ctx: AuthorizationContext, req: Request, res: Response, outcome: UntrustedRedirect): void {
   const settings = ctx.services.settings;
   const details: Array<{ label: string; value: string | string[] }> = [];
   details.push({ label: `Received ${outcome.parameter}`, value: outcome.received ?? '(none)' });
@@ -61,12 +62,19 @@ function untrustedRedirectPage(ctx: AuthorizationContext, res: Response, outcome
   }
   const hint =
     outcome.parameter === 'redirect_uri'
-      ? html`The redirect URI must match a registered one exactly (scheme, host, path, trailing slash and case). Alexa's are set from ALEXA_VENDOR_ID (alexa_vendor_id in CLIENTS_FILE); others come from OAUTH_REDIRECT_URIS (redirect_uris).${settings.production ? ' The registered URIs are in the server log (event authorize.refused).' : ''}`
+      ? html`The redirect URI must match a registered one exactly (scheme, host, path, trailing slash and case). Alexa's are set from ALEXA_VENDOR_ID (alexa_vendor_id in CLIENTS_FILE); others come from OAUTH_REDIRECT_URIS (redirect_uris).`
       : html`The client_id must be the "Your Client ID" value of the skill's account-linking settings (OAUTH_CLIENT_ID, or a client_id of CLIENTS_FILE).`;
-  ctx.pages.error(res, 400, {
-    title: 'Account linking could not start',
-    message: `${outcome.message} For your safety you have not been sent back to the app.`,
+  // In production the visitor (an Alexa user) reads what to do; the client id, the URIs received and
+  // registered, and the settings to change are in the log line (event authorize.refused) and /ops.
+  ctx.pages.error(res, 400, (t, client) => ({
+    title: t.cannotStartTitle,
+    message: settings.production ? t.cannotStartMessage(client) : `${outcome.message} For your safety you have not been sent back to the app.`,
     details,
     hint,
-  });
+  }), uiLocaleOf(req));
+}
+
+/** The pages' language a refused request asked for, so even its error page speaks it. */
+function uiLocaleOf(req: Request): PageLocale | undefined {
+  return localeFromUiLocales(ParamSet.fromUrl(req.originalUrl).read({ ui_locales: 256 }).values.ui_locales);
 }

@@ -25,7 +25,7 @@ export function consentPageHandler(ctx: AuthorizationContext) {
     }
     if (!binding.matches(req, loaded.interaction.browser)) {
       req.log.warn({ event: 'interaction.csrf_failed', path: req.path, browser: false }, 'interaction opened in another browser');
-      pages.forbidden(res);
+      pages.forbidden(res, loaded.interaction.request.uiLocale);
       return;
     }
     if (loaded.interaction.completedRedirect) {
@@ -55,7 +55,7 @@ export function consentAnswerHandler(ctx: AuthorizationContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const { values, problems } = formParams(req).read(CONSENT_FIELDS);
     if (problems.length > 0) {
-      pages.error(res, 400, { title: 'The form could not be read', message: 'The consent form arrived incomplete or altered. Go back and try again.' });
+      pages.formUnreadable(res);
       return;
     }
     const loaded = await verifiedInteraction(ctx, req, res, values);
@@ -91,7 +91,7 @@ export function consentAnswerHandler(ctx: AuthorizationContext) {
       case 'switch': {
         const { userId: _signedOut, ...rest } = interaction;
         if (!(await interactions.update(loaded, { ...rest, csrf: Interactions.newCsrf() }))) {
-          pages.expired(res);
+          pages.expired(res, request.uiLocale);
           return;
         }
         req.log.info({ event: 'consent.switch_account', userId: account.id }, 'signed out to use another account');
@@ -99,7 +99,7 @@ export function consentAnswerHandler(ctx: AuthorizationContext) {
         return;
       }
       default:
-        pages.consent(res, 400, loaded, account, 'Choose Allow or Deny.');
+        pages.consent(res, 400, loaded, account, (t) => t.chooseAllowOrDeny);
         return;
     }
     // The answer replaces the interaction in one compare-and-set and lives no longer than the code,
@@ -108,7 +108,7 @@ export function consentAnswerHandler(ctx: AuthorizationContext) {
     if (!(await interactions.update(loaded, { ...interaction, completedRedirect: target }, codeTtlMs))) {
       const again = await interactions.load(loaded.storedId);
       if (again?.interaction.completedRedirect) redirectToClient(res, again, again.interaction.completedRedirect);
-      else pages.expired(res);
+      else pages.expired(res, request.uiLocale);
       return;
     }
     req.log.info(

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { randomToken } from '../crypto-utils';
 import type { Settings } from '../config/settings';
 import { devCallbackPage } from '../views/dev-callback-page';
+import { pageContext } from '../views/page-context';
 import { OAUTH_PATHS } from './metadata';
 import { ParamSet } from './params';
 
@@ -49,8 +50,7 @@ export function devCallbackHandler(settings: Settings) {
       : undefined;
     res.setHeader('Cache-Control', 'no-store');
     res.type('html').send(
-      devCallbackPage({
-        serviceName: oauth.serviceName,
+      devCallbackPage(pageContext(settings, undefined, 'en-US'), {
         code: values.code,
         state: values.state,
         error: values.error,

@@ -24,7 +24,7 @@ export async function verifiedInteraction(
   const csrfOk = fields.csrf !== undefined && safeEqual(fields.csrf, loaded.interaction.csrf);
   if (!browserOk || !csrfOk) {
     req.log.warn({ event: 'interaction.csrf_failed', path: req.path, browser: browserOk, csrf: csrfOk }, 'form post failed the CSRF check');
-    ctx.pages.forbidden(res);
+    ctx.pages.forbidden(res, loaded.interaction.request.uiLocale);
     return undefined;
   }
   return loaded;

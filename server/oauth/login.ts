@@ -20,7 +20,7 @@ export function loginHandler(ctx: AuthorizationContext) {
   return async (req: Request, res: Response): Promise<void> => {
     const { values, problems } = formParams(req).read(LOGIN_FIELDS);
     if (problems.length > 0) {
-      pages.error(res, 400, { title: 'The form could not be read', message: 'The sign-in form arrived incomplete or altered. Go back and try again.' });
+      pages.formUnreadable(res);
       return;
     }
     const loaded = await verifiedInteraction(ctx, req, res, values);
@@ -38,7 +38,7 @@ export function loginHandler(ctx: AuthorizationContext) {
     const username = values.username?.trim();
     const password = values.password;
     if (!username || password === undefined) {
-      pages.login(res, 400, loaded, { username: username ?? '', error: 'Enter your username and your password.' });
+      pages.login(res, 400, loaded, { username: username ?? '', error: (t) => t.enterCredentials });
       return;
     }
 
@@ -47,19 +47,19 @@ export function loginHandler(ctx: AuthorizationContext) {
       req.log.warn({ event: 'login.rate_limited', limit }, 'sign-in attempt over the limit');
       const minutes = Math.ceil(oauth.loginWindowSec / 60);
       res.setHeader('Retry-After', String(oauth.loginWindowSec));
-      pages.login(res, 429, loaded, { username, error: `Too many sign-in attempts. Wait ${minutes} minute${minutes === 1 ? '' : 's'}, then try again.` });
+      pages.login(res, 429, loaded, { username, error: (t) => t.tooManyAttempts(minutes) });
       return;
     }
     // Oversized input is refused without hashing it: scrypt cost should not be the attacker's choice.
     const outcome = username.length <= MAX_USERNAME && password.length <= MAX_PASSWORD ? await passwords.check(username, password) : { kind: 'refused' as const, reason: 'username or password too long' };
     if (outcome.kind === 'unavailable') {
       req.log.warn({ event: 'login.source_unavailable', source: passwords.name, reason: outcome.reason }, 'the sign-in source could not check the password');
-      pages.login(res, 503, loaded, { username, error: 'Your password could not be checked just now. Please try again in a moment.' });
+      pages.login(res, 503, loaded, { username, error: (t) => t.passwordCheckUnavailable });
       return;
     }
     if (outcome.kind === 'refused') {
       req.log.info({ event: 'login.failed', source: passwords.name, reason: outcome.reason }, 'sign-in failed');
-      pages.login(res, 400, loaded, { username, error: 'The username or password is incorrect.' });
+      pages.login(res, 400, loaded, { username, error: (t) => t.wrongCredentials });
       return;
     }
     const account = outcome.account;
@@ -69,7 +69,7 @@ export function loginHandler(ctx: AuthorizationContext) {
       // Another post changed the interaction first; continue only if it is now signed in.
       const again = await interactions.load(loaded.storedId);
       if (!again || again.interaction.userId === undefined) {
-        pages.expired(res);
+        pages.expired(res, loaded.interaction.request.uiLocale);
         return;
       }
     }

@@ -14,11 +14,12 @@ export function pageErrors(pages: AuthorizationPages) {
     if (res.headersSent) return;
     if (failure.status === 503) {
       res.setHeader('Retry-After', '5');
-      pages.error(res, 503, { title: 'Please try again', message: 'The service is briefly unavailable. Wait a moment and try again.' });
+      pages.error(res, 503, (t) => ({ title: t.unavailableTitle, message: t.unavailableMessage }));
     } else if (failure.status >= 500) {
-      pages.error(res, 500, { title: 'Something went wrong', message: 'The request could not be completed. Go back to the app and start linking again.' });
+      pages.error(res, 500, (t) => ({ title: t.failedTitle, message: t.failedMessage }));
     } else {
-      pages.error(res, failure.status, { title: 'The request could not be read', message: failure.description });
+      // The description may name parameters; in production the visitor gets plain words, the log the detail.
+      pages.error(res, failure.status, (t) => ({ title: t.requestUnreadableTitle, message: pages.production ? t.requestUnreadableMessage : failure.description }));
     }
   };
 }

@@ -1,6 +1,7 @@
 import cookieParser from 'cookie-parser';
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../services';
+import { brandAssetsFor } from '../views/brand-assets';
 import { STYLESHEET_PATH, serveStylesheet } from '../views/stylesheet';
 import { createAuthorizationContext } from './authorization-context';
 import { authorizeHandler } from './authorize';
@@ -32,6 +33,7 @@ export function oauthRouter(services: Services): Router {
   const cookies = cookieParser();
 
   router.get(STYLESHEET_PATH, serveStylesheet);
+  brandAssetsFor(services.settings.brand).mount(router);
   router.get(OAUTH_PATHS.metadata, metadataHandler(services.settings));
   router.get(OAUTH_PATHS.jwks, jwksHandler(services.keys));
 

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { html } from '../views/html';
+import type { PageMessages } from '../views/i18n';
 import type { AuthorizationContext } from './authorization-context';
 import type { AuthorizationRequest } from './authorization-request';
 import { consentUrl } from './form-checks';
@@ -43,6 +43,7 @@ export function authorizeParamsFor(request: AuthorizationRequest): Array<[string
   ];
   if (request.state !== undefined) params.push(['state', request.state]);
   if (request.codeChallenge !== undefined) params.push(['code_challenge', request.codeChallenge], ['code_challenge_method', 'S256']);
+  if (request.uiLocale !== undefined) params.push(['ui_locales', request.uiLocale]);
   return params;
 }
 
@@ -66,10 +67,7 @@ export async function startUpstreamSignIn(ctx: AuthorizationContext, upstream: U
   }
   if (!upstream.pending.set(res, { request, checks: begun.checks })) {
     req.log.info({ event: 'upstream.failed', failure: 'request_too_large', client_id: request.clientId }, 'authorization request too large to carry through the upstream sign-in');
-    ctx.pages.error(res, 400, {
-      title: 'Account linking could not start',
-      message: `The linking request is too long to pass through ${upstream.provider.source.name}. Go back to the ${ctx.services.settings.oauth.clientName} app and try again.`,
-    });
+    ctx.pages.error(res, 400, (t, client) => ({ title: t.cannotStartTitle, message: t.tooLongMessage(upstream.provider.source.name, client) }), request.uiLocale);
     return;
   }
   req.log.info({ event: 'upstream.started', client_id: request.clientId, issuer: upstream.provider.source.issuer }, 'sent to the upstream provider to sign in');
@@ -114,7 +112,7 @@ export function upstreamCallbackHandler(ctx: AuthorizationContext, upstream: Ups
     // Stored only now that the provider vouched for the user (the same step as a password sign-in).
     const created = ctx.interactions.begin(request, ctx.binding.ensure(req, res));
     if (!(await ctx.interactions.update(created, { ...created.interaction, userId: account.id, csrf: Interactions.newCsrf() }))) {
-      ctx.pages.expired(res);
+      ctx.pages.expired(res, request.uiLocale);
       return;
     }
     req.log.info({ event: 'upstream.succeeded', userId: account.id, client_id: request.clientId }, 'signed in at the upstream provider');
@@ -123,27 +121,15 @@ export function upstreamCallbackHandler(ctx: AuthorizationContext, upstream: Ups
   };
 }
 
-const PAGES: Record<UpstreamFailureKind, { status: number; title: string; message: (name: string, client: string) => string }> = {
-  unavailable: { status: 503, title: 'Sign-in is unavailable', message: (name) => `${name} is not answering just now, so you cannot sign in. Please try again in a moment.` },
-  state_mismatch: {
-    status: 400,
-    title: 'This sign-in could not be verified',
-    message: (name) => `The answer from ${name} does not belong to the sign-in this browser started (it may come from another tab or an old link). Start again.`,
-  },
-  nonce_mismatch: {
-    status: 400,
-    title: 'This sign-in could not be verified',
-    message: (name) => `${name} confirmed a sign-in that this browser did not start, so it was not accepted. Start again.`,
-  },
-  access_denied: { status: 403, title: 'Sign-in was cancelled', message: (name, client) => `You did not sign in at ${name}, so your account was not linked with ${client}.` },
-  provider_error: { status: 502, title: 'Sign-in did not work', message: (name) => `${name} could not complete the sign-in. Please try again; if it keeps failing, contact support.` },
-  id_token_invalid: {
-    status: 502,
-    title: 'Sign-in could not be verified',
-    message: (name) => `The answer from ${name} failed its security checks, so it was not accepted. Please try again; if it keeps failing, contact support.`,
-  },
-  no_pkce: { status: 502, title: 'Sign-in is not set up correctly', message: (name) => `Signing in with ${name} is not set up correctly. Please contact support.` },
-  expired: { status: 400, title: 'This sign-in has expired', message: (_name, client) => `This sign-in is no longer valid: it took too long or was already used. Go back to the ${client} app and start linking again.` },
+const PAGES: Record<UpstreamFailureKind, { status: number; title: (t: PageMessages) => string; message: (t: PageMessages, name: string, client: string) => string }> = {
+  unavailable: { status: 503, title: (t) => t.upstreamUnavailableTitle, message: (t, name) => t.upstreamUnavailableMessage(name) },
+  state_mismatch: { status: 400, title: (t) => t.upstreamUnverifiedTitle, message: (t, name) => t.upstreamStateMessage(name) },
+  nonce_mismatch: { status: 400, title: (t) => t.upstreamUnverifiedTitle, message: (t, name) => t.upstreamNonceMessage(name) },
+  access_denied: { status: 403, title: (t) => t.upstreamCancelledTitle, message: (t, name, client) => t.upstreamCancelledMessage(name, client) },
+  provider_error: { status: 502, title: (t) => t.upstreamFailedTitle, message: (t, name) => t.upstreamFailedMessage(name) },
+  id_token_invalid: { status: 502, title: (t) => t.upstreamUnverifiedTitle, message: (t, name) => t.upstreamChecksMessage(name) },
+  no_pkce: { status: 502, title: (t) => t.upstreamSetupTitle, message: (t, name) => t.upstreamSetupMessage(name) },
+  expired: { status: 400, title: (t) => t.upstreamExpiredTitle, message: (t, _name, client) => t.upstreamExpiredMessage(client) },
 };
 
 function failurePage(ctx: AuthorizationContext, upstream: UpstreamSignIn, req: Request, res: Response, failure: UpstreamFailure, request: AuthorizationRequest | undefined): void {
@@ -152,9 +138,14 @@ function failurePage(ctx: AuthorizationContext, upstream: UpstreamSignIn, req: R
   const page = PAGES[failure.kind];
   const name = upstream.provider.source.name;
   if (failure.kind === 'unavailable') res.setHeader('Retry-After', '5');
-  ctx.pages.error(res, page.status, {
-    title: page.title,
-    message: page.message(name, ctx.services.settings.oauth.clientName),
-    ...(request && failure.kind !== 'no_pkce' ? { hint: html`<a href="${authorizeUrlFor(request)}">Try again with ${name}</a>` } : {}),
-  });
+  ctx.pages.error(
+    res,
+    page.status,
+    (t, client) => ({
+      title: page.title(t),
+      message: page.message(t, name, client),
+      ...(request && failure.kind !== 'no_pkce' ? { action: { href: authorizeUrlFor(request), label: t.tryAgainWith(name) } } : {}),
+    }),
+    request?.uiLocale,
+  );
 }

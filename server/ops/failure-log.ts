@@ -68,3 +68,34 @@ export class FailureLog {
 export function scrub(text: string): string {
   return text.replace(/[A-Za-z0-9_-]{32,}/g, '[…]');
 }
+
+/** Identical failures shown once: how often, first and last seen, and the latest occurrence's ids. */
+export interface FailureGroup {
+  latest: LinkingFailureRecord;
+  count: number;
+  firstAt: number;
+  lastAt: number;
+}
+
+/**
+ * Groups failures that are the same failure (step, code, reason and client), newest group first, so a
+ * misconfiguration that fails every request shows as one line with its count rather than a page of it.
+ */
+export function groupFailures(failures: readonly LinkingFailureRecord[]): FailureGroup[] {
+  const groups = new Map<string, FailureGroup>();
+  for (const failure of failures) {
+    const key = JSON.stringify([failure.step, failure.code, failure.reason, failure.clientId ?? null]);
+    const group = groups.get(key);
+    if (!group) {
+      groups.set(key, { latest: failure, count: 1, firstAt: failure.at, lastAt: failure.at });
+      continue;
+    }
+    group.count += 1;
+    if (failure.at < group.firstAt) group.firstAt = failure.at;
+    if (failure.at > group.lastAt || (failure.at === group.lastAt && failure.seq > group.latest.seq)) {
+      group.lastAt = failure.at;
+      group.latest = failure;
+    }
+  }
+  return [...groups.values()].sort((a, b) => b.lastAt - a.lastAt || b.latest.seq - a.latest.seq);
+}

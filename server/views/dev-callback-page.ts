@@ -1,8 +1,8 @@
 import { html } from './html';
 import { renderPage } from './layout';
+import type { PageContext } from './page-context';
 
 export interface DevCallbackPageModel {
-  serviceName: string;
   code?: string | undefined;
   state?: string | undefined;
   error?: string | undefined;
@@ -13,8 +13,8 @@ export interface DevCallbackPageModel {
   startUrl: string;
 }
 
-/** The development stand-in for Alexa's redirect page: shows the code and how to redeem it. */
-export function devCallbackPage(model: DevCallbackPageModel): string {
+/** The development stand-in for Alexa's redirect page: shows the code and how to redeem it (in English: it is for developers). */
+export function devCallbackPage(page: PageContext, model: DevCallbackPageModel): string {
   const body = model.error
     ? html`<p class="error" role="alert">The authorization server answered with <code>${model.error}</code>${model.errorDescription ? html`: ${model.errorDescription}` : ''}</p>
 ${model.state !== undefined ? html`<p>state: <code>${model.state}</code></p>` : ''}`
@@ -25,9 +25,8 @@ ${model.state !== undefined ? html`<p>state: <code>${model.state}</code></p>` : 
 </dl>
 <p>Redeem it within the code's lifetime (it works once):</p>
 <pre>${model.curl ?? ''}</pre>`;
-  return renderPage({
+  return renderPage(page, {
     title: model.error ? 'Authorization refused' : 'Authorization code received',
-    serviceName: model.serviceName,
     body: html`${body}
 <p><a href="${model.startUrl}">Start the flow again</a></p>
 <p class="muted">Development only: this page is not registered when NODE_ENV=production.</p>`,

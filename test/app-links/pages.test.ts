@@ -26,7 +26,7 @@ async function phone(browser: Browser): Promise<{ context: BrowserContext; page:
 
 async function fitsWidth(page: Page): Promise<boolean> {
   // A string expression runs in the page; this project's TypeScript has no DOM types.
-  return page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
+  return page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth');
 }
 
 async function stylesheetApplied(page: Page): Promise<boolean> {
@@ -76,15 +76,19 @@ describe('app-links fallback pages in a real browser (chromium, 360 px wide)', f
         await page.getByRole('button', { name: 'Link Alexa' }).click();
         await page.waitForLoadState();
         expect(await page.locator('h1').innerText()).to.equal('Alexa is linked');
-        expect(await page.getByTestId('outcome').innerText()).to.include('Test Rider');
+        expect(await page.getByTestId('account').innerText()).to.include('Test Rider');
         expect(redeemedFor).to.equal(userId);
         expect(lwa).to.have.length(1);
         await screenshot(page, 'app-links-return-linked-360');
 
-        // Back and submit again (or reload the link): the state is spent, and the page says so.
+        // A reload (or opening the link again) after the success shows the success, not "state_reused";
+        // nothing is exchanged again.
+        await page.reload();
+        expect(await page.locator('h1').innerText()).to.equal('Alexa is linked');
         await page.goto(url);
-        expect(await page.locator('h1').innerText()).to.equal('This link was already used or has expired');
-        expect(await page.getByTestId('code').innerText()).to.equal('state_reused');
+        expect(await page.locator('h1').innerText()).to.equal('Alexa is linked');
+        expect(await page.getByTestId('account').innerText()).to.equal('Test Rider (ri•••@example.com)');
+        expect(lwa, 'a reload spends nothing').to.have.length(1);
         expect(cspViolations).to.deep.equal([]);
       } finally {
         await context.close();
@@ -101,9 +105,13 @@ describe('app-links fallback pages in a real browser (chromium, 360 px wide)', f
         await page.getByRole('button', { name: 'Link Alexa' }).click();
         await page.waitForLoadState();
         expect(await page.locator('h1').innerText()).to.equal('Alexa could not be linked');
-        expect(await page.getByRole('alert').innerText()).to.include('5 minutes');
+        expect(await page.getByTestId('detail').innerText()).to.include('5 minutes');
         expect(await page.getByTestId('code').innerText()).to.equal('amazon_code_rejected');
         await screenshot(page, 'app-links-return-refused-360');
+        // The attempt is spent and did not end linked: opening it again says so (no false success).
+        await page.goto(`${service.url}/app-links/return?code=ANExpiredCode&state=${state}`);
+        expect(await page.locator('h1').innerText()).to.equal('This link was already used or has expired');
+        expect(await page.getByTestId('code').innerText()).to.equal('state_reused');
       } finally {
         await context.close();
       }
@@ -194,7 +202,7 @@ describe('app-links fallback pages in a real browser (chromium, 360 px wide)', f
         await page.getByLabel('Password').fill('wrong password');
         await page.getByRole('button', { name: 'Allow' }).click();
         await page.waitForLoadState();
-        expect(await page.getByRole('alert').innerText()).to.equal('The email or username and password do not match.');
+        expect(await page.getByRole('alert').innerText()).to.equal('The username or password is incorrect.');
         expect(await page.getByLabel('Email or username').inputValue()).to.equal(username);
 
         await page.getByLabel('Password').fill(PASSWORD);
@@ -234,8 +242,8 @@ describe('app-links fallback pages in a real browser (chromium, 360 px wide)', f
       try {
         const response = await page.goto(`${service.url}/app-links/authorize?${query({ redirect_uri: 'https://evil.example/callback' })}`);
         expect(response?.status()).to.equal(400);
-        expect(await page.locator('h1').innerText()).to.equal('Alexa could not be linked');
-        expect(await page.getByRole('alert').innerText()).to.include('not one of the URIs registered');
+        expect(await page.locator('h1').innerText()).to.equal('Account linking could not start');
+        expect(await page.getByTestId('detail').innerText()).to.include('not one of the URIs registered');
         expect(landed()).to.equal(undefined);
       } finally {
         await context.close();

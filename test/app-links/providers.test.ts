@@ -1,7 +1,7 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import nock from 'nock';
+import { startOidcProvider, type TestOidcProvider } from '../support/oidc-provider';
 import type { TestService } from '../support/service';
 import { TEST_CLIENT_ID } from '../support/settings';
 import {
@@ -105,58 +105,62 @@ describe('app-links when the company\'s accounts live in Login with Amazon (SKIL
   });
 });
 
-describe('app-links when the company\'s accounts live in an OIDC provider (SKILL_LINKING_PROVIDER=oidc)', () => {
+describe('app-links when the company\'s accounts live in an OIDC provider (SKILL_LINKING_PROVIDER=oidc, node-oidc-provider on loopback)', () => {
   isolateNetwork();
-  const ISSUER = 'https://ridehailer.eu.auth0.com/';
   const AUDIENCE = 'https://api.ridehailer.example';
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'app-key-1', alg: 'RS256', use: 'sig' };
+  const ANOTHER_API = 'https://another.example';
+  let provider: TestOidcProvider;
   let service: TestService;
   before(async () => {
+    provider = await startOidcProvider({ redirectUri: 'http://127.0.0.1:9/app-callback', resourceServers: [AUDIENCE, ANOTHER_API] });
     service = await startAppLinksService({
-      env: { SKILL_LINKING_PROVIDER: 'oidc', OIDC_ISSUER: ISSUER, OIDC_JWKS_URL: `${ISSUER}.well-known/jwks.json`, OIDC_AUDIENCE: AUDIENCE },
+      env: { SKILL_LINKING_PROVIDER: 'oidc', OIDC_ISSUER: provider.issuer, OIDC_JWKS_URL: provider.jwksUrl, OIDC_AUDIENCE: AUDIENCE },
     });
   });
-  after(async () => service?.close());
-
-  const sign = (claims: Record<string, unknown>) =>
-    jwt.sign({ iss: ISSUER, aud: AUDIENCE, sub: 'auth0|rider-1', name: 'Oidc Rider', ...claims }, privateKey, { algorithm: 'RS256', keyid: 'app-key-1', expiresIn: 600 });
+  after(async () => {
+    await service?.close();
+    await provider?.close();
+  });
 
   it('accepts the provider\'s JWT (JWKS, pinned issuer and audience) and refuses one for another API', async () => {
-    nock('https://ridehailer.eu.auth0.com').get('/.well-known/jwks.json').reply(200, { keys: [jwk] });
-    const started = await callApi(service, 'POST', '/app-links/start', sign({}));
+    const started = await callApi(service, 'POST', '/app-links/start', await provider.accessTokenFor('rider-1', AUDIENCE));
     expect(started.status, JSON.stringify(started.body)).to.equal(200);
-    const otherApi = await callApi(service, 'POST', '/app-links/start', sign({ aud: 'https://another.example' }));
+    expect(await service.services.accounts.findExternal(`oidc:${new URL(provider.issuer).host}`, 'rider-1'), 'the subject is mirrored').to.not.equal(undefined);
+    const otherApi = await callApi(service, 'POST', '/app-links/start', await provider.accessTokenFor('rider-1', ANOTHER_API));
     expect([otherApi.status, otherApi.body.error]).to.deep.equal([401, 'invalid_token']);
-    const hs = jwt.sign({ iss: ISSUER, aud: AUDIENCE, sub: 'auth0|rider-1' }, 'guessable', { algorithm: 'HS256', keyid: 'app-key-1' });
+    // A token made with a guessable shared secret under the provider's key id is not the provider's.
+    const hs = jwt.sign({ iss: provider.issuer, aud: AUDIENCE, sub: 'rider-1' }, 'guessable', { algorithm: 'HS256', keyid: 'test-rsa' });
     expect((await callApi(service, 'POST', '/app-links/start', hs)).status).to.equal(401);
   });
 });
 
-describe('app-links with an OIDC provider whose userinfo refuses the API-audience token (OIDC_USERINFO_URL set)', () => {
+describe('app-links with an OIDC provider whose userinfo refuses the API-audience token (OIDC_USERINFO_URL set, node-oidc-provider on loopback)', () => {
   isolateNetwork();
-  const ISSUER = 'https://ridehailer.eu.auth0.com/';
   const AUDIENCE = 'https://api.ridehailer.example';
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'app-key-1', alg: 'RS256', use: 'sig' };
+  let provider: TestOidcProvider;
   let service: TestService;
   before(async () => {
+    provider = await startOidcProvider({ redirectUri: 'http://127.0.0.1:9/app-callback', resourceServers: [AUDIENCE] });
     service = await startAppLinksService({
-      env: { SKILL_LINKING_PROVIDER: 'oidc', OIDC_ISSUER: ISSUER, OIDC_JWKS_URL: `${ISSUER}.well-known/jwks.json`, OIDC_AUDIENCE: AUDIENCE, OIDC_USERINFO_URL: `${ISSUER}userinfo` },
+      env: { SKILL_LINKING_PROVIDER: 'oidc', OIDC_ISSUER: provider.issuer, OIDC_JWKS_URL: provider.jwksUrl, OIDC_AUDIENCE: AUDIENCE, OIDC_USERINFO_URL: provider.userinfoUrl },
     });
   });
-  after(async () => service?.close());
-
-  const sign = (claims: Record<string, unknown>) =>
-    jwt.sign({ iss: ISSUER, aud: AUDIENCE, sub: 'auth0|rider-1', ...claims }, privateKey, { algorithm: 'RS256', keyid: 'app-key-1', expiresIn: 600 });
+  after(async () => {
+    await service?.close();
+    await provider?.close();
+  });
 
   it('starts linking for the token\'s subject when userinfo answers 401 (no profile, not "not linked"), and reports a userinfo outage as provider_unavailable', async () => {
-    nock('https://ridehailer.eu.auth0.com').get('/.well-known/jwks.json').reply(200, { keys: [jwk] });
-    nock('https://ridehailer.eu.auth0.com').get('/userinfo').reply(401, { error: 'invalid_token', error_description: 'token audience prevents accessing the userinfo endpoint' });
-    const started = await callApi(service, 'POST', '/app-links/start', sign({ jti: 'one' }));
+    const first = await provider.accessTokenFor('rider-1', AUDIENCE);
+    const second = await provider.accessTokenFor('rider-2', AUDIENCE);
+    // node-oidc-provider's userinfo refuses a token whose audience is an API, as Auth0's does.
+    const refused = await fetch(provider.userinfoUrl, { headers: { authorization: `Bearer ${first}` } });
+    expect(refused.status).to.equal(401);
+    const started = await callApi(service, 'POST', '/app-links/start', first);
     expect(started.status, JSON.stringify(started.body)).to.equal(200);
-    nock('https://ridehailer.eu.auth0.com').get('/userinfo').reply(503, {});
-    const down = await callApi(service, 'POST', '/app-links/start', sign({ jti: 'two' }));
+    // The provider goes away: its keys are held, but userinfo cannot be asked.
+    await provider.close();
+    const down = await callApi(service, 'POST', '/app-links/start', second);
     expect([down.status, down.body.error]).to.deep.equal([503, 'provider_unavailable']);
   });
 });

@@ -25,6 +25,7 @@ function productionEnv(extra: Record<string, string> = {}): Record<string, strin
     ALEXA_VENDOR_ID: 'M2AB3CD4EF5GH',
     SIGNING_KEYS: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
     SKILL_ID: 'amzn1.ask.skill.11111111-2222-3333-4444-555555555555',
+    BRAND_NAME: 'Ride Hailer',
     ...extra,
   };
 }

@@ -57,6 +57,7 @@ describe('the release layout (what the container image runs)', function () {
       LWA_CLIENT_SECRET: randomBytes(24).toString('base64url'),
       APP_LINKS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       APP_IOS_APP_IDS: IOS_APP,
+      BRAND_NAME: 'Ride Hailer',
     };
   });
 

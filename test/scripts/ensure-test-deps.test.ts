@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import type { TestDepsPlan } from '../../scripts/ensure-test-deps.mjs';
@@ -45,13 +48,21 @@ describe('scripts/ensure-test-deps (npm pretest)', () => {
   it('run by a user without the tools on PATH: names the command and exits 1, installing nothing', async () => {
     // As root the script would install; drop to nobody so the real "not root" branch runs.
     const asRoot = process.getuid?.() === 0;
+    // The checkout may sit in a folder nobody cannot read (a mktemp -d clone is 0700): run a copy from a readable one.
+    const folder = mkdtempSync(join(tmpdir(), 'ensure-deps-'));
+    chmodSync(folder, 0o755);
+    const script = join(folder, 'ensure-test-deps.mjs');
+    copyFileSync(SCRIPT, script);
+    chmodSync(script, 0o644);
     const command = asRoot ? '/usr/bin/setpriv' : process.execPath;
-    const args = asRoot ? ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, SCRIPT] : [SCRIPT];
+    const args = asRoot ? ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, script] : [script];
     let failure: { code?: number; stderr?: string } | undefined;
     try {
-      await run(command, args, { env: { PATH: '/nonexistent' } });
+      await run(command, args, { env: { PATH: '/nonexistent' }, cwd: folder });
     } catch (error) {
       failure = error as { code?: number; stderr?: string };
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
     expect(failure?.code).to.equal(1);
     expect(failure?.stderr).to.include('The tests need redis-server, redis-cli');

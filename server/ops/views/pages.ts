@@ -3,7 +3,7 @@ import type { Account } from '../../accounts/directory';
 import type { RefreshFamily } from '../../oauth/refresh-tokens';
 import { html, type SafeHtml } from '../../views/html';
 import type { AlexaConfiguration } from '../alexa-config';
-import type { LinkingFailureRecord } from '../failure-log';
+import { type FailureGroup, groupFailures, type LinkingFailureRecord } from '../failure-log';
 import type { ClientDiagnostics } from '../diagnostics';
 import type { TrafficSummary, ValueTraffic } from '../traffic';
 import { renderOpsPage, when } from './layout';
@@ -72,15 +72,20 @@ export function opsOverviewPage(model: OverviewModel): string {
     ['Voice-forward linking', linking.voiceForwardAccountLinking],
     ['Skill endpoint', model.config.skillEndpoint],
   ];
-  const body = html`<section aria-labelledby="config-heading">
+  const groups = groupFailures(model.failures);
+  const body = html`<section aria-labelledby="lookup-heading">
+<h2 id="lookup-heading">Look up a user</h2>
+${lookupForm('')}
+</section>
+<section aria-labelledby="config-heading">
 <h2 id="config-heading">What the Alexa console should say</h2>
 ${model.config.problems.length > 0
     ? html`<ul class="notices" data-testid="config-problems">${model.config.problems.map((p) => html`<li class="error">Alexa would refuse this: ${p}</li>`)}</ul>`
     : html`<p class="ok" data-testid="config-ok">Alexa would accept this configuration.</p>`}
-<table data-testid="config">
+${scrollRegion('Alexa console values', html`<table data-testid="config" class="pairs">
 <tbody>
 ${rows.map(([label, value]) => html`<tr><th scope="row">${label}</th><td>${cell(value)}</td></tr>\n`)}</tbody>
-</table>
+</table>`)}
 ${model.config.notes.length > 0 ? html`<ul class="notices">${model.config.notes.map((n) => html`<li class="warn">${n}</li>`)}</ul>` : ''}
 <p class="muted"><code>npm run alexa:config</code> writes the same values for the ASK CLI.</p>
 </section>
@@ -94,21 +99,17 @@ ${trafficTable('Client id', model.traffic.clients, 'clients')}
 ${trafficTable('Redirect URI', model.traffic.redirectUris, 'redirects')}
 <h3>Unrecognised values (latest first)</h3>
 ${model.traffic.unrecognised.length > 0
-    ? html`<table data-testid="unrecognised"><thead><tr><th>When</th><th>Endpoint</th><th>Parameter</th><th>Value</th></tr></thead><tbody>
-${model.traffic.unrecognised.map((u) => html`<tr><td>${when(u.at)}</td><td>${u.endpoint}</td><td>${u.kind}</td><td><code>${u.value}</code></td></tr>\n`)}</tbody></table>`
+    ? scrollRegion('Unrecognised values', html`<table data-testid="unrecognised"><thead><tr><th>When</th><th>Endpoint</th><th>Parameter</th><th>Value</th></tr></thead><tbody>
+${model.traffic.unrecognised.map((u) => html`<tr><td>${when(u.at)}</td><td>${u.endpoint}</td><td>${u.kind}</td><td><code>${u.value}</code></td></tr>\n`)}</tbody></table>`)
     : html`<p class="muted">None.</p>`}
 </section>
 <section aria-labelledby="failures-heading">
 <h2 id="failures-heading">Recent linking failures</h2>
-<p class="muted">The last ${model.failuresKept} (OPS_FAILURES_KEPT), newest first. The request id finds the full log lines.</p>
-${model.failures.length > 0
-    ? html`<table data-testid="failures"><thead><tr><th>When</th><th>Step</th><th>Error</th><th>Reason</th><th>What to do</th><th>Client / user</th><th>Request id</th></tr></thead><tbody>
-${model.failures.map(failureRow)}</tbody></table>`
+<p class="muted">The last ${model.failuresKept} (OPS_FAILURES_KEPT), identical ones counted together, most recent first. The request id (of the latest) finds the full log lines.</p>
+${groups.length > 0
+    ? scrollRegion('Recent linking failures', html`<table data-testid="failures" class="cards"><thead><tr><th>Times</th><th>First and last seen</th><th>Step</th><th>Error</th><th>Reason</th><th>What to do</th><th>Client / user</th><th>Request id</th></tr></thead><tbody>
+${groups.map(failureRow)}</tbody></table>`)
     : html`<p class="muted" data-testid="no-failures">No linking failure recorded.</p>`}
-</section>
-<section aria-labelledby="lookup-heading">
-<h2 id="lookup-heading">Look up a user</h2>
-${lookupForm('')}
 </section>`;
   return renderOpsPage({ title: 'Account linking overview', serviceName: model.serviceName, operator: model.operator, body });
 }
@@ -148,14 +149,14 @@ export function opsUserPage(model: UserModel): string {
 ${model.message ? html`<p class="notice warn" role="status" data-testid="message">${model.message}</p>` : ''}
 <section aria-labelledby="account-heading">
 <h2 id="account-heading">${account.displayName}</h2>
-<table><tbody>
+${scrollRegion('Account', html`<table class="pairs"><tbody>
 <tr><th scope="row">User name</th><td><code>${account.username}</code></td></tr>
 <tr><th scope="row">Account id</th><td><code data-testid="account-id">${account.id}</code></td></tr>
 <tr><th scope="row">Created</th><td>${when(account.createdAt)}</td></tr>
 ${account.external ? html`<tr><th scope="row">Signs in with</th><td>${account.external.provider}</td></tr>` : ''}
 <tr><th scope="row">Alexa</th><td data-testid="link-status">${active.length > 0 ? html`<span class="ok">Linked</span> since ${when(first)} (${active.length} active grant${active.length === 1 ? '' : 's'})` : 'Not linked'}</td></tr>
 ${model.appLinksEnabled ? html`<tr><th scope="row">Linked from the app</th><td data-testid="app-link">${model.appLink ? `${when(model.appLink.linkedAt)} on ${model.appLink.host} (${model.appLink.stage})` : 'No'}</td></tr>` : ''}
-</tbody></table>
+</tbody></table>`)}
 ${active.length > 0
     ? html`<form method="post" action="/ops/users/revoke" class="inline">
 <input type="hidden" name="csrf" value="${model.operator.csrf}">
@@ -168,8 +169,8 @@ ${active.length > 0
 <section aria-labelledby="grants-heading">
 <h2 id="grants-heading">Grants (refresh families)</h2>
 ${model.grants.length > 0
-    ? html`<table data-testid="grants"><thead><tr><th>Family</th><th>Client</th><th>Scope</th><th>Granted</th><th>Last used</th><th>Status</th><th></th></tr></thead><tbody>
-${model.grants.map((g) => grantRow(g, account.id, model.operator.csrf))}</tbody></table>`
+    ? scrollRegion('Grants', html`<table data-testid="grants" class="cards"><thead><tr><th>Family</th><th>Client</th><th>Scope</th><th>Granted</th><th>Last used</th><th>Status</th><th><span class="visually-hidden">Action</span></th></tr></thead><tbody>
+${model.grants.map((g) => grantRow(g, account.id, model.operator.csrf))}</tbody></table>`)
     : html`<p class="muted">This user has never granted access.</p>`}
 </section>`;
   return renderOpsPage({ title: `User ${account.username}`, serviceName: model.serviceName, operator: model.operator, body });
@@ -178,7 +179,7 @@ ${model.grants.map((g) => grantRow(g, account.id, model.operator.csrf))}</tbody>
 function grantRow(grant: GrantView, userId: string, csrf: string): SafeHtml {
   const f = grant.family;
   const status = grant.status === 'revoked' ? `revoked ${when(f.revokedAt)} (${f.revokedReason ?? 'no reason'})` : grant.status;
-  return html`<tr data-family="${f.id}"><td><code>${f.id}</code></td><td>${f.clientId}${grant.alexa ? ' (Alexa)' : ''}</td><td>${f.scope}</td><td>${when(f.createdAt)}</td><td>${when(f.lastUsedAt)}</td><td>${status}</td><td>${grant.status === 'active'
+  return html`<tr data-family="${f.id}"><td data-label="Family"><code>${f.id}</code></td><td data-label="Client">${f.clientId}${grant.alexa ? ' (Alexa)' : ''}</td><td data-label="Scope">${f.scope}</td><td data-label="Granted">${when(f.createdAt)}</td><td data-label="Last used">${when(f.lastUsedAt)}</td><td data-label="Status" class="text">${status}</td><td>${grant.status === 'active'
     ? html`<form method="post" action="/ops/users/revoke" class="inline">
 <input type="hidden" name="csrf" value="${csrf}">
 <input type="hidden" name="user" value="${userId}">
@@ -200,21 +201,31 @@ function lookupForm(query: string): SafeHtml {
 /** One row per registered client: what it is, what it may do, and what it sent (several Alexa skills each get theirs). */
 function clientsTable(clients: ClientDiagnostics[]): SafeHtml {
   return html`<h3>Registered clients</h3>
-<table data-testid="registered-clients"><thead><tr><th>Client id</th><th>Kind</th><th>Grants</th><th>Authentication</th><th>PKCE</th><th>Scopes</th><th>Redirect URIs (authorize / token requests)</th><th>Authorize requests</th><th>Token requests</th><th>Last seen</th></tr></thead><tbody>
+${scrollRegion('Registered clients', html`<table data-testid="registered-clients" class="cards"><thead><tr><th>Client id</th><th>Kind</th><th>Grants</th><th>Authentication</th><th>PKCE</th><th>Scopes</th><th>Redirect URIs (authorize / token requests)</th><th>Authorize requests</th><th>Token requests</th><th>Last seen</th></tr></thead><tbody>
 ${clients.map(({ client, traffic, redirects }) => {
     const last = Math.max(traffic?.authorize.lastSeen ?? 0, traffic?.token.lastSeen ?? 0);
-    return html`<tr data-client="${client.clientId}"><td><code>${client.clientId}</code><br><span class="muted">${client.clientName}</span></td><td>${client.kind}${client.alexaVendorId ? html`<br><span class="muted">vendor ${client.alexaVendorId}</span>` : ''}</td><td>${client.grantTypes.join(', ')}</td><td>${client.tokenEndpointAuthMethod}</td><td>${client.grantTypes.includes('authorization_code') ? (client.requirePkce ? 'required' : 'optional') : 'n/a'}</td><td>${client.scopes.join(' ')}</td><td>${redirects.length > 0 ? html`${redirects.map((r, i) => html`${i > 0 ? html`<br>` : ''}<code>${r.value}</code> (${r.authorize.count} / ${r.token.count})`)}` : '(none)'}</td><td class="num">${traffic?.authorize.count ?? 0}</td><td class="num">${traffic?.token.count ?? 0}</td><td>${when(last === 0 ? undefined : last)}</td></tr>
+    return html`<tr data-client="${client.clientId}"><td data-label="Client id" class="id"><code>${client.clientId}</code><br><span class="muted">${client.clientName}</span></td><td data-label="Kind" class="wrap">${client.kind}${client.alexaVendorId ? html`<br><span class="muted">vendor ${client.alexaVendorId}</span>` : ''}</td><td data-label="Grants" class="wrap">${client.grantTypes.join(', ')}</td><td data-label="Authentication" class="wrap">${client.tokenEndpointAuthMethod}</td><td data-label="PKCE">${client.grantTypes.includes('authorization_code') ? (client.requirePkce ? 'required' : 'optional') : 'n/a'}</td><td data-label="Scopes" class="wrap">${client.scopes.join(' ')}</td><td data-label="Redirect URIs (authorize / token requests)" class="uris">${redirects.length > 0 ? html`${redirects.map((r, i) => html`${i > 0 ? html`<br>` : ''}<code>${r.value}</code> (${r.authorize.count} / ${r.token.count})`)}` : '(none)'}</td><td class="num" data-label="Authorize requests">${traffic?.authorize.count ?? 0}</td><td class="num" data-label="Token requests">${traffic?.token.count ?? 0}</td><td data-label="Last seen">${when(last === 0 ? undefined : last)}</td></tr>
 `;
-  })}</tbody></table>`;
+  })}</tbody></table>`)}`;
+}
+
+/**
+ * A wide table in a region of its own that scrolls sideways on a narrow screen instead of the page;
+ * labelled and focusable, so keyboard users can scroll it and screen readers name it.
+ */
+function scrollRegion(label: string, table: SafeHtml): SafeHtml {
+  return html`<div class="scroll" role="region" aria-label="${label} table" tabindex="0">${table}</div>`;
 }
 
 function trafficTable(label: string, rows: ValueTraffic[], testId: string): SafeHtml {
-  return html`<table data-testid="${testId}"><thead><tr><th>${label} (registered)</th><th>Authorize requests</th><th>Last at authorize</th><th>Token requests</th><th>Last at token</th></tr></thead><tbody>
-${rows.map((r) => html`<tr><td><code>${r.value}</code></td><td class="num">${r.authorize.count}</td><td>${when(r.authorize.lastSeen)}</td><td class="num">${r.token.count}</td><td>${when(r.token.lastSeen)}</td></tr>\n`)}</tbody></table>`;
+  return scrollRegion(`${label} traffic`, html`<table data-testid="${testId}"><thead><tr><th>${label} (registered)</th><th>Authorize requests</th><th>Last at authorize</th><th>Token requests</th><th>Last at token</th></tr></thead><tbody>
+${rows.map((r) => html`<tr><td><code>${r.value}</code></td><td class="num">${r.authorize.count}</td><td>${when(r.authorize.lastSeen)}</td><td class="num">${r.token.count}</td><td>${when(r.token.lastSeen)}</td></tr>\n`)}</tbody></table>`);
 }
 
-function failureRow(failure: LinkingFailureRecord): SafeHtml {
-  return html`<tr><td>${when(failure.at)}</td><td>${failure.step}</td><td><code>${failure.code}</code><br><span class="muted">${failure.category}</span></td><td>${failure.reason}</td><td>${failure.advice}</td><td>${failure.clientId ? html`<code>${failure.clientId}</code>` : ''}${failure.userId ? html`<br><a href="/ops/users?q=${encodeURIComponent(failure.userId)}">${failure.userId}</a>` : ''}</td><td>${failure.reqId ? html`<code>${failure.reqId}</code>` : ''}</td></tr>
+function failureRow(group: FailureGroup): SafeHtml {
+  const failure: LinkingFailureRecord = group.latest;
+  const seen = group.count === 1 ? html`${when(group.lastAt)}` : html`${when(group.firstAt)}<br>${when(group.lastAt)}`;
+  return html`<tr><td class="num" data-label="Times" data-testid="failure-count">${group.count}</td><td data-label="First and last seen">${seen}</td><td data-label="Step">${failure.step}</td><td data-label="Error"><code>${failure.code}</code><br><span class="muted">${failure.category}</span></td><td data-label="Reason" class="text">${failure.reason}</td><td data-label="What to do" class="text">${failure.advice}</td><td data-label="Client / user">${failure.clientId ? html`<code>${failure.clientId}</code>` : ''}${failure.userId ? html`<br><a href="/ops/users?q=${encodeURIComponent(failure.userId)}">${failure.userId}</a>` : ''}</td><td data-label="Request id">${failure.reqId ? html`<code>${failure.reqId}</code>` : ''}</td></tr>
 `;
 }
 

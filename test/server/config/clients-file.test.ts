@@ -112,7 +112,7 @@ describe('CLIENTS_FILE', () => {
 
   it('holds secrets in clear to the production rules; hashes cannot be judged and are accepted', () => {
     const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-    const production = { NODE_ENV: 'production', PUBLIC_URL: 'https://link.example', REDIS_URL: 'redis://127.0.0.1:6379', SIGNING_KEYS: key, APP_LINKS_ENABLED: 'false' };
+    const production = { NODE_ENV: 'production', PUBLIC_URL: 'https://link.example', REDIS_URL: 'redis://127.0.0.1:6379', SIGNING_KEYS: key, APP_LINKS_ENABLED: 'false', BRAND_NAME: 'Ride Hailer' };
     const weak = writeClientsFile([{ client_id: 'skill', alexa_vendor_id: 'M2A', client_secret: 'changeme' }]);
     expect(problemsOf({ ...production, CLIENTS_FILE: weak })).to.include('CLIENTS_FILE clients[0] ("skill"): client_secret is a default or too short (use at least 24 random characters)');
     const hashed = writeClientsFile([{ client_id: 'skill', alexa_vendor_id: 'M2A', client_secret_hash: secretHash('a-long-random-secret-0123456789') }]);

@@ -30,6 +30,7 @@ function productionEnv(): Record<string, string> {
     SIGNING_KEYS: ecPem(),
     SKILL_ID: 'amzn1.ask.skill.11111111-2222-3333-4444-555555555555',
     APP_LINKS_ENABLED: 'false',
+    BRAND_NAME: 'Ride Hailer',
   };
 }
 

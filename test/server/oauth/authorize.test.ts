@@ -107,17 +107,34 @@ describe('GET /oauth/authorize', () => {
       expect(await errorPage(service, authorizeQuery({ client_id: 'c'.repeat(300) }))).to.include('The client_id parameter is longer than 256 characters.');
     });
 
-    it('hides the registered list in production and points to the log instead', async () => {
+    it('speaks to the end user in production: no client id, redirect URI or setting name on the page, a support link', async () => {
       const { generateKeyPairSync } = await import('node:crypto');
       const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
       const production = await startTestService({
-        env: { NODE_ENV: 'production', PUBLIC_URL: 'https://link.example', REDIS_URL: 'redis://unused', SIGNING_KEYS: pem, APP_LINKS_ENABLED: 'false', SKILL_ID: 'amzn1.ask.skill.11111111-2222-3333-4444-555555555555' },
+        env: {
+          NODE_ENV: 'production',
+          PUBLIC_URL: 'https://link.example',
+          REDIS_URL: 'redis://unused',
+          SIGNING_KEYS: pem,
+          APP_LINKS_ENABLED: 'false',
+          SKILL_ID: 'amzn1.ask.skill.11111111-2222-3333-4444-555555555555',
+          BRAND_NAME: 'Ride Hailer',
+          BRAND_SUPPORT_URL: 'https://help.ridehailer.example/linking',
+        },
       });
       try {
-        const page = await errorPage(production, authorizeQuery({ redirect_uri: 'https://attacker.example/cb' }));
-        expect(page).to.include('https://attacker.example/cb');
-        expect(page).to.not.include(ALEXA_REDIRECTS[0]);
-        expect(page).to.include('The registered URIs are in the server log');
+        for (const query of [authorizeQuery({ redirect_uri: 'https://attacker.example/cb' }), authorizeQuery({ client_id: 'someone-else' })]) {
+          const page = await errorPage(production, query);
+          expect(page).to.include('This linking request is not set up correctly');
+          expect(page).to.include('href="https://help.ridehailer.example/linking"');
+          for (const developerDetail of ['https://attacker.example/cb', 'someone-else', ALEXA_REDIRECTS[0], TEST_CLIENT_ID, 'redirect_uri', 'client_id', 'OAUTH_', 'ALEXA_VENDOR_ID']) {
+            expect(page, developerDetail).to.not.include(developerDetail);
+          }
+        }
+        // Development keeps the diagnosable details.
+        const developing = await errorPage(service, authorizeQuery({ redirect_uri: 'https://attacker.example/cb' }));
+        expect(developing).to.include('https://attacker.example/cb');
+        expect(developing).to.include(ALEXA_REDIRECTS[0]);
       } finally {
         await production.close();
       }

@@ -18,7 +18,7 @@ async function unlabelledInputs(page: Page): Promise<string[]> {
 /** True when nothing on the page is wider than the viewport (no sideways scrolling on a phone). */
 async function fitsWidth(page: Page): Promise<boolean> {
   // A string expression runs in the page; this project's TypeScript has no DOM types.
-  return page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
+  return page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth');
 }
 
 describe('authorization pages in a real browser (chromium, 360 px wide)', function () {

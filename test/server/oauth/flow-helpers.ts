@@ -29,7 +29,11 @@ export function pkcePair(): { verifier: string; challenge: string } {
 export class Browser {
   readonly cookies = new Map<string, string>();
 
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    /** Headers every request carries (e.g. the browser's Accept-Language). */
+    private readonly always: Record<string, string> = {},
+  ) {}
 
   async get(pathOrUrl: string): Promise<Response> {
     return this.track(await fetch(this.url(pathOrUrl), { redirect: 'manual', headers: this.headers() }));
@@ -54,7 +58,7 @@ export class Browser {
 
   private headers(): Record<string, string> {
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    return cookie ? { cookie } : {};
+    return cookie ? { ...this.always, cookie } : { ...this.always };
   }
 
   private track(response: Response): Response {

@@ -116,7 +116,7 @@ describe('sign-in and consent pages', () => {
         body: body.toString(),
       });
       expect(duplicated.status).to.equal(400);
-      expect(await duplicated.text()).to.include('The sign-in form arrived incomplete or altered.');
+      expect(await duplicated.text()).to.include('The form arrived incomplete or altered.');
     });
 
     it('sends a user already signed in during this interaction on to consent', async () => {

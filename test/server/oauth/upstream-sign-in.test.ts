@@ -318,7 +318,7 @@ describe('sign-in through an upstream OpenID Connect provider (LOGIN_SOURCE=oidc
       const browser = new Browser(world.service.url);
       const answer = await callback(browser, await signInAtProvider(browser, world, await toProvider(browser, world), 'hank'));
       expect(answer.status).to.equal(502);
-      expect(headings(answer.page)).to.deep.equal(['Sign-in could not be verified']);
+      expect(headings(answer.page)).to.deep.equal(['This sign-in could not be verified']);
       expect(lastFailure(world)).to.include({ failure: 'id_token_invalid' });
       expect(await world.service.services.accounts.findExternal('upstream', 'hank')).to.equal(undefined);
     });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { ManualClock } from '../../../server/clock';
-import { FailureLog, scrub } from '../../../server/ops/failure-log';
+import { FailureLog, groupFailures, type LinkingFailureRecord, scrub } from '../../../server/ops/failure-log';
 import { MemoryStore } from '../../../server/store/memory';
 import { RedisStore } from '../../../server/store/redis';
 import type { Store } from '../../../server/store';
@@ -96,5 +96,37 @@ describe('scrub', () => {
     expect(scrub('redirect mismatch: "https://pitangui.amazon.com/api/skill/link/M2TESTVENDOR1"')).to.equal('redirect mismatch: "https://pitangui.amazon.com/api/skill/link/M2TESTVENDOR1"');
     expect(scrub('alexa-skill')).to.equal('alexa-skill');
     expect(scrub('eyJhbGciOiJFUzI1NiIsImtpZCI6IjEyMyJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwiaWF0IjoxNTE2MjM5MDIyfQ.x')).to.equal('[…].[…].x');
+  });
+});
+
+describe('grouping identical linking failures for /ops', () => {
+  const record = (seq: number, at: number, extra: Partial<LinkingFailureRecord> = {}): LinkingFailureRecord => ({
+    seq,
+    at,
+    step: 'token',
+    code: 'invalid_client',
+    category: 'client_secret_wrong',
+    advice: 'paste the secret',
+    reason: 'wrong client secret',
+    clientId: 'alexa',
+    ...extra,
+  });
+
+  it('counts the same step, code, reason and client once, with first and last seen and the latest ids; newest group first', () => {
+    const failures = [
+      record(5, 5_000, { reqId: 'r5' }),
+      record(4, 4_000, { step: 'authorize', code: 'invalid_request', reason: 'redirect_uri not registered' }),
+      record(3, 3_000, { reqId: 'r3' }),
+      record(2, 2_000, { clientId: 'another-client' }),
+      record(1, 1_000, { reqId: 'r1' }),
+    ];
+    const groups = groupFailures(failures);
+    expect(groups.map((g) => [g.latest.seq, g.count, g.firstAt, g.lastAt])).to.deep.equal([
+      [5, 3, 1_000, 5_000],
+      [4, 1, 4_000, 4_000],
+      [2, 1, 2_000, 2_000],
+    ]);
+    expect(groups[0]?.latest.reqId).to.equal('r5');
+    expect(groupFailures([])).to.deep.equal([]);
   });
 });

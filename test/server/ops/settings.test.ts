@@ -13,6 +13,7 @@ const PRODUCTION = {
   ALEXA_VENDOR_ID: 'M2TESTVENDOR1',
   SIGNING_KEYS: '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgevZzL1gdAFr88hb2OF/2NxApJCzGCEDdfSp6VQO30hyhRANCAAQRWz+jn65BtOMvdyHKcvjBeBSDZH2r1RTwjmYSi9R/zpBnuQ4EiMnCqfMPWiZqB4QdbAd0E7oH50VpuZ1P087G\n-----END PRIVATE KEY-----',
   APP_LINKS_ENABLED: 'false',
+  BRAND_NAME: 'Ride Hailer',
 };
 
 function problemsOf(env: Record<string, string>): string[] {
