@@ -9,11 +9,15 @@ export type ShedReason = 'in_flight' | 'event_loop_delay';
 
 /** What /readyz and the tests see of the guard. */
 export interface LoadReport {
+  /** Requests being answered now (health and metrics probes not counted). */
   inFlight: number;
   /** Requests admitted at once right now (adapts between 64 and OVERLOAD_MAX_IN_FLIGHT); 0 when unbounded. */
   inFlightLimit: number;
+  /** Mean event-loop delay over the last 100 ms window, in ms (0 when that bound is off). */
   eventLoopDelayMs: number;
+  /** A request arriving now would be answered 503. */
   shedding: boolean;
+  /** Requests answered 503 since the process started. */
   shedTotal: number;
 }
 
