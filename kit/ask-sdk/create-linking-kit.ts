@@ -129,7 +129,7 @@ export function createLinkingKit(options: LinkingKitOptions): LinkingKit {
         return found;
       }
       try {
-        await links.remember(found.user.alexaUserId, found.user.level === 'person' ? found.user.personId : undefined, found.user.userId);
+        await links.remember(found.user.alexaUserId, found.user.level === 'person' ? found.user.personId : undefined, found.user.userId, found.user.grantId);
       } catch (error) {
         log.warn({ event: 'skill.user_link_write_failed', reason: (error as Error).message }, 'could not record the Alexa user mapping');
       }
