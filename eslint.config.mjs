@@ -31,9 +31,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/server', '**/server/**', '**/app-links', '**/app-links/**', '**/simulator/**', '**/scripts/**', '**/bench/**', '**/test/**'], message: 'kit/ depends on nothing of the service: move what you need into kit/.' },
-            // Types of a framework the company brings (express for a middleware) are fine; its code is not.
-            { regex: '^(express|ioredis|pino|prom-client|helmet|cookie-parser)$', allowTypeImports: true, message: 'kit/ does not depend on the service\'s frameworks.' },
+            // Relative paths only: packages have folders of these names too (@modelcontextprotocol/sdk/server/…).
+            { regex: '^(\\.\\./)+(server|app-links|simulator|scripts|bench|test)(/|$)', message: 'kit/ depends on nothing of the service: move what you need into kit/.' },
+            // A company brings its own express: the kit may name its types (kit/tokens/express.ts), never load it.
+            { regex: '^(express|ioredis|pino|prom-client|helmet|cookie-parser)(/|$)', allowTypeImports: true, message: 'kit/ does not depend on the service\'s frameworks.' },
           ],
         },
       ],

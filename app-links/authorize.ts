@@ -13,7 +13,7 @@ export const AUTHORIZATION_PARAMS = ['response_type', 'client_id', 'redirect_uri
  * client's require_pkce is set). Client and redirect errors never redirect.
  */
 export function validateAuthorization(services: Services, params: ParamSet): AuthorizationOutcome {
-  const outcome = validateAuthorizationRequest(params, services.clients);
+  const outcome = validateAuthorizationRequest(params, services.clients, services.settings.publicUrl);
   // This flow is the Alexa app's: a code minted here for another client (the app's own, say) would let
   // whoever holds a session, or the backend naming any user, skip that client's own sign-in.
   if (outcome.kind === 'ok' && !services.clients.isAlexa(outcome.request.clientId)) {

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SettingsError } from '../server/config/env';
 import { loadSettings } from '../server/config/settings';
+import { addonConfiguration } from '../server/addon/addon-config';
 import { alexaConfiguration, consoleLines, SECRET_PLACEHOLDER } from '../server/ops/alexa-config';
 import { accountLinkingFile, findSkillPackage, readSkillPackage, skillProjectFiles } from './alexa-config/skill-project';
 
@@ -18,6 +19,7 @@ skill's whole ASK CLI project instead (manifest, interaction models, account lin
   --demo-skill     also write the demo skill's manifest and interaction models (an ASK CLI project)
   --with-secret    put OAUTH_CLIENT_SECRET into accountLinking.json (default: a placeholder)
   --print          print the accountLinkingRequest JSON instead of writing files
+  --addon          print what to enter for the Alexa+ MCP add-on (its client, both tiers, the MCP URL)
   --check          only check the settings; exit 1 when Alexa would refuse them
   --help           this text`;
 
@@ -34,6 +36,7 @@ export function main(argv: string[], env: NodeJS.ProcessEnv, out: (line: string)
         'demo-skill': { type: 'boolean', default: false },
         print: { type: 'boolean', default: false },
         check: { type: 'boolean', default: false },
+        addon: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -57,6 +60,17 @@ export function main(argv: string[], env: NodeJS.ProcessEnv, out: (line: string)
     return 78;
   }
   const includeSecret = options['with-secret'] === true;
+  if (options.addon) {
+    const placeholder = settings.oauth.clientsFile === undefined ? '<ALEXA_PLUS_CLIENT_SECRET>' : '<the client_secret of CLIENTS_FILE>';
+    const addon = addonConfiguration(settings, { includeSecret, secretPlaceholder: placeholder });
+    if (addon.problems.length > 0) {
+      err(`The Alexa+ add-on cannot be registered yet:\n${addon.problems.map((p) => `  - ${p}`).join('\n')}`);
+      return 1;
+    }
+    out('Enter these for the Alexa+ MCP add-on (Amazon\'s pages do not name the form\'s fields; see README, "What is unverified about Alexa+"):');
+    for (const line of addon.lines) out(`  ${line}`);
+    return 0;
+  }
   const alexaIds = settings.oauth.clients.filter((c) => c.kind === 'alexa').map((c) => c.clientId);
   if (options.client !== undefined && !alexaIds.includes(options.client)) {
     err(`--client ${options.client} is not an Alexa client of these settings (Alexa clients: ${alexaIds.join(', ')})`);

@@ -6,7 +6,7 @@ import { DEMO_CLIENT_ID, type DemoWorld, demoSecrets, startDemoWorld } from './d
 
 /**
  * `npm run demo`: starts the service and a simulated Amazon on loopback (in-memory store, no browser,
- * no Redis) and walks through the four ways to link an account, printing every exchange as Amazon and
+ * no Redis) and walks through the four ways to link an account and an Alexa+ add-on's two tiers, printing every exchange as Amazon and
  * the service see it (secrets masked) and a table of what worked. Exits 0 only when every story worked
  * and no secret it handled appears in its output.
  */
@@ -20,14 +20,15 @@ const QUIET_EVENTS = new Set(['http.request', 'http.response', 'skill.request'])
 
 const USAGE = `Usage: npm run demo
 
-Starts the Linkwright service and a simulated Amazon on 127.0.0.1 and runs four account-linking stories:
+Starts the Linkwright service and a simulated Amazon on 127.0.0.1 and runs five account-linking stories:
   1. web linking in the browser, refresh after an hour, disabling the skill
   2. voice-forward linking, each way Alexa's linking task can end
   3. app-to-app linking started in the company's app
   4. app-to-app linking started in the Alexa app
+  5. an Alexa+ add-on (MCP): a service token for discovery, the user's link, a tool call, refresh, revocation
 Nothing leaves the machine; nothing needs Redis or a browser. Exit status 0 when every story worked.
-Secrets are generated, or taken from OAUTH_CLIENT_SECRET, LWA_CLIENT_SECRET, DEMO_PASSWORD and
-APP_LINKS_ENCRYPTION_KEY when set; they are never printed.`;
+Secrets are generated, or taken from OAUTH_CLIENT_SECRET, LWA_CLIENT_SECRET, DEMO_PASSWORD,
+APP_LINKS_ENCRYPTION_KEY and ALEXA_PLUS_CLIENT_SECRET when set; they are never printed.`;
 
 async function main(): Promise<number> {
   if (process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) {
@@ -42,6 +43,7 @@ async function main(): Promise<number> {
     [secrets.lwaClientSecret, 'the LWA client secret'],
     [secrets.password, 'a rider password'],
     [secrets.encryptionKey, 'the app-links encryption key'],
+    [secrets.addonClientSecret, 'the Alexa+ add-on client secret'],
   ]);
 
   out.line('Linkwright demo: the service and a simulated Amazon on loopback, in-memory store');
@@ -53,10 +55,10 @@ async function main(): Promise<number> {
   ]);
   const ctx: StoryContext = { clock, secrets, linking, voice, known };
   try {
-    describeWorld(out, 'stories 1, 3, 4', linking, 'the service’s own OAuth server');
+    describeWorld(out, 'stories 1, 3, 4, 5', linking, 'the service’s own OAuth server');
     describeWorld(out, 'story 2', voice, 'Login with Amazon');
     const riderIds = await createRiders(ctx);
-    out.line(`  riders of ours: alice@example.com, bob@example.com, carol@example.com (password [masked]); Amazon customers Alice, Bob, Carol, Dana`);
+    out.line(`  riders of ours: alice@example.com, bob@example.com, carol@example.com, erin@example.com (password [masked]); Amazon customers Alice, Bob, Carol, Erin, Dana`);
 
     const outcomes: StoryOutcome[] = [];
     for (const story of allStories(ctx, riderIds)) outcomes.push(await runStory(out, story));

@@ -1,8 +1,10 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { appLinksRouter } from '../app-links/routes';
+import { addonRouter } from './addon/routes';
 import { errorHandler, notFound } from './http/error-handler';
 import { healthRouter } from './http/health';
+import type { LoadReport } from './http/overload';
 import { requestContext } from './http/request-context';
 import { oauthRouter } from './oauth/routes';
 import { opsRouter } from './ops/routes';
@@ -10,10 +12,10 @@ import type { Services } from './services';
 
 /**
  * The express application: the authorization server's pages and endpoints, the app-to-app companion and
- * the operator pages. POST /alexa and POST /oauth/token are hot routes served in
+ * the operator pages, and the demo Alexa+ add-on (MCP) when enabled. POST /alexa and POST /oauth/token are hot routes served in
  * front of express (server/hot-routes.ts). There is no global body parser: each face parses its own.
  */
-export function createApp(services: Services): Express {
+export function createApp(services: Services, runtime: { load?: () => LoadReport } = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   if (services.settings.trustProxy !== undefined) app.set('trust proxy', parseTrustProxy(services.settings.trustProxy));
@@ -45,10 +47,11 @@ export function createApp(services: Services): Express {
       hsts: https,
     }),
   );
-  app.use(healthRouter(services.store));
+  app.use(healthRouter(services.store, undefined, runtime.load));
   app.use(opsRouter(services));
   app.use(oauthRouter(services));
   app.use(appLinksRouter(services));
+  app.use(addonRouter(services));
   app.use(notFound());
   app.use(errorHandler());
   return app;

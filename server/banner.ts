@@ -40,6 +40,14 @@ export function startupBanner(settings: Settings, address: ListeningAddress): st
   if (config.problems.length > 0) {
     lines.push('', 'Alexa would refuse this configuration (fine for local tries with the simulator):', ...config.problems.map((problem) => `  - ${problem}`));
   }
+  if (settings.addon.enabled) {
+    const addon = oauth.clients.find((c) => c.kind === 'alexa-plus');
+    lines.push(
+      '',
+      `Alexa+ add-on (MCP, demo Ride Hailer): ${settings.addon.resourceUrl}`,
+      addon ? `  client ${addon.clientId}; npm run alexa:config -- --addon prints what to enter` : '  no Alexa+ client yet: set ALEXA_PLUS_CLIENT_ID, ALEXA_PLUS_CLIENT_SECRET and ALEXA_PLUS_REDIRECT_URIS',
+    );
+  }
   lines.push(
     '',
     settings.ops.admin

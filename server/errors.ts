@@ -17,7 +17,9 @@ export type OAuthErrorCode =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'unsupported_token_type'
-  | 'login_required';
+  | 'login_required'
+  /** RFC 8707 §2: the `resource` asked for is not one this server issues tokens for. */
+  | 'invalid_target';
 
 export class ServiceError extends Error {
   /** Whether the description may be shown to the caller (only client errors are). */

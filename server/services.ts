@@ -37,9 +37,9 @@ export function createServices(settings: Settings, deps: { store: Store; clock: 
   const oauth = settings.oauth;
   const keys = deps.keys ?? (oauth.signingKeyPems.length > 0 ? KeyRing.fromPems(oauth.signingKeyPems) : KeyRing.generate());
 
-  const clients = ClientRegistry.fromSettings(oauth.clients);
+  const clients = ClientRegistry.fromSettings(oauth.clients, { alexaPlus: settings.addon.resourceUrl });
   // No redirect URI and no grant of its own: this client can introspect, and obtain or revoke nothing.
-  if (oauth.introspectionClient) clients.register({ ...oauth.introspectionClient, kind: 'service', grantTypes: [], redirectUris: [], scopes: [] });
+  if (oauth.introspectionClient) clients.register({ ...oauth.introspectionClient, redirectUris: [], scopes: [], kind: 'service', grantTypes: [] });
 
   const refreshTokens = new RefreshTokens(
     store,
@@ -52,7 +52,7 @@ export function createServices(settings: Settings, deps: { store: Store; clock: 
   // The revocation domain announces every revocation this process makes; the cache listens (the domain knows no cache).
   revocations.onRevoked(({ familyId }) => revocationAnswers.forget(familyId));
   const codes = new AuthorizationCodes(store, clock, oauth.authCodeTtlSec, (familyId, reason) => revocations.revokeFamily(familyId, reason));
-  const accessTokens = new AccessTokens(keys, settings.publicUrl, oauth.accessTokenTtlSec, clock);
+  const accessTokens = new AccessTokens(keys, settings.publicUrl, oauth.accessTokenTtlSec, clock, (clientId) => clients.find(clientId)?.audience);
   const accounts = new AccountDirectory(store, clock);
   const claims = oauth.accessTokenClaims;
   const profileOf = claims.length === 0 ? undefined : async (userId: string) => {

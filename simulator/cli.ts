@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { AccessTokenScheme } from './alexa/skill-config';
 import type { VoiceLinkResult } from './alexa/envelopes';
 import { WEB_LINK_START_PATH } from './alexa/web-linking';
+import { ADDON_LINK_START_PATH } from './alexa-plus';
 import type { VoiceExchange } from './alexa/voice';
 import { formatEvent } from './events';
 import { randomValue } from './ids';
@@ -30,6 +31,9 @@ const USAGE = `Usage: tsx simulator/cli.ts [options]
   --lwa-client-secret S    its secret (default $LWA_CLIENT_SECRET, else generated)
   --user NAME[:EMAIL]      an Amazon customer (repeatable; the first is signed in)
   --endpoint HOST          a hostname endpoint discovery returns (repeatable; default api.amazonalexa.com)
+  --addon                  also play Alexa+ calling the service's MCP add-on (prints ALEXA_PLUS_* for the service)
+  --addon-client-id ID     the add-on's OAuth client (default $ALEXA_PLUS_CLIENT_ID or alexa-plus)
+  --addon-client-secret S  its secret (default $ALEXA_PLUS_CLIENT_SECRET, else generated)
   --port N                 port of the main Amazon host (default: a free one)
   --minutes N              stop after N minutes (1-1440, default 60)
   --quiet                  do not print exchanges
@@ -46,6 +50,9 @@ const COMMANDS = `Commands:
   deny | allow                   what the customer answers on consent screens
   status                         the signed-in customer's enablement and link
   fail HOST STATUS|reset|hang|off   make an Alexa API host misbehave
+  addon-discover                 Alexa+ gets a service token and runs initialize and tools/list (--addon)
+  addon-call TOOL [arg=value ...]   Alexa+ calls a tool for the signed-in customer (their link, else the service token)
+  addon-refresh                  Alexa+ refreshes the signed-in customer's add-on tokens
   help | quit`;
 
 /** Parses the command line (and the service's environment variables as defaults); throws on a mistake. */
@@ -66,6 +73,9 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): { help
       'app-redirect-url': { type: 'string', multiple: true },
       'lwa-client-id': { type: 'string' },
       'lwa-client-secret': { type: 'string' },
+      addon: { type: 'boolean' },
+      'addon-client-id': { type: 'string' },
+      'addon-client-secret': { type: 'string' },
       user: { type: 'string', multiple: true },
       endpoint: { type: 'string', multiple: true },
       port: { type: 'string' },
@@ -104,6 +114,9 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): { help
       appRedirectUrls: values['app-redirect-url'] ?? [],
       lwaClientId: values['lwa-client-id'] ?? env.LWA_CLIENT_ID,
       lwaClientSecret: values['lwa-client-secret'] ?? env.LWA_CLIENT_SECRET,
+      addon: values.addon || values['addon-client-id'] !== undefined || values['addon-client-secret'] !== undefined
+        ? { clientId: values['addon-client-id'] ?? env.ALEXA_PLUS_CLIENT_ID ?? 'alexa-plus', clientSecret: values['addon-client-secret'] ?? env.ALEXA_PLUS_CLIENT_SECRET }
+        : undefined,
       users,
       endpoints: values.endpoint ?? [],
       port,
@@ -126,6 +139,8 @@ export interface CliOptions {
   appRedirectUrls: string[];
   lwaClientId: string | undefined;
   lwaClientSecret: string | undefined;
+  /** Play Alexa+ too: the add-on's client (the secret generated when undefined). */
+  addon: { clientId: string; clientSecret: string | undefined } | undefined;
   users: Array<{ name: string; email?: string }>;
   endpoints: string[];
   port: number;
@@ -190,6 +205,23 @@ export async function runCommand(amazon: AmazonSimulator, line: string): Promise
       amazon.setHostFailure(host, failure);
       return [`${host}: ${mode === 'off' ? 'working' : `fails with ${mode}`}`];
     }
+    case 'addon-discover': {
+      const found = await amazon.alexaPlus.discoverTools().catch((error: Error) => error);
+      return found instanceof Error ? [`Alexa+ could not discover the add-on: ${found.message}`] : [`add-on ${found.server ?? '?'}: tools ${found.tools.join(', ')}`];
+    }
+    case 'addon-call': {
+      const [tool, ...pairs] = args;
+      if (!tool) return ['usage: addon-call TOOL [arg=value ...]'];
+      const toolArgs = Object.fromEntries(pairs.map((pair) => [pair.split('=')[0] ?? '', pair.split('=').slice(1).join('=')]));
+      const outcome = await amazon.alexaPlus.callTool(amazon.customers.current().id, tool, toolArgs);
+      if (!outcome.ok) return [`refused${outcome.status ? ` (${outcome.status})` : ''}: ${outcome.message}`];
+      const text = outcome.result.content.map((c) => (c.type === 'text' ? c.text : `[${c.type}]`)).join(' ');
+      return [`${outcome.result.isError ? 'tool error' : 'tool result'}: ${text}`];
+    }
+    case 'addon-refresh': {
+      const done = await amazon.alexaPlus.refresh(amazon.customers.current().id).then(() => undefined, (error: Error) => error.message);
+      return [done === undefined ? 'add-on tokens refreshed' : `refresh failed: ${done}`];
+    }
     default:
       return [`unknown command "${command}" (try help)`];
   }
@@ -231,6 +263,7 @@ async function main(): Promise<number> {
       ...(options.lwaClientSecret ? { secret: options.lwaClientSecret } : {}),
     },
     users: options.users,
+    ...(options.addon ? { addon: { clientId: options.addon.clientId, name: options.skillName, ...(options.addon.clientSecret ? { clientSecret: options.addon.clientSecret } : {}) } } : {}),
     ...(options.endpoints.length > 0 ? { endpoints: options.endpoints } : {}),
     port: options.port,
   });
@@ -244,6 +277,7 @@ async function main(): Promise<number> {
   for (const [key, value] of Object.entries(amazon.env)) out(`${key}=${value}`);
   out('');
   out(`Web linking: open ${amazon.baseUrl}${WEB_LINK_START_PATH} in a browser (signed-in customer: ${amazon.customers.current().name}).`);
+  if (options.addon) out(`Alexa+ add-on linking: open ${amazon.baseUrl}${ADDON_LINK_START_PATH}; MCP server ${amazon.alexaPlus.mcpUrl}.`);
   out(`Stops after ${options.minutes} minute(s) or on Ctrl-C. Type "help" for commands.`);
   out('ready');
 

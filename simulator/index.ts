@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type Clock, systemClock } from '../server/clock';
 import { alexaRedirectUris } from '../server/config/settings';
 import { type AlexaApiDeps, mountEndpointDiscovery, mountSkillEnablement } from './alexa/alexa-api';
+import { type AddonConfig, AlexaPlus } from './alexa-plus';
 import { type Enablement, SkillLinks } from './alexa/links';
 import { RequestSigner } from './alexa/signing';
 import { resolveSkillConfig, type SkillConfig, type SkillOptions } from './alexa/skill-config';
@@ -37,7 +38,7 @@ export type SimulatorEnv = Record<
   | 'LWA_CLIENT_ID'
   | 'LWA_CLIENT_SECRET',
   string
-> & { OAUTH_CLIENT_ID?: string; OAUTH_CLIENT_SECRET?: string };
+> & { OAUTH_CLIENT_ID?: string; OAUTH_CLIENT_SECRET?: string; ALEXA_PLUS_CLIENT_ID?: string; ALEXA_PLUS_CLIENT_SECRET?: string; ALEXA_PLUS_REDIRECT_URIS?: string };
 
 /** Who the skill's account linking points at. */
 export type AccountLinkingProvider =
@@ -73,6 +74,11 @@ export interface AmazonSimulatorOptions {
   certName?: string;
   /** Port of the main Amazon host (0, the default, picks a free one). */
   port?: number;
+  /**
+   * An Alexa+ MCP add-on registered with the service: its OAuth client (id and secret generated when
+   * absent). With it, `env` carries ALEXA_PLUS_CLIENT_ID, _SECRET and _REDIRECT_URIS for the service.
+   */
+  addon?: Partial<Omit<AddonConfig, 'serviceUrl'>>;
 }
 
 /**
@@ -92,8 +98,11 @@ export class AmazonSimulator {
   /** The skill's Alexa client for app-to-app linking. */
   readonly lwaClient: LwaClientConfig;
   readonly certificate: TestCertificateChain;
+  /** Alexa+ calling the service's MCP add-on (Tier 1 and Tier 2), when `addon` was given. */
+  readonly alexaPlus: AlexaPlus;
 
   private skillConfig: SkillConfig;
+  private addonConfig: AddonConfig;
   private endpointList: string[];
   private main: LoopbackHost | undefined;
   private readonly apiHosts = new Map<string, LoopbackHost>();
@@ -124,6 +133,14 @@ export class AmazonSimulator {
     this.certificate =
       options.certificate ?? createTestCertificateChain({ notBefore: new Date(clock.now() - 86_400_000), notAfter: new Date(clock.now() + 365 * 86_400_000) });
     this.signer = new RequestSigner(this.certificate, options.certName ?? 'echo-api-cert-linkwright');
+    this.addonConfig = {
+      clientId: options.addon?.clientId ?? 'alexa-plus',
+      clientSecret: options.addon?.clientSecret ?? randomValue(32),
+      name: options.addon?.name ?? options.service?.name ?? 'the add-on',
+      scopes: options.addon?.scopes ?? ['profile'],
+      serviceUrl: options.service?.url,
+    };
+    this.alexaPlus = new AlexaPlus({ config: () => this.addonConfig, customers: this.customers, events: this.events, redirectBase: () => this.mainHost().baseUrl });
     this.web = new WebLinking({
       skill: () => this.skillConfig,
       customers: this.customers,
@@ -143,6 +160,7 @@ export class AmazonSimulator {
         mountLoginWithAmazon(app, this.lwa, this.customers);
         mountAppConsent(app, this.lwa, this.customers, () => this.lwaClient.id);
         this.web.mount(app);
+        this.alexaPlus.mount(app);
         this.signer.mount(app);
         mountEndpointDiscovery(app, api, DEFAULT_ENDPOINTS[0]);
       },
@@ -201,6 +219,11 @@ export class AmazonSimulator {
       LWA_CLIENT_ID: this.lwaClient.id,
       LWA_CLIENT_SECRET: this.lwaClient.secret,
     };
+    if (this.options.addon) {
+      env.ALEXA_PLUS_CLIENT_ID = this.addonConfig.clientId;
+      env.ALEXA_PLUS_CLIENT_SECRET = this.addonConfig.clientSecret;
+      env.ALEXA_PLUS_REDIRECT_URIS = this.alexaPlus.redirectUri;
+    }
     if (this.options.accountLinking !== 'lwa') {
       env.OAUTH_CLIENT_ID = this.skillConfig.clientId;
       if (this.skillConfig.clientSecret) env.OAUTH_CLIENT_SECRET = this.skillConfig.clientSecret;
@@ -263,6 +286,7 @@ export class AmazonSimulator {
     // With LWA account linking, the service's URL only moves the skill endpoint.
     const effective = lwaLinking ? { ...options, authorizeUrl: options.authorizeUrl ?? this.skillConfig.authorizeUrl, tokenUrl: options.tokenUrl ?? this.skillConfig.tokenUrl } : options;
     this.skillConfig = resolveSkillConfig(effective, this.skillConfig);
+    if (options.url !== undefined) this.addonConfig = { ...this.addonConfig, serviceUrl: options.url.replace(/\/+$/, '') };
   }
 
   /** Hostnames endpoint discovery returns (for customers without their own list). */
@@ -290,6 +314,7 @@ export class AmazonSimulator {
   /** Stops every host and removes the temp files. */
   async close(): Promise<void> {
     await this.settled();
+    await this.alexaPlus.close();
     await Promise.all([this.main?.close(), ...[...this.apiHosts.values()].map((host) => host.close())]);
     if (this.rootsDir) await rm(this.rootsDir, { recursive: true, force: true });
   }

@@ -60,6 +60,12 @@ describe('documentation', () => {
     expect(readme).to.include(`\`\`\`ts\n${example}\`\`\``);
   });
 
+  it('shows the Alexa+ add-on example the consumer test packs and typechecks, verbatim', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const example = readFileSync('test/consumer/example/addon.ts', 'utf8');
+    expect(readme).to.include(`\`\`\`ts\n${example}\`\`\``);
+  });
+
   describe('every command in the README runs as written', () => {
     const readme = readFileSync('README.md', 'utf8');
     const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;

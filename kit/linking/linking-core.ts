@@ -101,7 +101,7 @@ export function createLinkingCore(options: LinkingCoreOptions, log: KitLogger = 
       return found;
     }
     try {
-      await links.remember(found.user.alexaUserId, found.user.level === 'person' ? found.user.personId : undefined, found.user.userId);
+      await links.remember(found.user.alexaUserId, found.user.level === 'person' ? found.user.personId : undefined, found.user.userId, found.user.grantId);
     } catch (error) {
       requestLog.warn({ event: 'skill.user_link_write_failed', reason: (error as Error).message }, 'could not record the Alexa user mapping');
     }

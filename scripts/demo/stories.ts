@@ -1,6 +1,7 @@
 import type { RequestEnvelope } from 'ask-sdk-model';
 import type { VoiceExchange } from '../../simulator';
 import type { LinkedTokens } from '../../simulator/alexa/token-client';
+import type { ToolCallOutcome } from '../../simulator/alexa-plus';
 import { AppClient } from './app-client';
 import type { DemoClock } from './clock';
 import { FormBrowser, type Page, type PageForm } from './form-browser';
@@ -45,6 +46,7 @@ export const RIDERS = {
   Alice: { username: 'alice@example.com', displayName: 'Alice Rider' },
   Bob: { username: 'bob@example.com', displayName: 'Bob Rider' },
   Carol: { username: 'carol@example.com', displayName: 'Carol Rider' },
+  Erin: { username: 'erin@example.com', displayName: 'Erin Rider' },
 } as const;
 
 /** Amazon customers of each world. */
@@ -61,9 +63,9 @@ export async function createRiders(ctx: StoryContext): Promise<Record<keyof type
   return ids as Record<keyof typeof RIDERS, string>;
 }
 
-/** The four stories, in order. */
+/** The five stories, in order. */
 export function allStories(ctx: StoryContext, riderIds: Record<keyof typeof RIDERS, string>): Story[] {
-  return [webLinking(ctx, riderIds.Alice), voiceForward(ctx), fromYourApp(ctx, riderIds.Bob), fromTheAlexaApp(ctx, riderIds.Carol)];
+  return [webLinking(ctx, riderIds.Alice), voiceForward(ctx), fromYourApp(ctx, riderIds.Bob), fromTheAlexaApp(ctx, riderIds.Carol), alexaPlusAddon(ctx, riderIds.Erin)];
 }
 
 function remember(ctx: StoryContext, tokens: LinkedTokens | undefined, whose: string): void {
@@ -444,6 +446,115 @@ function fromTheAlexaApp(ctx: StoryContext, userId: string): Story {
           const launch = await amazon.voice('Carol').launch();
           check(launch.speech?.startsWith(`Welcome back to Ride Hailer, ${rider.displayName}.`), `a personal welcome, got ${quote(launch.speech)}`);
           return `${quote(launch.speech)}`;
+        },
+      },
+    ],
+  };
+}
+
+/** The claims of a JWT, unverified: the demo only reads who a token names and for which server. */
+function claimsOf(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+function toolText(outcome: ToolCallOutcome): string {
+  return outcome.ok ? (outcome.result.content.find((c) => c.type === 'text')?.text ?? '') : '';
+}
+
+/** Story 5: an Alexa+ add-on (MCP): Tier 1 discovery, the user's link, a tool call, refresh, revocation. */
+function alexaPlusAddon(ctx: StoryContext, userId: string): Story {
+  const { amazon, service } = ctx.linking;
+  const plus = amazon.alexaPlus;
+  const browser = new FormBrowser(amazon.events, service.url);
+  const rider = RIDERS.Erin;
+  let page: Page | undefined;
+  const rememberTokens = (tokens: { accessToken: string; refreshToken: string | undefined }, whose: string) => remember(ctx, { ...tokens, scope: undefined, expiresAt: 0, obtainedAt: 0 }, whose);
+  return {
+    id: 5,
+    title: 'Alexa+ add-on (MCP): service token, link, tool call, refresh, revoke',
+    world: ctx.linking,
+    steps: [
+      {
+        title: 'Alexa+ obtains a service-level token (Tier 1, client_credentials, resource = the MCP server)',
+        run: async () => {
+          const tokens = await plus.obtainServiceToken();
+          rememberTokens(tokens, 'Alexa+’s service');
+          const claims = claimsOf(tokens.accessToken);
+          check(claims.aud === plus.mcpUrl && claims.gty === 'client_credentials', 'a token for the MCP server with no user behind it');
+          check(tokens.refreshToken === undefined, 'no refresh token for client_credentials');
+          return 'a service token whose audience is the MCP server, no user, no refresh token';
+        },
+      },
+      {
+        title: 'Alexa+ runs initialize and tools/list with it (the official MCP SDK client)',
+        run: async () => {
+          const found = await plus.discoverTools();
+          check(found.server === 'ride-hailer' && found.tools.includes('order_ride') && found.tools.includes('rides_available'), `the Ride Hailer tools, got ${found.tools.join(', ')}`);
+          return `server ${found.server ?? '?'} with tools ${found.tools.sort().join(', ')}`;
+        },
+      },
+      {
+        title: '“Alexa, get me a ride” before Erin links: order_ride says to link',
+        run: async () => {
+          const asked = await plus.callTool('Erin', 'order_ride', { city: 'Seattle' });
+          check(asked.ok && asked.result.isError === true, 'a tool result marked isError, not a failure');
+          check(/link your Ride Hailer account/i.test(toolText(asked)), `the link prompt, got ${quote(toolText(asked))}`);
+          const open = await plus.callTool('Erin', 'rides_available', { city: 'Seattle' });
+          check(open.ok && /^Rides are available in Seattle/.test(toolText(open)), 'rides_available answers without an account');
+          return `${quote(toolText(asked))}; rides_available still answers`;
+        },
+      },
+      {
+        title: 'Erin links the add-on in the Alexa app: the same sign-in and consent pages (code + PKCE S256)',
+        run: async () => {
+          page = await browser.get(plus.authorizeUrl('Erin'));
+          check(page.status === 200 && page.heading.startsWith('Sign in'), `the sign-in page, got "${page.heading}" (${page.status})`);
+          page = await browser.submit(page, formWithField(page, 'csrf'), { username: rider.username, password: ctx.secrets.password });
+          check(page.heading.startsWith('Allow Alexa+'), `the consent page naming Alexa+, got "${page.heading}"`);
+          const form = formWithField(page, 'csrf');
+          const allow = button(form, 'Allow');
+          check(allow, 'an Allow button');
+          page = await browser.submit(page, form, {}, allow);
+          rememberBrowser(ctx, browser);
+          check(page.html.includes('successfully linked to Alexa+'), `Alexa+’s success page, got "${page.heading}" (${page.status})`);
+          const link = plus.linkOf('Erin');
+          check(link?.refreshToken, 'Alexa+ holds an access and a refresh token');
+          rememberTokens(link, 'Alexa+’s user');
+          const redemption = amazon.events.find({ from: 'Alexa+', to: 'service', path: '/oauth/token' }).at(-1);
+          check(redemption?.params.grant_type === 'authorization_code' && redemption.params.code_verifier, 'the code was redeemed with its PKCE verifier');
+          check(claimsOf(link.accessToken).sub === userId && claimsOf(link.accessToken).aud === plus.mcpUrl, 'the token names Erin’s account and the MCP server');
+          return 'linked: the same account and pages as the classic skill, a token for the MCP server';
+        },
+      },
+      {
+        title: '“Alexa, get me a ride to the airport”: order_ride with Erin’s token',
+        run: async () => {
+          const ordered = await plus.callTool('Erin', 'order_ride', { city: 'Seattle', destination: 'the airport' });
+          check(ordered.ok && !ordered.result.isError && /booked/.test(toolText(ordered)), `a booked ride, got ${quote(toolText(ordered))}`);
+          return quote(toolText(ordered));
+        },
+      },
+      {
+        title: 'An hour later Alexa+ refreshes the token (rotation) and orders again',
+        run: async () => {
+          const before = plus.linkOf('Erin');
+          ctx.clock.advance(service.services.settings.oauth.accessTokenTtlSec * 1000);
+          const after = await plus.refresh('Erin');
+          rememberTokens(after, 'Alexa+’s refreshed');
+          check(after.accessToken !== before?.accessToken && after.refreshToken !== before?.refreshToken, 'a new access token and a rotated refresh token');
+          const ordered = await plus.callTool('Erin', 'order_ride', { city: 'Boston' });
+          check(ordered.ok && /booked/.test(toolText(ordered)), 'the refreshed token orders a ride');
+          return 'new access token, rotated refresh token, another ride booked';
+        },
+      },
+      {
+        title: 'Erin revokes Linkwright’s grants (what npm run account -- revoke does); Alexa+ tries again',
+        run: async () => {
+          const grants = await service.services.revocations.revokeUser(userId, 'revoked by the user');
+          check(grants >= 1, 'at least one grant revoked');
+          const refused = await plus.callTool('Erin', 'order_ride', { city: 'Boston' });
+          check(!refused.ok && refused.status === 401 && refused.message.includes('has been revoked'), `a 401 saying the token was revoked, got ${refused.ok ? 'a result' : refused.message}`);
+          return `401: “The access token has been revoked…”; no ride`;
         },
       },
     ],

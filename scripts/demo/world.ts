@@ -12,6 +12,8 @@ import type { DemoClock } from './clock';
 export const DEMO_CLIENT_ID = 'alexa-skill';
 export const DEMO_VENDOR_ID = 'M2DEMOVENDOR';
 export const SKILL_NAME = 'Ride Hailer';
+/** The OAuth client the Alexa+ add-on links as (story 5). */
+export const DEMO_ADDON_CLIENT_ID = 'alexa-plus';
 
 /**
  * The secrets the demo runs with: taken from the environment under the service's own setting names
@@ -23,15 +25,18 @@ export interface DemoSecrets {
   /** The password of every rider account the demo creates. */
   password: string;
   encryptionKey: string;
+  /** The Alexa+ add-on's OAuth client secret (story 5). */
+  addonClientSecret: string;
 }
 
-/** Reads the demo's secrets from `env` (OAUTH_CLIENT_SECRET, LWA_CLIENT_SECRET, DEMO_PASSWORD, APP_LINKS_ENCRYPTION_KEY). */
+/** Reads the demo's secrets from `env` (OAUTH_CLIENT_SECRET, LWA_CLIENT_SECRET, DEMO_PASSWORD, APP_LINKS_ENCRYPTION_KEY, ALEXA_PLUS_CLIENT_SECRET). */
 export function demoSecrets(env: NodeJS.ProcessEnv): DemoSecrets {
   return {
     oauthClientSecret: env.OAUTH_CLIENT_SECRET ?? randomBytes(24).toString('base64url'),
     lwaClientSecret: env.LWA_CLIENT_SECRET ?? `amzn1.oa2-cs.v1.${randomBytes(24).toString('hex')}`,
     password: env.DEMO_PASSWORD ?? randomBytes(12).toString('base64url'),
     encryptionKey: env.APP_LINKS_ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
+    addonClientSecret: env.ALEXA_PLUS_CLIENT_SECRET ?? randomBytes(24).toString('base64url'),
   };
 }
 
@@ -115,6 +120,8 @@ export async function startDemoWorld(options: WorldOptions): Promise<DemoWorld> 
       : { clientId: DEMO_CLIENT_ID, clientSecret: secrets.oauthClientSecret, vendorId: DEMO_VENDOR_ID, name: SKILL_NAME, scheme: 'HTTP_BASIC' },
     lwaClient: { secret: secrets.lwaClientSecret, redirectUris: [`${publicUrl}/app-links/return`] },
     users: options.customers,
+    // The linking world also registers the Alexa+ add-on (story 5) with the same service and users.
+    ...(lwaLinking ? {} : { addon: { clientId: DEMO_ADDON_CLIENT_ID, clientSecret: secrets.addonClientSecret, name: SKILL_NAME } }),
   });
   const log = new ServiceLogTap();
   let service: RunningService;

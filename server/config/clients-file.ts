@@ -8,10 +8,13 @@ import { readFileSync } from 'node:fs';
  * - `app`: the company's mobile app, a public native client (RFC 8252): no secret, PKCE S256 always,
  *   claimed https or private-use-scheme redirects. Its tokens are the app's sessions for /app-links/*.
  * - `service`: a machine caller (the company's backend): client_credentials only, no user.
- * A new kind (say an Alexa+ add-on's client) is one more entry in KIND_RULES.
+ * - `alexa-plus`: an Alexa+ MCP add-on. Confidential; client_credentials for Amazon's service-level
+ *   calls (Tier 1: health checks, initialize, tools/list) and authorization code with PKCE S256 always
+ *   required (Tier 2: the user's link) plus refresh. Its tokens name the MCP server (MCP_RESOURCE_URL) as
+ *   their audience, never this service, so they act nowhere else.
  */
-export type ClientKind = 'alexa' | 'app' | 'service';
-export const CLIENT_KINDS: readonly ClientKind[] = ['alexa', 'app', 'service'];
+export type ClientKind = 'alexa' | 'app' | 'service' | 'alexa-plus';
+export const CLIENT_KINDS: readonly ClientKind[] = ['alexa', 'app', 'service', 'alexa-plus'];
 
 export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
 export const GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials'];
@@ -78,7 +81,16 @@ const KIND_RULES: Record<ClientKind, KindRule> = {
   alexa: { allowed: ['authorization_code', 'refresh_token'], defaults: ['authorization_code', 'refresh_token'], auth: 'secret', redirects: true },
   app: { allowed: ['authorization_code', 'refresh_token'], defaults: ['authorization_code', 'refresh_token'], auth: 'none', redirects: true },
   service: { allowed: ['client_credentials'], defaults: ['client_credentials'], auth: 'secret', redirects: false },
+  'alexa-plus': {
+    allowed: ['authorization_code', 'refresh_token', 'client_credentials'],
+    defaults: ['authorization_code', 'refresh_token', 'client_credentials'],
+    auth: 'secret',
+    redirects: true,
+  },
 };
+
+/** Kinds whose authorization requests must carry PKCE S256 whatever the file says (Amazon calls Alexa+ linking OAuth 2.1). */
+export const PKCE_ALWAYS: ReadonlySet<ClientKind> = new Set(['app', 'alexa-plus']);
 
 const KNOWN_FIELDS = new Set([
   'client_id',
@@ -258,12 +270,13 @@ function parseClient(raw: unknown, index: number, production: boolean): { client
   if (scopes.length === 0) problem(kind === 'service' ? 'scope is required: a service token carries only the scopes registered here (e.g. "app_links")' : 'scope lists no scope');
   if (kind === 'alexa' && scopes.length > MAX_ALEXA_SCOPES) problem(`scope lists ${scopes.length} scopes; Alexa accepts at most ${MAX_ALEXA_SCOPES}`);
 
-  let requirePkce = rule.auth === 'none';
+  let requirePkce = PKCE_ALWAYS.has(kind);
   if (raw.require_pkce !== undefined) {
     if (typeof raw.require_pkce !== 'boolean') problem('require_pkce must be true or false');
     else if (!grantTypes.includes('authorization_code')) problem('require_pkce applies only to clients with the authorization_code grant');
     // A public client has nothing else binding the code to it: PKCE is not optional (RFC 8252 §8.1, RFC 9700 §2.1.1).
     else if (rule.auth === 'none' && !raw.require_pkce) problem('require_pkce cannot be false for a public client (RFC 8252 requires PKCE)');
+    else if (kind === 'alexa-plus' && !raw.require_pkce) problem('require_pkce cannot be false for an Alexa+ add-on (OAuth 2.1: PKCE S256 is required)');
     else requirePkce = raw.require_pkce;
   }
 

@@ -5,6 +5,8 @@ import { parseAmazonUrls, type AmazonUrls } from './amazon';
 import { parseSkillSettings, type SkillSettings } from '../skill/settings';
 import { parseAppLinksSettings, type AppLinksSettings } from '../../app-links/settings';
 import { parseOpsSettings, type OpsSettings } from '../ops/settings';
+import { parseAddonSettings, type AddonSettings } from '../addon/settings';
+import { parseOverloadSettings, type OverloadSettings } from '../http/overload-settings';
 import { KeyRing } from '../oauth/keys';
 import { alexaRedirectUris, type ClientSettings, MAX_ALEXA_SCOPES, readClientsFile, weakSecretProblem } from './clients-file';
 import { readResourceServerSettings, type ResourceServerSettings } from '../oauth/resource-server-settings';
@@ -84,6 +86,8 @@ export interface Settings {
   trustProxy: string | undefined;
   /** The store (REDIS_URL and friends); no URL means in memory. */
   redis: { url: string | undefined; keyPrefix: string; commandTimeoutMs: number };
+  /** When the process refuses work at once rather than queue it, and the listener's own bounds. */
+  overload: OverloadSettings;
   /** The authorization server: clients, token lifetimes, signing keys. */
   oauth: OAuthSettings;
   /** Who checks the user's identity on the sign-in page (LOGIN_SOURCE). */
@@ -102,6 +106,8 @@ export interface Settings {
   appLinks: AppLinksSettings;
   /** Diagnostics (/ops) and /metrics. */
   ops: OpsSettings;
+  /** The Alexa+ add-on (MCP): the demo endpoint, the MCP server's URL, the 401 challenge. */
+  addon: AddonSettings;
 }
 
 /** Reads and validates the environment; throws SettingsError listing every problem found. */
@@ -133,6 +139,7 @@ export function loadSettings(env: Env = process.env): Settings {
       keyPrefix: read.string('REDIS_KEY_PREFIX') ?? 'lw:',
       commandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS', DEFAULT_COMMAND_TIMEOUT_MS, 50, 60_000),
     },
+    overload: parseOverloadSettings(read),
     oauth,
     login: parseLoginSource(read, production, publicUrl),
     brand,
@@ -142,13 +149,25 @@ export function loadSettings(env: Env = process.env): Settings {
     skill: parseSkillSettings(read, production),
     appLinks: parseAppLinksSettings(read, production, publicUrl),
     ops: parseOpsSettings(read, production, demo),
+    addon: parseAddonSettings(read, production, publicUrl),
   };
   if (read.problems.length > 0) throw new SettingsError(read.problems);
   return settings;
 }
 
 /** The settings a CLIENTS_FILE replaces (each is one field of the single Alexa client it describes). */
-const SHORTHAND_CLIENT_SETTINGS = ['OAUTH_CLIENT_ID', 'OAUTH_CLIENT_SECRET', 'ALEXA_VENDOR_ID', 'OAUTH_REDIRECT_URIS', 'OAUTH_SCOPES', 'OAUTH_REQUIRE_PKCE', 'OAUTH_CLIENT_NAME'];
+const SHORTHAND_CLIENT_SETTINGS = [
+  'OAUTH_CLIENT_ID',
+  'OAUTH_CLIENT_SECRET',
+  'ALEXA_VENDOR_ID',
+  'OAUTH_REDIRECT_URIS',
+  'OAUTH_SCOPES',
+  'OAUTH_REQUIRE_PKCE',
+  'OAUTH_CLIENT_NAME',
+  'ALEXA_PLUS_CLIENT_ID',
+  'ALEXA_PLUS_CLIENT_SECRET',
+  'ALEXA_PLUS_REDIRECT_URIS',
+];
 
 interface ReadClients {
   clients: ClientSettings[];
@@ -223,7 +242,53 @@ function readShorthandClient(read: EnvReader, production: boolean, publicUrl: st
     requirePkce: read.boolean('OAUTH_REQUIRE_PKCE', false),
     alexaVendorId: vendorId,
   };
-  return { clients: [client], clientSecretGenerated, devCallbackUri };
+  const addon = readShorthandAlexaPlusClient(read, production, scopes);
+  return { clients: addon ? [client, addon] : [client], clientSecretGenerated, devCallbackUri };
+}
+
+/**
+ * The Alexa+ add-on client of the shorthand settings (ALEXA_PLUS_CLIENT_ID, ALEXA_PLUS_CLIENT_SECRET,
+ * ALEXA_PLUS_REDIRECT_URIS), when ALEXA_PLUS_CLIENT_ID is set: both tiers' grants, PKCE required, the
+ * classic client's scopes. Amazon's add-on pages do not say which redirect URL Alexa+ uses, so it is
+ * given, never derived from a vendor id.
+ */
+function readShorthandAlexaPlusClient(read: EnvReader, production: boolean, scopes: string[]): ClientSettings | undefined {
+  const clientId = read.string('ALEXA_PLUS_CLIENT_ID');
+  const secret = read.string('ALEXA_PLUS_CLIENT_SECRET');
+  const redirects = read.list('ALEXA_PLUS_REDIRECT_URIS');
+  if (clientId === undefined) {
+    if (secret !== undefined || redirects.length > 0) read.problem('ALEXA_PLUS_CLIENT_SECRET and ALEXA_PLUS_REDIRECT_URIS need ALEXA_PLUS_CLIENT_ID');
+    return undefined;
+  }
+  if (clientId === read.string('OAUTH_CLIENT_ID') || (clientId === 'alexa-skill' && read.string('OAUTH_CLIENT_ID') === undefined)) {
+    read.problem('ALEXA_PLUS_CLIENT_ID must differ from OAUTH_CLIENT_ID (the add-on is a client of its own)');
+  }
+  if (secret === undefined) read.problem('ALEXA_PLUS_CLIENT_SECRET is required with ALEXA_PLUS_CLIENT_ID');
+  else if (production) {
+    const weak = weakSecretProblem(secret);
+    if (weak) read.problem(`ALEXA_PLUS_CLIENT_SECRET ${weak}`);
+  }
+  if (redirects.length === 0) read.problem('ALEXA_PLUS_REDIRECT_URIS is required with ALEXA_PLUS_CLIENT_ID (the redirect URL the add-on console shows)');
+  for (const uri of redirects) {
+    try {
+      if (new URL(uri).hash || uri.includes('#')) read.problem(`ALEXA_PLUS_REDIRECT_URIS entry must not have a fragment: "${uri}"`);
+    } catch {
+      read.problem(`ALEXA_PLUS_REDIRECT_URIS entry is not an absolute URL: "${uri}"`);
+    }
+  }
+  return {
+    clientId,
+    kind: 'alexa-plus',
+    clientName: 'Alexa+',
+    secret,
+    secretSha256: undefined,
+    redirectUris: [...new Set(redirects)],
+    grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    scopes,
+    requirePkce: true,
+    alexaVendorId: undefined,
+  };
 }
 
 function readOAuth(read: EnvReader, production: boolean, publicUrl: string, serviceName: string): OAuthSettings {

@@ -46,11 +46,22 @@ export class AccessTokens {
     private readonly issuer: string,
     readonly ttlSec: number,
     private readonly clock: Clock,
+    /**
+     * The audience of a client's tokens when it is not this service (an Alexa+ add-on's MCP server).
+     * Chosen by the client, never by the request: a token cannot be stretched to a resource its client
+     * was not registered for (RFC 8707 `resource` is only checked against it).
+     */
+    private readonly audienceOfClient: (clientId: string) => string | undefined = () => undefined,
   ) {}
 
-  /** The audience our tokens carry: the service itself is the resource server. */
+  /** The audience our tokens carry by default: the service itself is the resource server. */
   get audience(): string {
     return this.issuer;
+  }
+
+  /** The audience of the tokens issued to this client. */
+  audienceFor(clientId: string): string {
+    return this.audienceOfClient(clientId) ?? this.issuer;
   }
 
   /** Signs a new access token for a grant, with the profile claims given (none unless ACCESS_TOKEN_CLAIMS asks). */
@@ -60,7 +71,7 @@ export class AccessTokens {
     const claims: AccessTokenClaims = {
       ...profile,
       iss: this.issuer,
-      aud: this.audience,
+      aud: this.audienceFor(grant.clientId),
       sub: grant.userId,
       client_id: grant.clientId,
       scope: grant.scope,
@@ -77,9 +88,11 @@ export class AccessTokens {
   /**
    * Verifies signature, issuer, audience and lifetime. The algorithm is pinned to the one of the key
    * named by `kid`, so a token cannot choose `none`, HS256 with our public key, or another curve.
-   * Throws InvalidAccessTokenError with the reason.
+   * Throws InvalidAccessTokenError with the reason. `audiences` are the ones accepted: by default only
+   * this service, so a token meant for the MCP server acts nowhere here; introspection and revocation,
+   * which describe every token we issued, pass them all.
    */
-  verify(token: string): AccessTokenClaims {
+  verify(token: string, audiences: readonly string[] = [this.issuer]): AccessTokenClaims {
     const decoded = jwt.decode(token, { complete: true });
     if (!decoded || typeof decoded.payload === 'string') throw new InvalidAccessTokenError('not a JWT');
     const kid = decoded.header.kid;
@@ -89,7 +102,7 @@ export class AccessTokens {
       const claims = jwt.verify(token, key.publicKey, {
         algorithms: [key.alg],
         issuer: this.issuer,
-        audience: this.audience,
+        audience: audiences.length === 1 ? (audiences[0] as string) : (audiences as [string, ...string[]]),
         clockTimestamp: epochSeconds(this.clock),
       }) as jwt.JwtPayload;
       if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.client_id !== 'string') {

@@ -2,6 +2,7 @@ import type { OAuthErrorCode } from '../errors';
 import type { ClientRegistry, OAuthClient } from './clients';
 import { describeProblem, type ParamProblem, type ParamSet } from './params';
 import { isValidChallenge } from './pkce';
+import { resourceProblem } from './resource-indicator';
 import { localeFromUiLocales, type PageLocale } from '../views/i18n/locales';
 
 /** A validated authorization request: what the code will be bound to once the user consents. */
@@ -50,15 +51,17 @@ export const AUTHORIZE_LIMITS = {
   scope: 1024,
   code_challenge: 128,
   code_challenge_method: 16,
+  resource: 2048,
   ui_locales: 256,
 } as const;
 
 /**
  * Validates an authorization request in the order RFC 6749 §4.1.2.1 needs: the client and the exact
  * redirect URI first (errors there never redirect, or we would become an open redirector), then
- * everything else, reported back to the client's redirect URI with its state.
+ * everything else, reported back to the client's redirect URI with its state. `issuer` is the audience
+ * of clients whose tokens act on this service (an RFC 8707 `resource` must name the client's audience).
  */
-export function validateAuthorizationRequest(params: ParamSet, clients: ClientRegistry): AuthorizationOutcome {
+export function validateAuthorizationRequest(params: ParamSet, clients: ClientRegistry, issuer: string): AuthorizationOutcome {
   const { values, problems } = params.read(AUTHORIZE_LIMITS);
   const problemOf = (name: keyof typeof AUTHORIZE_LIMITS): ParamProblem | undefined => problems.find((p) => p.name === name);
 
@@ -98,6 +101,9 @@ export function validateAuthorizationRequest(params: ParamSet, clients: ClientRe
   if ('unknown' in scope) {
     return fail('invalid_scope', `Unknown scope: ${scope.unknown.join(' ')}. This client may ask for: ${client.scopes.join(' ')}.`, `unknown scope ${scope.unknown.join(' ')}`);
   }
+
+  const target = resourceProblem(values.resource, client.audience ?? issuer);
+  if (target) return fail('invalid_target', target.description, target.reason);
 
   const method = values.code_challenge_method;
   const challenge = values.code_challenge;

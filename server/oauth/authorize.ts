@@ -17,7 +17,7 @@ export function authorizeHandler(ctx: AuthorizationContext) {
   const { services, interactions, binding, pages } = ctx;
   const settings = services.settings;
   return async (req: Request, res: Response): Promise<void> => {
-    const outcome = validateAuthorizationRequest(ParamSet.fromUrl(req.originalUrl), services.clients);
+    const outcome = validateAuthorizationRequest(ParamSet.fromUrl(req.originalUrl), services.clients, services.settings.publicUrl);
     if (outcome.kind === 'page') {
       // Refusals log at warn so they stay visible at LOG_LEVEL=warn.
       req.log.warn(

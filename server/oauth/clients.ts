@@ -19,6 +19,8 @@ export interface OAuthClient {
   /** Authorization requests without PKCE S256 are refused. */
   requirePkce: boolean;
   vendorId: string | undefined;
+  /** The `aud` of this client's access tokens: undefined for this service itself (the issuer), the MCP server for an Alexa+ add-on. */
+  audience: string | undefined;
 }
 
 /** What `register` takes; everything but id, redirects and scopes defaults to an Alexa client's. */
@@ -35,6 +37,13 @@ export interface ClientRegistration {
   authMethod?: TokenEndpointAuthMethod;
   requirePkce?: boolean;
   vendorId?: string | undefined;
+  audience?: string | undefined;
+}
+
+/** Where the tokens of clients that do not act on this service are used. */
+export interface ClientAudiences {
+  /** The MCP server Alexa+ add-on clients' tokens are for (MCP_RESOURCE_URL). */
+  alexaPlus: string;
 }
 
 interface RegisteredClient extends OAuthClient {
@@ -52,7 +61,7 @@ export class ClientRegistry {
   private readonly alexaIds = new Set<string>();
 
   /** A registry holding the clients of the settings. */
-  static fromSettings(clients: readonly ClientSettings[]): ClientRegistry {
+  static fromSettings(clients: readonly ClientSettings[], audiences?: ClientAudiences): ClientRegistry {
     const registry = new ClientRegistry();
     for (const c of clients) {
       registry.register({
@@ -67,6 +76,7 @@ export class ClientRegistry {
         authMethod: c.tokenEndpointAuthMethod,
         requirePkce: c.requirePkce,
         vendorId: c.alexaVendorId,
+        audience: c.kind === 'alexa-plus' ? audiences?.alexaPlus : undefined,
       });
     }
     return registry;
@@ -96,9 +106,10 @@ export class ClientRegistry {
       grantTypes: new Set(client.grantTypes ?? ['authorization_code', 'refresh_token']),
       authMethod,
       isPublic,
-      // Public clients always use PKCE: nothing else ties their code to them (RFC 8252 §8.1).
-      requirePkce: isPublic || (client.requirePkce ?? false),
+      // Public clients always use PKCE: nothing else ties their code to them (RFC 8252 §8.1); Alexa+ links by OAuth 2.1.
+      requirePkce: isPublic || kind === 'alexa-plus' || (client.requirePkce ?? false),
       vendorId: client.vendorId,
+      audience: client.audience,
       secretDigest,
     });
     if (kind === 'alexa') this.alexaIds.add(client.id);
@@ -113,6 +124,11 @@ export class ClientRegistry {
   /** Every registered client, in registration order. */
   all(): OAuthClient[] {
     return [...this.clients.values()];
+  }
+
+  /** Every audience some client's tokens carry besides the issuer (the MCP server's URL), for introspection. */
+  resourceAudiences(): string[] {
+    return [...new Set(this.all().flatMap((c) => (c.audience === undefined ? [] : [c.audience])))];
   }
 
   /** The ids of the Alexa clients: the only ones whose tokens act through the skill and whose grants unlinking ends. */

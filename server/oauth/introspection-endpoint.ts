@@ -36,7 +36,9 @@ export function introspectionEndpoint(services: Services): Array<RequestHandler 
     if (values.token === undefined || values.token === '') throw new OAuthError('invalid_request', 'token is required.', 400, 'token missing');
     // RFC 7662 §2.1: an unknown hint is ignored and the search extended; only access tokens are ever described.
     if (values.token_type_hint !== undefined) context.hint = values.token_type_hint.slice(0, 64);
-    const inspection = await inspectAccessToken(services.accessTokens, services.revocations, values.token);
+    // Describes every token we issued: a resource server elsewhere (the MCP server) asks about its own.
+    const audiences = [services.accessTokens.audience, ...services.clients.resourceAudiences()];
+    const inspection = await inspectAccessToken(services.accessTokens, services.revocations, values.token, audiences);
     noStore(res);
     if (!inspection.active) {
       res.status(200).json({ active: false });

@@ -44,9 +44,9 @@ export function authorizationServerMetadata(settings: Settings): Record<string, 
     grant_types_supported: grantTypes,
     token_endpoint_auth_methods_supported: authMethods,
     revocation_endpoint_auth_methods_supported: authMethods,
+    introspection_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
     ...(signsIn ? { code_challenge_methods_supported: ['S256'] } : {}),
     scopes_supported: [...new Set(clients.flatMap((c) => c.scopes))],
-    introspection_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
   };
   if (settings.oauth.issParameter && signsIn) metadata.authorization_response_iss_parameter_supported = true;
   return metadata;

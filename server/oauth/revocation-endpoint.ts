@@ -31,7 +31,8 @@ export function revocationEndpoint(services: Services): Array<RequestHandler | E
   };
   const findAccess = async (token: string): Promise<Target | undefined> => {
     try {
-      const claims = services.accessTokens.verify(token);
+      // Every token we issued may be revoked here, the MCP server's (an Alexa+ add-on's) included.
+      const claims = services.accessTokens.verify(token, [services.accessTokens.audience, ...services.clients.resourceAudiences()]);
       return { kind: 'access_token', familyId: claims.sid, clientId: claims.client_id };
     } catch (error) {
       if (error instanceof InvalidAccessTokenError) return undefined;

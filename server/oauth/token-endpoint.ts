@@ -10,6 +10,7 @@ import { NO_STORE_HEADERS, oauthErrorAnswer } from './json-responses';
 import { OAUTH_PATHS } from './metadata';
 import { describeProblem } from './params';
 import { isValidVerifier } from './pkce';
+import { resourceProblem } from './resource-indicator';
 import type { GrantType } from './clients';
 import { GRANT_TYPES } from '../config/clients-file';
 
@@ -27,6 +28,7 @@ const TOKEN_PARAMS = {
   code_verifier: 256,
   refresh_token: 512,
   scope: 1024,
+  resource: 2048,
 } as const;
 
 /** What the log line of a token request says about it; filled in as the request is understood. */
@@ -63,6 +65,8 @@ export function tokenHotRoute(services: Services): HotRoute {
     if (isGrantType(grantType) && !client.grantTypes.has(grantType)) {
       throw new OAuthError('unauthorized_client', `This client is not registered for the ${grantType} grant.`, 400, `client ${client.id} (${client.kind}) not allowed ${grantType}`);
     }
+    const target = resourceProblem(values.resource, services.accessTokens.audienceFor(client.id));
+    if (target) throw new OAuthError('invalid_target', target.description, 400, target.reason);
     switch (grantType) {
       case 'authorization_code': {
         if (values.code === undefined) throw new OAuthError('invalid_request', 'code is required for the authorization_code grant.', 400, 'code missing');

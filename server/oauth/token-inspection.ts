@@ -8,10 +8,15 @@ export type Inspection = { active: true; claims: AccessTokenClaims } | { active:
  * Verifies an access token of ours and asks the store, never a cache, whether its family was revoked:
  * introspection and userinfo see a revocation the moment it is written, whichever process wrote it.
  */
-export async function inspectAccessToken(accessTokens: Pick<AccessTokens, 'verify'>, revocations: Pick<Revocations, 'isRevoked'>, token: string): Promise<Inspection> {
+export async function inspectAccessToken(
+  accessTokens: Pick<AccessTokens, 'verify'>,
+  revocations: Pick<Revocations, 'isRevoked'>,
+  token: string,
+  audiences?: readonly string[],
+): Promise<Inspection> {
   let claims: AccessTokenClaims;
   try {
-    claims = accessTokens.verify(token);
+    claims = accessTokens.verify(token, audiences);
   } catch (error) {
     if (error instanceof InvalidAccessTokenError) return { active: false, reason: error.reason };
     throw error;

@@ -21,7 +21,7 @@ export function observeAuthorizationRequests(services: Services) {
     const params = ParamSet.fromUrl(req.originalUrl);
     const { values } = params.read({ client_id: 256, redirect_uri: 2048 });
     ops.sighted('authorize', { clientId: values.client_id, redirectUri: values.redirect_uri });
-    const outcome = validateAuthorizationRequest(params, services.clients);
+    const outcome = validateAuthorizationRequest(params, services.clients, services.settings.publicUrl);
     if (outcome.kind !== 'ok') {
       const code = outcome.kind === 'page' ? 'invalid_request' : outcome.error;
       const detail = outcome.kind === 'page' && outcome.received !== undefined ? ` (received "${outcome.received.slice(0, 300)}")` : '';

@@ -49,7 +49,8 @@ export function trafficFindings(settings: Settings, traffic: TrafficSummary): st
   for (const client of oauth.clients) {
     for (const uri of client.redirectUris) {
       const vendorUrl = client.alexaVendorId !== undefined && ALEXA_REDIRECT_URL.exec(uri)?.[1] === client.alexaVendorId;
-      if (vendorUrl || uri === oauth.devCallbackUri || !unused(trafficOf(traffic.redirectUris, uri))) continue;
+      // The app's redirect URL is only ever named by Alexa redeeming an app-to-app code: unused until someone links.
+      if (vendorUrl || uri === oauth.devCallbackUri || uri === settings.appLinks.appRedirectUrl || !unused(trafficOf(traffic.redirectUris, uri))) continue;
       findings.push(
         fromFile
           ? `The redirect URI ${uri} (client ${client.clientId} in CLIENTS_FILE) has not been used: check it against the client's configuration, or remove it.`

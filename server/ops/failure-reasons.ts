@@ -44,6 +44,7 @@ const TOKEN_RULES: Rule[] = [
   { reason: /contended/, category: 'contended', advice: 'Two requests raced on one grant; the loser was asked to retry. Harmless unless frequent.' },
   { code: 'unauthorized_client', category: 'grant_not_allowed', advice: 'The client used a grant it is not registered for (grant_types in CLIENTS_FILE): Alexa and app clients use authorization_code and refresh_token, service clients client_credentials; public clients never client_credentials.' },
   { code: 'unsupported_grant_type', category: 'grant_type_unsupported', advice: 'Only authorization_code, refresh_token and client_credentials are accepted: the console\'s "Authorization Grant Type" must be Auth Code Grant.' },
+  { code: 'invalid_target', category: 'resource_unknown', advice: 'The token request named a resource (RFC 8707) its client\'s tokens are not for: an Alexa+ add-on client may name only MCP_RESOURCE_URL, every other client only PUBLIC_URL. Check MCP_RESOURCE_URL against the add-on\'s MCP server URL.' },
   { code: 'invalid_scope', category: 'scope_widened', advice: 'A refresh asked for more scope than was granted; the caller is not Alexa or the console scopes changed (OAUTH_SCOPES).' },
   { code: 'temporarily_unavailable', category: 'store_unavailable', advice: 'The store did not answer (REDIS_URL; see GET /readyz and linkwright_store_errors_total). Alexa retries; nothing was half-written.' },
   { code: 'server_error', category: 'server_error', advice: 'An unexpected error; the err field of the token.refused line has the stack.' },
@@ -58,6 +59,7 @@ const AUTHORIZE_RULES: Rule[] = [
   { reason: /^unknown scope/, category: 'scope_unknown', advice: 'The console asks for a scope this server does not offer: make the console\'s scopes a subset of OAUTH_SCOPES.' },
   { reason: /^PKCE required/, category: 'pkce_required', advice: 'The client requires PKCE (OAUTH_REQUIRE_PKCE, or require_pkce in CLIENTS_FILE; always for the public app client) but the request had none: turn PKCE on in the console (or the setting off).' },
   { reason: /PKCE/, category: 'pkce_failed', advice: 'The PKCE parameters are malformed (see reason); only S256 is accepted.' },
+  { reason: /^resource /, category: 'resource_unknown', advice: 'The authorization request named a resource (RFC 8707) its client\'s tokens are not for: an Alexa+ add-on may name only MCP_RESOURCE_URL. It was answered invalid_target at the redirect URI.' },
   { reason: /response_type/, category: 'response_type_unsupported', advice: 'Only response_type=code works: the console\'s grant type must be Auth Code Grant.' },
   { category: 'request_malformed', advice: 'The authorization request is malformed (see reason); it was answered at the redirect URI with the error.' },
 ];

@@ -94,7 +94,8 @@ describe('consumer: the packed package in a fresh project', function () {
       join(project, 'tsconfig.json'),
       JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, experimentalDecorators: true, skipLibCheck: true, outDir: 'out', rootDir: 'src', types: ['node'] }, include: ['src'] }),
     );
-    for (const file of ['skill.ts', 'api.ts', 'service.ts', 'jovo-app.ts', 'jovo-check.ts']) copyFileSync(join(__dirname, 'example', file), join(project, 'src', file));
+    // The Alexa+ add-on example (linkwright/mcp with the MCP SDK and zod the package brings) is typechecked with them.
+    for (const file of ['skill.ts', 'api.ts', 'service.ts', 'addon.ts', 'jovo-app.ts', 'jovo-check.ts']) copyFileSync(join(__dirname, 'example', file), join(project, 'src', file));
     const packages = [join(work, tarball), ...['ask-sdk-core', 'ask-sdk-model', '@types/node', 'express', '@types/express', '@jovotech/framework', '@jovotech/platform-alexa'].map(installed)];
     try {
       await run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...packages], { cwd: project, timeout: 240_000 });
@@ -129,7 +130,7 @@ describe('consumer: the packed package in a fresh project', function () {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('typechecks the README examples (skill, API, Jovo app) and an embedded createLinkwright against the published .d.ts (tsc in the fresh project)', () => {
+  it('typechecks the README examples (skill, API, Alexa+ add-on, Jovo app) and an embedded createLinkwright against the published .d.ts (tsc in the fresh project)', () => {
     expect(typecheck).to.equal('');
   });
 

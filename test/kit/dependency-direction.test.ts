@@ -6,12 +6,13 @@ const ROOT = resolve(__dirname, '../..');
 const KIT = join(ROOT, 'kit');
 const IMPORT = /^\s*(?:import|export)\s(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
 /** The packages the kit may use at run time: nothing of the service's stack. */
-const KIT_PACKAGES = ['ask-sdk-core', 'ask-sdk-model', 'axios', 'jsonwebtoken', 'jose', 'lru-cache', 'node-forge'];
+const KIT_PACKAGES = ['ask-sdk-core', 'ask-sdk-model', 'axios', 'jsonwebtoken', 'jose', 'lru-cache', 'node-forge', '@modelcontextprotocol/sdk', 'zod'];
 /** Optional peer dependencies, each allowed only in the entry point that adapts it (nothing else may need them). */
 const PEER_PACKAGES: Record<string, string[]> = { [join(KIT, 'jovo')]: ['@jovotech/framework', '@jovotech/platform-alexa'] };
 
+/** A package of KIT_PACKAGES, or a subpath of one (@modelcontextprotocol/sdk/server/mcp.js), or the file's entry's peer. */
 function allowedPackage(file: string, specifier: string): boolean {
-  if (KIT_PACKAGES.includes(specifier)) return true;
+  if (KIT_PACKAGES.some((name) => specifier === name || specifier.startsWith(`${name}/`))) return true;
   return Object.entries(PEER_PACKAGES).some(([dir, packages]) => file.startsWith(`${dir}/`) && packages.includes(specifier));
 }
 
@@ -45,14 +46,14 @@ describe('kit: dependencies point one way', () => {
     expect(offending).to.deep.equal([]);
   });
 
-  it('the demo skill uses the kit only through its entry points (kit/<entry>/index)', () => {
+  it('the demo skill and the demo add-on use the kit only through its entry points (kit/<entry>/index)', () => {
     const offending: string[] = [];
-    for (const file of sources(join(ROOT, 'server/skill'))) {
+    for (const file of [...sources(join(ROOT, 'server/skill')), ...sources(join(ROOT, 'server/addon'))]) {
       for (const specifier of importsOf(file)) {
         if (!specifier.startsWith('.')) continue;
         const target = relative(KIT, resolve(dirname(file), specifier));
         if (target.startsWith('..')) continue;
-        if (!['ask-sdk', 'verify', 'tokens'].includes(target)) offending.push(`${relative(ROOT, file)} → ${specifier}`);
+        if (!['ask-sdk', 'verify', 'tokens', 'mcp'].includes(target)) offending.push(`${relative(ROOT, file)} → ${specifier}`);
       }
     }
     expect(offending).to.deep.equal([]);

@@ -50,7 +50,7 @@ describe('CLIENTS_FILE', () => {
     expect(settings.oauth.clients[0]).to.deep.include({ kind: 'alexa', redirectUris: [url], alexaVendorId: undefined });
     // One non-Alexa redirect URL and nothing else to go by: the kind must be said.
     const unclear = writeClientsFile([{ client_id: 'skill', client_secret: 'x', redirect_uris: [url, 'https://elsewhere.example/cb'] }]);
-    expect(problemsOf({ CLIENTS_FILE: unclear })).to.deep.equal(['CLIENTS_FILE clients[0] ("skill"): cannot tell what the client is for: set kind to alexa, app, service']);
+    expect(problemsOf({ CLIENTS_FILE: unclear })).to.deep.equal(['CLIENTS_FILE clients[0] ("skill"): cannot tell what the client is for: set kind to alexa, app, service, alexa-plus']);
   });
 
   it('refuses a bad file with one line per problem, naming the client and the field', () => {
@@ -72,9 +72,9 @@ describe('CLIENTS_FILE', () => {
       'CLIENTS_FILE clients[1] ("app"): redirect_uris[2] "https://app.example/cb#x" must not have a fragment',
       'CLIENTS_FILE clients[1] ("app"): require_pkce cannot be false for a public client (RFC 8252 requires PKCE)',
       'CLIENTS_FILE clients[2] ("backend"): grant_types has unsupported "password" (supported: authorization_code, refresh_token, client_credentials)',
-      'CLIENTS_FILE clients[2] ("backend"): cannot tell what the client is for: set kind to alexa, app, service',
+      'CLIENTS_FILE clients[2] ("backend"): cannot tell what the client is for: set kind to alexa, app, service, alexa-plus',
       'CLIENTS_FILE clients[3] ("skill"): unknown field "redirect_uri" (known: client_id, client_name, kind, client_secret, client_secret_hash, redirect_uris, grant_types, token_endpoint_auth_method, scope, require_pkce, alexa_vendor_id)',
-      'CLIENTS_FILE clients[3] ("skill"): kind must be one of alexa, app, service, got "robot"',
+      'CLIENTS_FILE clients[3] ("skill"): kind must be one of alexa, app, service, alexa-plus, got "robot"',
       'CLIENTS_FILE clients[4] ("a:b"): client_id must be 1 to 256 visible ASCII characters without ":"',
       'CLIENTS_FILE clients[4] ("a:b"): a client of kind "service" has no redirects: remove redirect_uris',
       'CLIENTS_FILE clients[5] must be a JSON object',

@@ -106,6 +106,18 @@ describe('the Alexa configuration from settings', () => {
     expect(banner).to.include('  Authorization URI:        http://localhost:3999/oauth/authorize');
   });
 
+  it('names the demo Alexa+ add-on and its client, or what to set for one, and nothing of it when MCP_ENABLED=false', () => {
+    const base = { PORT: '3999', DEMO_ACCOUNT: 'false' };
+    const none = startupBanner(loadSettings(base), { listening: '127.0.0.1:3999', url: 'http://127.0.0.1:3999' }).split('\n');
+    expect(none).to.include('Alexa+ add-on (MCP, demo Ride Hailer): http://localhost:3999/mcp');
+    expect(none).to.include('  no Alexa+ client yet: set ALEXA_PLUS_CLIENT_ID, ALEXA_PLUS_CLIENT_SECRET and ALEXA_PLUS_REDIRECT_URIS');
+    const plus = { ALEXA_PLUS_CLIENT_ID: 'plus', ALEXA_PLUS_CLIENT_SECRET: 'plus-secret-not-printed', ALEXA_PLUS_REDIRECT_URIS: 'https://a.example/cb' };
+    const withClient = startupBanner(loadSettings({ ...base, ...plus }), { listening: '127.0.0.1:3999', url: 'http://127.0.0.1:3999' });
+    expect(withClient).to.include('  client plus; npm run alexa:config -- --addon prints what to enter');
+    expect(withClient).to.not.include('plus-secret-not-printed');
+    expect(startupBanner(loadSettings({ ...base, MCP_ENABLED: 'false' }), { listening: '127.0.0.1:3999', url: 'http://127.0.0.1:3999' })).to.not.include('Alexa+');
+  });
+
   it('with a CLIENTS_FILE: the first Alexa client in the console lines, every client listed, a hashed secret never shown', () => {
     const settings = loadSettings({ PORT: '3999', CLIENTS_FILE: writeClientsFile(deploymentClients()), DEMO_ACCOUNT: 'false' });
     const banner = startupBanner(settings, { listening: '127.0.0.1:3999', url: 'http://127.0.0.1:3999' }).split('\n');
