@@ -3,7 +3,7 @@
  * instead (node-oidc-provider, the ASK SDK express adapter) and a bare node:http ceiling, in one run
  * on one machine. Every server runs compiled, as a child pinned to one core; this process (the load
  * generator, autocannon) pins itself to the other. Prints one table, same-run ratios and PASS/MISS
- * per target of issue 6, and writes the same figures as JSON under bench/results/.
+ * per target, and writes the same figures as JSON under bench/results/.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,9 @@ import { parseOptions, USAGE } from './lib/options';
 import { renderProfile } from './lib/profile';
 import type { CaseResult } from './lib/results';
 import { stopAllServers } from './lib/server-process';
-import { renderRatios, renderResults, renderVerdicts } from './lib/table';
+import { renderCost, renderOverload, renderRatios, renderResults, renderVerdicts } from './lib/table';
+import { relinkFigure, runCost } from './cost/cost-run';
+import { hashPassword } from '../server/accounts/passwords';
 import { evaluateTargets } from './lib/targets';
 
 const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');
@@ -49,6 +51,7 @@ async function main(): Promise<number> {
     for (const c of ALL_CASES) console.log(`${c.id.padEnd(28)} ${c.byDefault ? 'default' : 'named  '}  ${c.title}`);
     return 0;
   }
+  if (options.cost) return runCostReport(options);
   const cases = selectCases(options.cases);
   const started = new Date();
 
@@ -92,10 +95,16 @@ async function main(): Promise<number> {
   console.log('');
   console.log(renderResults(results));
   console.log('');
+  const overload = renderOverload(results);
+  if (overload) {
+    console.log('Overload (the p99 column counts accepted requests only; shed = answered 503 at once):');
+    console.log(overload);
+    console.log('');
+  }
   console.log('Same-run ratios (ours / peer):');
   console.log(renderRatios(results));
   console.log('');
-  console.log('Targets (issue 6):');
+  console.log('Targets:');
   console.log(renderVerdicts(verdicts));
   for (const result of results) {
     if (result.profile) {
@@ -115,6 +124,31 @@ async function main(): Promise<number> {
   console.log('');
   console.log(`JSON: ${out}`);
   return results.some((r) => r.error) ? 1 : 0;
+}
+
+/** `--cost`: links users through the real endpoints and prints Redis bytes per linked user by key kind. */
+async function runCostReport(options: ReturnType<typeof parseOptions>): Promise<number> {
+  pinProcess(process.pid, options.loadCore);
+  if (!options.skipBuild) {
+    say(`compiling the service into ${BUILD_DIR} …`);
+    compile();
+  }
+  const fixtures = new Fixtures();
+  try {
+    const snapshots = await runCost(options, fixtures, say);
+    const relinked = await relinkFigure(options, fixtures, await hashPassword('bench-password-0123456789'));
+    console.log('');
+    console.log(`Linkwright cost per linked user (Redis MEMORY USAGE, SAMPLES 0) — ${new Date().toISOString()}`);
+    console.log(renderCost(snapshots));
+    const target = snapshots.map((s) => `${s.label}: ${(s.totalBytes / s.users).toFixed(0)} B`).join('; ');
+    console.log('');
+    console.log(`Target: at most 1,024 B per linked user, flat over rotations. ${target}`);
+    console.log(`Grants live after linking one Alexa account ${relinked.links} times: ${relinked.live} (target 1)`);
+    return 0;
+  } finally {
+    await stopAllServers();
+    await fixtures.close();
+  }
 }
 
 main().then(

@@ -4,6 +4,7 @@ import { appLinksRouter } from '../app-links/routes';
 import { addonRouter } from './addon/routes';
 import { errorHandler, notFound } from './http/error-handler';
 import { healthRouter } from './http/health';
+import type { LoadReport } from './http/overload';
 import { requestContext } from './http/request-context';
 import { oauthRouter } from './oauth/routes';
 import { opsRouter } from './ops/routes';
@@ -14,7 +15,7 @@ import type { Services } from './services';
  * the operator pages, and the demo Alexa+ add-on (MCP) when enabled. POST /alexa and POST /oauth/token are hot routes served in
  * front of express (server/hot-routes.ts). There is no global body parser: each face parses its own.
  */
-export function createApp(services: Services): Express {
+export function createApp(services: Services, runtime: { load?: () => LoadReport } = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   if (services.settings.trustProxy !== undefined) app.set('trust proxy', parseTrustProxy(services.settings.trustProxy));
@@ -46,7 +47,7 @@ export function createApp(services: Services): Express {
       hsts: https,
     }),
   );
-  app.use(healthRouter(services.store));
+  app.use(healthRouter(services.store, undefined, runtime.load));
   app.use(opsRouter(services));
   app.use(oauthRouter(services));
   app.use(appLinksRouter(services));

@@ -6,6 +6,7 @@ import { loadSettings, type Settings } from './config/settings';
 import { refuseConnect } from './http/connect-refusal';
 import { forwardedForWatch } from './http/forwarded-for-watch';
 import { withHotRoutes } from './http/hot-routes';
+import { type LoadReport, OverloadGuard } from './http/overload';
 import { hotRoutes } from './hot-routes';
 import { createLogger, type Logger } from './log';
 import type { KeyRing } from './oauth/keys';
@@ -46,6 +47,8 @@ export interface Linkwright {
   services: Services;
   /** The settings it was built from (secrets included: never log them). */
   settings: Settings;
+  /** How loaded the process is right now: requests in flight, the adaptive bound, event-loop delay, shedding. */
+  load(): LoadReport;
   /** Listens on PORT and HOST; resolves once the server accepts connections. */
   start(): Promise<Listening>;
   /** Stops accepting connections, lets requests in flight finish, then closes the store. Idempotent. */
@@ -61,7 +64,9 @@ export function createLinkwright(settings: Settings = loadSettings(), deps: Link
   const clock = deps.clock ?? systemClock;
   const store = deps.store ?? openStore(settings.redis, clock, log);
   const services = createServices(settings, { store, clock, log, ...(deps.keys ? { keys: deps.keys } : {}) });
-  const handler = withHotRoutes(hotRoutes(services), createApp(services), { log, https: settings.publicUrl.startsWith('https://') });
+  const overload = new OverloadGuard(settings.overload, log);
+  const load = (): LoadReport => overload.report();
+  const handler = withHotRoutes(hotRoutes(services), createApp(services, { load }), { log, https: settings.publicUrl.startsWith('https://'), overload });
   const watch = forwardedForWatch(settings, log);
   const app: RequestListener = watch
     ? (req, res) => {
@@ -78,6 +83,7 @@ export function createLinkwright(settings: Settings = loadSettings(), deps: Link
     app,
     services,
     settings,
+    load,
     async start() {
       if (server) throw new Error('Linkwright is already started');
       const listening = createServer(app);
@@ -85,9 +91,12 @@ export function createLinkwright(settings: Settings = loadSettings(), deps: Link
       // Alexa's token budget is 4.5 s; a client that holds a connection open must not hold a worker forever.
       listening.headersTimeout = 10_000;
       listening.requestTimeout = 15_000;
+      if (settings.overload.maxConnections > 0) listening.maxConnections = settings.overload.maxConnections;
       await new Promise<void>((resolve, reject) => {
         listening.once('error', reject);
-        listening.listen(settings.port, settings.host, () => resolve());
+        // Node's default backlog (511) overflows in a connection storm and the kernel then drops SYNs,
+        // which the client only retries after seconds: a larger queue plus a connection cap refuses fast instead.
+        listening.listen({ port: settings.port, host: settings.host, backlog: settings.overload.listenBacklog }, () => resolve());
       });
       server = listening;
       const address = listening.address() as AddressInfo;
@@ -102,6 +111,7 @@ export function createLinkwright(settings: Settings = loadSettings(), deps: Link
             closing.closeIdleConnections();
           });
         }
+        overload.stop();
         await store.close();
       })();
       return stopped;

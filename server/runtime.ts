@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Clock } from './clock';
+import type { LoadReport } from './http/overload';
 import type { Settings } from './config/settings';
 import { createLinkwright } from './linkwright';
 import type { Logger } from './log';
@@ -10,6 +11,8 @@ import type { Store } from './store';
 export interface RunningService {
   services: Services;
   server: Server;
+  /** How loaded the process is (see Linkwright.load). */
+  load(): LoadReport;
   /** The loopback URL the server listens on (not PUBLIC_URL, which may be a proxy's). */
   url: string;
   /** The address actually bound, as `host:port` (`0.0.0.0:3000`, `[::]:3000`, `127.0.0.1:41234`). */
@@ -31,7 +34,7 @@ export async function startService(
   try {
     if (deps.beforeListen) await deps.beforeListen(linkwright.services);
     const { server, url, listening } = await linkwright.start();
-    return { services: linkwright.services, server, url, listening, close: () => linkwright.stop() };
+    return { services: linkwright.services, server, url, listening, load: () => linkwright.load(), close: () => linkwright.stop() };
   } catch (error) {
     await linkwright.stop();
     throw error;

@@ -54,6 +54,12 @@ describe('documentation', () => {
     expect(readme).to.include(`\`\`\`ts\n${readFileSync('test/consumer/example/api.ts', 'utf8')}\`\`\``);
   });
 
+  it('shows the Jovo app example the consumer test packs, installs and drives with Jovo\'s TestSuite, verbatim', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const example = readFileSync('test/consumer/example/jovo-app.ts', 'utf8');
+    expect(readme).to.include(`\`\`\`ts\n${example}\`\`\``);
+  });
+
   it('shows the Alexa+ add-on example the consumer test packs and typechecks, verbatim', () => {
     const readme = readFileSync('README.md', 'utf8');
     const example = readFileSync('test/consumer/example/addon.ts', 'utf8');

@@ -3,6 +3,8 @@ import { OAuthError } from '../../server/errors';
 import { type AccessTokenClaims, type AccessTokens, CLIENT_CREDENTIALS_GTY, InvalidAccessTokenError } from '../../server/oauth/access-tokens';
 import type { ClientRegistry } from '../../server/oauth/clients';
 import type { Revocations } from '../../server/oauth/revocations';
+import { malformedJwt, RefusedTokenCache } from '../../server/identity/refused-tokens';
+import { tokenHash } from '../../server/identity/verified-tokens';
 import { AppLinkError } from '../errors';
 import type { AccountProvider } from '../settings';
 import { type AppUser, invalidToken, type RequestHeader, type UserTokenVerifier } from './user-tokens';
@@ -29,15 +31,25 @@ export class OurTokenVerifier implements UserTokenVerifier {
     private readonly accounts: Pick<AccountDirectory, 'get' | 'findByName'>,
     private readonly clients: Pick<ClientRegistry, 'find'>,
     private readonly directory: DirectoryIds,
+    private readonly refused = new RefusedTokenCache(),
   ) {}
 
   /** The account a token of ours acts for. */
   async verify(token: string, header: RequestHeader): Promise<AppUser> {
+    // Cheapest first (shape, then tokens this process already refused), so a refusal costs no more than an acceptance.
+    const malformed = malformedJwt(token);
+    if (malformed !== undefined) throw invalidToken(malformed);
+    const key = tokenHash(token);
+    const known = this.refused.reasonFor(key);
+    if (known !== undefined) throw invalidToken(known);
     let claims: AccessTokenClaims;
     try {
       claims = this.accessTokens.verify(token);
     } catch (error) {
-      if (error instanceof InvalidAccessTokenError) throw invalidToken(error.reason);
+      if (error instanceof InvalidAccessTokenError) {
+        this.refused.remember(key, error.reason);
+        throw invalidToken(error.reason);
+      }
       throw error;
     }
     if (await this.revocations.isRevoked(claims)) throw invalidToken('token family revoked');

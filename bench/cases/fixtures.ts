@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestCertificateChain, type TestCertificateChain } from '../../simulator/certificates';
 import { RedisServer } from '../../test/support/redis-server';
+import { pinProcess } from '../lib/cpu';
 
 /** The Alexa certificate chain of the signed skill case, and where the service can fetch it. */
 export interface SigningChain extends TestCertificateChain {
@@ -25,11 +26,33 @@ export interface SigningChain extends TestCertificateChain {
  */
 export class Fixtures {
   private redis: Promise<RedisServer> | undefined;
+  private pinnedRedis: Promise<RedisServer> | undefined;
   private chain: Promise<SigningChain> | undefined;
   private certServer: Server | undefined;
   private ourKey: string | undefined;
   private peerKey: { privatePem: string; publicPem: string } | undefined;
   readonly dir = mkdtempSync(join(tmpdir(), 'lw-bench-'));
+
+  /**
+   * A redis-server pinned to the servers' core, for the overload case: at 2,000 connections the load
+   * generator fills its own core, and a store starved there would stand in for the server's overload.
+   */
+  async pinnedRedisUrl(core: number): Promise<string> {
+    this.pinnedRedis ??= RedisServer.start().then((server) => {
+      if (server.pid !== undefined) pinProcess(server.pid, core);
+      return server;
+    });
+    return (await this.pinnedRedis).url;
+  }
+
+  /** Process id of the redis-server behind a URL this fixture handed out (for its CPU time). */
+  async redisPid(url: string): Promise<number | undefined> {
+    for (const server of [this.redis, this.pinnedRedis]) {
+      const started = server ? await server : undefined;
+      if (started?.url === url) return started.pid;
+    }
+    return undefined;
+  }
 
   /** URL of the run's private redis-server. */
   async redisUrl(): Promise<string> {
@@ -62,6 +85,7 @@ export class Fixtures {
   async close(): Promise<void> {
     if (this.certServer) await new Promise<void>((resolve) => this.certServer?.close(() => resolve()));
     if (this.redis) await (await this.redis).destroy();
+    if (this.pinnedRedis) await (await this.pinnedRedis).destroy();
     rmSync(this.dir, { recursive: true, force: true });
   }
 

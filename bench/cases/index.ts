@@ -1,24 +1,34 @@
 import { expressEcho, nodeHttpEcho } from './ceiling-cases';
 import { bareMcpToolCall, ourMcpToolCall } from './mcp-cases';
-import { askSdkLaunch, kitSkillSigned, ourSkillCard, ourSkillSigned, ourSkillToken } from './skill-cases';
-import { oidcCode, oidcRefreshJwt, oidcRefreshOpaque, oidcRefreshQuickstart, ourCode, ourRefresh } from './token-cases';
+import { ourOverload } from './overload-case';
+import { askSdkLaunch, kitSkillSigned, ourSkillCard, ourSkillForged, ourSkillMixToken, ourSkillMixTokenSigned, ourSkillNewToken, ourSkillNewTokenSigned, ourSkillSigned, ourSkillToken } from './skill-cases';
+import { oauth2ServerCode, oauth2ServerRefresh, oidcCode, oidcRefreshJwt, oidcRefreshOpaque, oidcRefreshQuickstart, ourCode, ourRefresh, ourRefreshInfo } from './token-cases';
 import type { BenchCase } from './types';
 
 /** Every case, in the order they run and print: ours next to the peer it is compared with. */
 export const ALL_CASES: BenchCase[] = [
   ourRefresh,
+  ourRefreshInfo,
   oidcRefreshJwt,
   oidcRefreshOpaque,
   oidcRefreshQuickstart,
+  oauth2ServerRefresh,
   ourCode,
   oidcCode,
+  oauth2ServerCode,
   ourSkillToken,
+  ourSkillForged,
   ourSkillSigned,
   ourSkillCard,
+  ourSkillNewToken,
+  ourSkillNewTokenSigned,
+  ourSkillMixToken,
+  ourSkillMixTokenSigned,
   kitSkillSigned,
   askSdkLaunch,
   ourMcpToolCall,
   bareMcpToolCall,
+  ourOverload,
   nodeHttpEcho,
   expressEcho,
 ];

@@ -17,6 +17,8 @@ export interface OurService {
   url: string;
   /** createServices over the server's Redis, key prefix and signing key: what it mints, the server accepts. */
   domain: Services;
+  /** The redis-server's process, whose CPU per request the bench reports beside the server's. */
+  storePid: number | undefined;
   close(): Promise<void>;
 }
 
@@ -25,17 +27,21 @@ export interface OurService {
  * with settings from the environment only: development mode (NODE_ENV unset), a private Redis under
  * a key prefix of its own, fixed client credentials, and the bench's P-256 signing key.
  */
-export async function startOurService(context: CaseContext, skill: { verifySignature: boolean; linkAtLaunch?: boolean }): Promise<OurService> {
+export async function startOurService(
+  context: CaseContext,
+  skill: { verifySignature: boolean; linkAtLaunch?: boolean },
+  extra: { pinnedWithServer?: boolean; logLevel?: string; keyPrefix?: string } = {},
+): Promise<OurService> {
   const { fixtures, options } = context;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const redisUrl = await fixtures.redisUrl();
-  const keyPrefix = `bench:${randomBytes(6).toString('hex')}:`;
+  const redisUrl = extra.pinnedWithServer ? await fixtures.pinnedRedisUrl(options.serverCore) : await fixtures.redisUrl();
+  const keyPrefix = extra.keyPrefix ?? `bench:${randomBytes(6).toString('hex')}:`;
   const settingsEnv: Record<string, string> = {
     PORT: String(port),
     HOST: '127.0.0.1',
     PUBLIC_URL: url,
-    LOG_LEVEL: options.logLevel,
+    LOG_LEVEL: extra.logLevel ?? options.logLevel,
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: keyPrefix,
     OAUTH_CLIENT_ID: BENCH_CLIENT_ID,
@@ -71,6 +77,7 @@ export async function startOurService(context: CaseContext, skill: { verifySigna
     server,
     url,
     domain,
+    storePid: await fixtures.redisPid(redisUrl),
     close: async () => {
       await server.stop();
       await store.close();

@@ -5,6 +5,7 @@ import { BENCH_CLIENT_ID, BENCH_REDIRECT_URI, BENCH_SCOPE, BENCH_SKILL_ID } from
 import { startOurService, type OurService } from './our-service';
 import { startPeer } from './peer-service';
 import { isLinkCardAnswer, isSpokenAnswer, launchPlan } from './skill-requests';
+import { linkPoolUsers, POOL_USERS, pooledLaunchPlan } from './token-pools';
 import type { BenchCase } from './types';
 
 /** Our skill endpoint (helper B's route). */
@@ -24,9 +25,16 @@ async function linkedAccessToken(ours: OurService): Promise<string> {
   return tokens.access_token;
 }
 
-function ourLaunch(variant: 'token' | 'signed' | 'card'): BenchCase {
+/** The same token with one signature character changed: well-formed, correctly encoded, forged. */
+export function forgedCopy(token: string): string {
+  const [header, payload, signature = ''] = token.split('.');
+  return `${header}.${payload}.${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`;
+}
+
+function ourLaunch(variant: 'token' | 'forged' | 'signed' | 'card'): BenchCase {
   const titles = {
     token: 'Linkwright skill LaunchRequest, valid token, signature off',
+    forged: 'Linkwright skill LaunchRequest, forged token (refused), signature off',
     signed: 'Linkwright skill LaunchRequest, valid token, signature on',
     card: 'Linkwright skill LaunchRequest, no token (LinkAccount card, SKILL_LINK_AT_LAUNCH)',
   };
@@ -40,11 +48,12 @@ function ourLaunch(variant: 'token' | 'signed' | 'card'): BenchCase {
       const signed = variant === 'signed';
       const ours = await startOurService(context, { verifySignature: signed, linkAtLaunch: variant === 'card' });
       try {
-        const token = variant === 'card' ? undefined : await linkedAccessToken(ours);
+        const linked = variant === 'card' ? undefined : await linkedAccessToken(ours);
+        const token = variant === 'forged' && linked !== undefined ? forgedCopy(linked) : linked;
         const chain = signed ? await context.fixtures.signingChain() : undefined;
         const sign = chain ? (body: string) => signatureHeaders(body, chain.leafKeyPem, chain.certUrl) : undefined;
         const check = variant === 'card' ? isLinkCardAnswer : isSpokenAnswer;
-        return { server: ours.server, url: ours.url, close: ours.close, plan: async () => launchPlan(OUR_SKILL_PATH, token, check, sign) };
+        return { server: ours.server, storePid: ours.storePid, url: ours.url, close: ours.close, plan: async () => launchPlan(OUR_SKILL_PATH, token, check, sign) };
       } catch (error) {
         await ours.close();
         throw error;
@@ -53,8 +62,50 @@ function ourLaunch(variant: 'token' | 'signed' | 'card'): BenchCase {
   };
 }
 
+/**
+ * Skill cases with distinct tokens (issue 15): `new` sends a token never seen before on every request
+ * (the worst case: every cache of the service misses), `mix` sends each token on 4 consecutive requests
+ * over 20,000 users (many users, a few utterances each per hourly token).
+ */
+function ourPooledLaunch(shape: 'new' | 'mix', signed: boolean): BenchCase {
+  const requestsPerToken = shape === 'new' ? 1 : 4;
+  const what = shape === 'new' ? 'a new token every request' : `${requestsPerToken} requests per token over ${POOL_USERS} users`;
+  return {
+    id: `ours.skill-${shape}-token${signed ? '-signed' : ''}`,
+    title: `Linkwright skill LaunchRequest, ${what}, signature ${signed ? 'on' : 'off'}`,
+    kind: 'ours',
+    group: 'skill',
+    byDefault: true,
+    start: async (context) => {
+      const ours = await startOurService(context, { verifySignature: signed });
+      try {
+        const users = await linkPoolUsers(ours);
+        const chain = signed ? await context.fixtures.signingChain() : undefined;
+        const signer = chain ? { leafKeyPem: chain.leafKeyPem, certUrl: chain.certUrl } : undefined;
+        return {
+          server: ours.server,
+          storePid: ours.storePid,
+          url: ours.url,
+          close: ours.close,
+          plan: async (_connections, expected) => pooledLaunchPlan(ours, users, { requestsPerToken }, expected, OUR_SKILL_PATH, isSpokenAnswer, signer),
+        };
+      } catch (error) {
+        await ours.close();
+        throw error;
+      }
+    },
+  };
+}
+
+export const ourSkillNewToken = ourPooledLaunch('new', false);
+export const ourSkillNewTokenSigned = ourPooledLaunch('new', true);
+export const ourSkillMixToken = ourPooledLaunch('mix', false);
+export const ourSkillMixTokenSigned = ourPooledLaunch('mix', true);
+
 /** Case 3: valid token, signature checking off (compared with the ASK SDK adapter). */
 export const ourSkillToken = ourLaunch('token');
+/** Issue 15: a forged token, refused (the user is greeted unlinked); must cost no more than a valid one. */
+export const ourSkillForged = ourLaunch('forged');
 /** Case 3: valid token, signature checking on with the test chain (certificate cached after the first request). */
 export const ourSkillSigned = ourLaunch('signed');
 /** Case 3: no token: the LinkAccount card. */

@@ -11,30 +11,37 @@ const PEER_TOKEN_PATH = '/token';
 /** Minting over IPC in slices keeps each message a few MB at most. */
 const PEER_MINT_SLICE = 20_000;
 
+function ourRefreshCase(logLevel?: string): BenchCase {
+  return {
+    id: logLevel ? `ours.refresh-${logLevel}` : 'ours.refresh',
+    title: `Linkwright refresh (rotation, Redis, ES256 JWT)${logLevel ? `, LOG_LEVEL=${logLevel} as production runs it` : ''}`,
+    kind: 'ours',
+    group: 'refresh',
+    byDefault: true,
+    start: async (context) => {
+      const ours = await startOurService(context, { verifySignature: false }, logLevel ? { logLevel } : {});
+      let user = 0;
+      return {
+        server: ours.server,
+        storePid: ours.storePid,
+        url: ours.url,
+        close: ours.close,
+        plan: async (connections) => {
+          const pool = await mintMany(connections, async () => {
+            const { token } = await ours.domain.refreshTokens.issue({ userId: `bench-user-${(user += 1)}`, clientId: BENCH_CLIENT_ID, scope: BENCH_SCOPE });
+            return token;
+          });
+          return refreshChainPlan(OUR_TOKEN_PATH, pool);
+        },
+      };
+    },
+  };
+}
+
 /** Case 1: our refresh_token grant with rotation on Redis, JWT (ES256) access tokens. */
-export const ourRefresh: BenchCase = {
-  id: 'ours.refresh',
-  title: 'Linkwright refresh (rotation, Redis, ES256 JWT)',
-  kind: 'ours',
-  group: 'refresh',
-  byDefault: true,
-  start: async (context) => {
-    const ours = await startOurService(context, { verifySignature: false });
-    let user = 0;
-    return {
-      server: ours.server,
-      url: ours.url,
-      close: ours.close,
-      plan: async (connections) => {
-        const pool = await mintMany(connections, async () => {
-          const { token } = await ours.domain.refreshTokens.issue({ userId: `bench-user-${(user += 1)}`, clientId: BENCH_CLIENT_ID, scope: BENCH_SCOPE });
-          return token;
-        });
-        return refreshChainPlan(OUR_TOKEN_PATH, pool);
-      },
-    };
-  },
-};
+export const ourRefresh = ourRefreshCase();
+/** The same at the production log level (one JSON line per request), beside the quiet one. */
+export const ourRefreshInfo = ourRefreshCase('info');
 
 /** Case 2: our authorization_code grant, each request redeeming a pre-minted code. */
 export const ourCode: BenchCase = {
@@ -48,6 +55,7 @@ export const ourCode: BenchCase = {
     let user = 0;
     return {
       server: ours.server,
+      storePid: ours.storePid,
       url: ours.url,
       close: ours.close,
       plan: async (_connections, expectedRequests) => {
@@ -117,5 +125,43 @@ export const oidcCode: BenchCase = {
   start: async (context) => {
     const peer = await startOidcProvider(context, 'jwt');
     return { ...peer, plan: async (_connections, expectedRequests) => codeExchangePlan(PEER_TOKEN_PATH, await peer.mint('mintCodes', expectedRequests)) };
+  },
+};
+
+/** Starts the @node-oauth/oauth2-server peer; its pools are minted in the child over IPC. */
+async function startNodeOauth2Server(context: CaseContext): Promise<{ started: Omit<StartedCase, 'plan'>; mint(method: string, count: number): Promise<string[]> }> {
+  const { server, url } = await startPeer(context, '@node-oauth/oauth2-server', ENTRIES.nodeOauth2Server);
+  const mint = async (method: string, count: number): Promise<string[]> => {
+    await server.call('reset');
+    const out: string[] = [];
+    for (let done = 0; done < count; done += PEER_MINT_SLICE) out.push(...(await server.call<string[]>(method, Math.min(PEER_MINT_SLICE, count - done))));
+    return out;
+  };
+  return { started: { server, url, close: () => server.stop() }, mint };
+}
+
+/** Peer: @node-oauth/oauth2-server 5 refresh (rotation, in-memory model, ES256 JWT) behind express 5. */
+export const oauth2ServerRefresh: BenchCase = {
+  id: 'oauth2-server.refresh',
+  title: '@node-oauth/oauth2-server 5 refresh (rotation, in-memory, ES256 JWT, express 5)',
+  kind: 'peer',
+  group: 'refresh',
+  byDefault: true,
+  start: async (context) => {
+    const peer = await startNodeOauth2Server(context);
+    return { ...peer.started, plan: async (connections) => refreshChainPlan(PEER_TOKEN_PATH, await peer.mint('mintRefreshTokens', connections)) };
+  },
+};
+
+/** Peer: @node-oauth/oauth2-server 5 code exchange (in-memory model, ES256 JWT) behind express 5. */
+export const oauth2ServerCode: BenchCase = {
+  id: 'oauth2-server.code',
+  title: '@node-oauth/oauth2-server 5 code exchange (in-memory, ES256 JWT, express 5)',
+  kind: 'peer',
+  group: 'code',
+  byDefault: true,
+  start: async (context) => {
+    const peer = await startNodeOauth2Server(context);
+    return { ...peer.started, plan: async (_connections, expected) => codeExchangePlan(PEER_TOKEN_PATH, await peer.mint('mintCodes', expected)) };
   },
 };

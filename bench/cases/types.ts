@@ -1,5 +1,6 @@
 import type { LoadPlan } from '../lib/load';
 import type { BenchOptions } from '../lib/options';
+import type { CaseResult } from '../lib/results';
 import type { ServerProcess } from '../lib/server-process';
 import type { Fixtures } from './fixtures';
 
@@ -18,6 +19,8 @@ export interface CaseContext {
 export interface StartedCase {
   server: ServerProcess;
   url: string;
+  /** The store's process (our Redis), so its CPU per request is reported too; peers keep theirs in memory. */
+  storePid?: number | undefined;
   /**
    * The requests for one run at `connections` connections; pools (codes, refresh tokens, signed
    * bodies) are minted here, before the run, sized for `expectedRequests`.
@@ -39,4 +42,9 @@ export interface BenchCase {
   /** Run without being named in --case. */
   byDefault: boolean;
   start(context: CaseContext): Promise<StartedCase>;
+  /**
+   * A case measured its own way rather than by the harness's runs per connection count (the overload
+   * case): it runs its loads and returns its figures. The harness then skips its warm-up and runs.
+   */
+  measure?(started: StartedCase, context: { options: BenchOptions; say(line: string): void }): Promise<Partial<Pick<CaseResult, 'overload'>>>;
 }

@@ -10,7 +10,7 @@ import type { CaseResult } from './results';
 import { rssDrift } from './rss';
 import { summarize } from './summary';
 
-/** The rate a warm-up's pool is sized for before anything is known; a dry pool just ends it early. */
+/** The rate the warm-up's 1-second probe pool is sized for, before anything is measured. */
 const WARMUP_GUESS_RPS = 3000;
 
 /** Pool size for a run: twice the fastest rate seen so far, so a faster run never runs dry. */
@@ -57,7 +57,7 @@ export async function runGroup(cases: BenchCase[], options: BenchOptions, fixtur
     live.result.error = error instanceof Error ? error.message : String(error);
     say(`[${live.benchCase.id}] FAILED: ${live.result.error}`);
   };
-  const healthy = () => group.filter((live) => live.started && !live.result.error);
+  const healthy = () => group.filter((live) => live.started && !live.result.error && !live.benchCase.measure);
 
   try {
     for (const live of group) {
@@ -78,12 +78,23 @@ export async function runGroup(cases: BenchCase[], options: BenchOptions, fixtur
     if (options.warmupSec > 0) {
       for (const live of healthy()) {
         await attempt(live, fail, async (started) => {
-          const plan = await started.plan(maxConnections, WARMUP_GUESS_RPS * options.warmupSec);
-          const warm = await runLoad({ url: started.url, connections: maxConnections, durationSec: options.warmupSec, plan, serverPid: started.server.pid });
-          if (warm.completed === 0) throw new Error(`no response during the warm-up (${warm.socketErrors} socket errors); server stderr: ${started.server.stderr.slice(-500)}`);
-          if (warm.badResponses === warm.completed) throw new Error(`every warm-up response was wrong, e.g. ${warm.badSamples[0] ?? '?'}`);
-          live.result.warmupRps = warm.rps;
-          live.rateSeen = warm.rps;
+          // A 1-second probe with a pool sized for a guess, then the rest of the warm-up with pools sized from
+          // the rate measured (again after any run that drained its pool), so no case starts its measured
+          // runs cold because its warm-up pool ran dry.
+          let remaining = options.warmupSec;
+          let warm: LoadResult | undefined;
+          while (remaining > 0) {
+            const seconds = warm === undefined ? 1 : remaining;
+            const pool = warm === undefined ? WARMUP_GUESS_RPS * seconds : poolSizeFor(live.rateSeen, seconds);
+            const plan = await started.plan(maxConnections, pool);
+            warm = await runLoad({ url: started.url, connections: maxConnections, durationSec: seconds, plan, serverPid: started.server.pid, storePid: started.storePid });
+            if (warm.completed === 0) throw new Error(`no response during the warm-up (${warm.socketErrors} socket errors); server stderr: ${started.server.stderr.slice(-500)}`);
+            if (warm.badResponses === warm.completed) throw new Error(`every warm-up response was wrong, e.g. ${warm.badSamples[0] ?? '?'}`);
+            live.rateSeen = Math.max(live.rateSeen, warm.rps);
+            remaining -= Math.max(1, Math.round(warm.durationSec));
+          }
+          if (!warm) return;
+          live.result.warmupRps = live.rateSeen;
           say(`[${live.benchCase.id}] warm-up ${maxConnections} conns: ${describe(warm)}`);
         });
       }
@@ -94,7 +105,7 @@ export async function runGroup(cases: BenchCase[], options: BenchOptions, fixtur
         for (const live of healthy()) {
           await attempt(live, fail, async (started) => {
             const plan = await started.plan(connections, poolSizeFor(live.rateSeen, options.durationSec));
-            const run = await runLoad({ url: started.url, connections, durationSec: options.durationSec, plan, serverPid: started.server.pid });
+            const run = await runLoad({ url: started.url, connections, durationSec: options.durationSec, plan, serverPid: started.server.pid, storePid: started.storePid });
             live.rateSeen = Math.max(live.rateSeen, run.rps);
             live.runsAt.set(connections, [...(live.runsAt.get(connections) ?? []), run]);
             say(`[${live.benchCase.id}] ${connections} conns, run ${repeat}/${options.repeats}: ${describe(run)}`);
@@ -110,13 +121,20 @@ export async function runGroup(cases: BenchCase[], options: BenchOptions, fixtur
       }
     }
 
+    for (const live of group.filter((l) => l.benchCase.measure && !l.result.error)) {
+      await attempt(live, fail, async (started) => {
+        Object.assign(live.result, await live.benchCase.measure?.(started, { options, say: (line) => say(`[${live.benchCase.id}] ${line}`) }));
+      });
+    }
+
     if (options.soak) {
       for (const live of healthy().filter((l) => SOAK_CASES.has(l.benchCase.id))) {
         await attempt(live, fail, async (started) => {
           say(`[${live.benchCase.id}] soak: ${options.soakSec} s at ${maxConnections} conns, watching RSS`);
           const plan = await started.plan(maxConnections, poolSizeFor(live.rateSeen, options.soakSec));
-          const run = await runLoad({ url: started.url, connections: maxConnections, durationSec: options.soakSec, plan, serverPid: started.server.pid });
-          const windowMs = Math.min(10_000, (options.soakSec * 1000) / 4);
+          const run = await runLoad({ url: started.url, connections: maxConnections, durationSec: options.soakSec, plan, serverPid: started.server.pid, storePid: started.storePid });
+          // Skip the first 10 s (a sixth of a shorter soak): JIT, caches and pools still filling.
+          const windowMs = Math.min(10_000, (options.soakSec * 1000) / 6);
           live.result.soak = { connections: maxConnections, durationSec: run.durationSec, rps: run.rps, p99Ms: run.p99Ms, errors: run.socketErrors + run.badResponses, drift: rssDrift(run.rssSamples, windowMs), samples: run.rssSamples };
           say(`[${live.benchCase.id}] soak: ${describe(run)}`);
         });

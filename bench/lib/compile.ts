@@ -12,6 +12,7 @@ export const ENTRIES = {
   ours: join(BUILD_DIR, 'server', 'main.js'),
   oidcProvider: join(BUILD_DIR, 'bench', 'peers', 'oidc-provider.js'),
   askSdk: join(BUILD_DIR, 'bench', 'peers', 'ask-sdk.js'),
+  nodeOauth2Server: join(BUILD_DIR, 'bench', 'peers', 'node-oauth2-server.js'),
   kitSkill: join(BUILD_DIR, 'bench', 'peers', 'kit-skill.js'),
   nodeHttpEcho: join(BUILD_DIR, 'bench', 'peers', 'node-http-echo.js'),
   expressEcho: join(BUILD_DIR, 'bench', 'peers', 'express-echo.js'),
@@ -27,6 +28,10 @@ export const ENTRIES = {
 export function compile(): { warning: string | undefined } {
   const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', join(REPO_ROOT, 'bench', 'tsconfig.build.json')], { cwd: REPO_ROOT, encoding: 'utf8' });
+  // tsc compiles only .ts: the pages' stylesheet and the other run-time files are copied beside the
+  // compiled code as `npm run build` does (without them /readyz answers 503 and no case starts).
+  const copy = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build', 'copy-assets.mjs'), BUILD_DIR], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (copy.status !== 0) throw new Error(`copying the run-time assets into ${BUILD_DIR} failed:\n${copy.stdout}${copy.stderr}`);
   const missing = Object.values(ENTRIES).filter((entry) => !existsSync(entry));
   if (missing.length > 0) throw new Error(`tsc did not write ${missing.join(', ')}:\n${result.stdout}${result.stderr}`);
   if (result.status === 0) return { warning: undefined };

@@ -28,6 +28,13 @@ export interface LoadResult {
   maxMs: number;
   /** Connection errors and timeouts (autocannon's count). */
   socketErrors: number;
+  /** Requests that got no answer within autocannon's 10 s timeout (also in socketErrors). */
+  timeouts: number;
+  /** 503 answers (load shed at once); their latencies are not in acceptedP99Ms. */
+  shed: number;
+  /** p50/p99 of the answers that were not 503: the requests the server accepted. */
+  acceptedP50Ms: number;
+  acceptedP99Ms: number;
   /** Responses that failed the case's check (wrong status or body). */
   badResponses: number;
   statusCounts: Record<string, number>;
@@ -38,6 +45,8 @@ export interface LoadResult {
   rssSamples: RssSample[];
   /** Server CPU time (user + system) per completed request, in µs; NaN when unreadable. */
   cpuUsPerRequest: number;
+  /** The store's (Redis's) CPU time per completed request, in µs; NaN when there is none to read. */
+  storeCpuUsPerRequest: number;
 }
 
 /** Growable array of latencies; typed storage keeps 500k readings cheap for the load core. */
@@ -72,9 +81,12 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
  * server's RSS meanwhile. Bounded: autocannon stops at the duration, and a request that gets no
  * answer times out after 10 s.
  */
-export async function runLoad(options: { url: string; connections: number; durationSec: number; plan: LoadPlan; serverPid: number }): Promise<LoadResult> {
+export async function runLoad(options: { url: string; connections: number; durationSec: number; plan: LoadPlan; serverPid: number; storePid?: number | undefined; overallRate?: number; settleMs?: number }): Promise<LoadResult> {
   const { plan } = options;
   const latencies = new LatencyLog();
+  const accepted = new LatencyLog();
+  let shed = 0;
+  let earlyAnswers = 0;
   const statusCounts: Record<string, number> = {};
   const badSamples: string[] = [];
   let badResponses = 0;
@@ -105,6 +117,7 @@ export async function runLoad(options: { url: string; connections: number; durat
   const clients: Array<{ client: autocannon.Client; connection: number }> = [];
   const rss = new RssSampler(options.serverPid);
   const cpuBefore = readCpuSeconds(options.serverPid);
+  const storeBefore = options.storePid === undefined ? undefined : readCpuSeconds(options.storePid);
   const instance = autocannon({
     url: options.url,
     connections: options.connections,
@@ -112,6 +125,7 @@ export async function runLoad(options: { url: string; connections: number; durat
     timeout: 10,
     // A placeholder the clients replace at once: every connection gets its own request list.
     requests: [{ method: 'GET' }],
+    ...(options.overallRate !== undefined ? { overallRate: options.overallRate } : {}),
     setupClient: (client) => {
       const connection = nextConnection++;
       clients.push({ client, connection });
@@ -125,7 +139,19 @@ export async function runLoad(options: { url: string; connections: number; durat
     : undefined;
   running.instance = instance;
   if (poolExhausted) instance.stop();
-  instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  // With `settleMs`, answers in the first moments (thousands of connections opening at once) are counted
+  // but their latencies not kept: they measure the load generator's own start more than the server.
+  const settledAt = Date.now() + (options.settleMs ?? 0);
+  instance.on('response', (_client, status, _bytes, responseTime) => {
+    if (options.settleMs !== undefined && Date.now() < settledAt) {
+      earlyAnswers += 1;
+      if (status === 503) shed += 1;
+      return;
+    }
+    latencies.push(responseTime);
+    if (status === 503) shed += 1;
+    else accepted.push(responseTime);
+  });
   let result: autocannon.Result;
   let rssSamples: RssSample[];
   try {
@@ -135,27 +161,34 @@ export async function runLoad(options: { url: string; connections: number; durat
     rssSamples = rss.stop();
   }
   const cpuAfter = readCpuSeconds(options.serverPid);
+  const storeAfter = options.storePid === undefined ? undefined : readCpuSeconds(options.storePid);
 
   const sorted = latencies.sorted();
+  const acceptedSorted = accepted.sorted();
   let sum = 0;
   for (const value of sorted) sum += value;
   const durationSec = result.duration;
   return {
     connections: options.connections,
     durationSec,
-    completed: sorted.length,
-    rps: durationSec > 0 ? sorted.length / durationSec : 0,
+    completed: sorted.length + earlyAnswers,
+    rps: durationSec > 0 ? (sorted.length + earlyAnswers) / durationSec : 0,
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
     meanMs: sorted.length > 0 ? sum / sorted.length : Number.NaN,
     maxMs: sorted.length > 0 ? (sorted[sorted.length - 1] as number) : Number.NaN,
     socketErrors: result.errors,
+    timeouts: result.timeouts,
+    shed,
+    acceptedP50Ms: percentile(acceptedSorted, 50),
+    acceptedP99Ms: percentile(acceptedSorted, 99),
     badResponses,
     statusCounts,
     badSamples,
     poolExhausted,
     rssMaxKb: rssSamples.reduce((max, s) => Math.max(max, s.kb), 0),
     rssSamples,
+    storeCpuUsPerRequest: storeBefore !== undefined && storeAfter !== undefined && sorted.length > 0 ? ((storeAfter - storeBefore) * 1e6) / (sorted.length + earlyAnswers) : Number.NaN,
     cpuUsPerRequest: cpuBefore !== undefined && cpuAfter !== undefined && sorted.length > 0 ? ((cpuAfter - cpuBefore) * 1e6) / sorted.length : Number.NaN,
   };
 }

@@ -24,6 +24,13 @@ export interface BenchOptions {
   /** Core the servers under test are pinned to, and the core of the load generator. */
   serverCore: number;
   loadCore: number;
+  /** `--cost`: measure Redis bytes per linked user instead of running the cases. */
+  cost: boolean;
+  /** Populations linked and measured by `--cost`. */
+  costUsers: number[];
+  /** Rotations each user of the rotation population makes (0: none), and its size. */
+  costRotations: number;
+  costRotationUsers: number;
 }
 
 /** What `npm run bench -- --help` prints. */
@@ -37,6 +44,8 @@ export const USAGE = `npm run bench -- [flags]
   --log-level=warn     our server's LOG_LEVEL (info measures production's per-request log line)
   --no-build           reuse bench/results/build from the last run
   --out=FILE           JSON results file (default bench/results/bench-<time>.json)
+  --cost               Redis bytes and keys per linked user by key type (--cost-users=1000,20000,
+                       --cost-rotations=720 for --cost-rotation-users=100 users), instead of the cases
   --list               print the case ids and exit`;
 
 /** Parses argv (without node and script); throws an Error naming the bad flag. */
@@ -55,6 +64,10 @@ export function parseOptions(argv: string[]): BenchOptions & { list: boolean; he
     out: undefined,
     serverCore: 0,
     loadCore: 1,
+    cost: false,
+    costUsers: [1000, 20_000],
+    costRotations: 720,
+    costRotationUsers: 100,
     list: false,
     help: false,
   };
@@ -106,6 +119,18 @@ export function parseOptions(argv: string[]): BenchOptions & { list: boolean; he
       case 'log-level':
         options.logLevel = required(name, value);
         if (!['fatal', 'error', 'warn', 'info', 'debug', 'silent'].includes(options.logLevel)) throw new Error(`--log-level must be a pino level, got "${options.logLevel}"`);
+        break;
+      case 'cost':
+        options.cost = true;
+        break;
+      case 'cost-users':
+        options.costUsers = required(name, value).split(',').map((c) => positive(name, c.trim(), 1, 1_000_000));
+        break;
+      case 'cost-rotations':
+        options.costRotations = positive(name, value, 0, 100_000);
+        break;
+      case 'cost-rotation-users':
+        options.costRotationUsers = positive(name, value, 1, 100_000);
         break;
       case 'out':
         options.out = required(name, value);

@@ -15,6 +15,31 @@ export interface SoakResult {
   samples: RssSample[];
 }
 
+/**
+ * The overload case: the same endpoint at a sustainable load (`baseline`) and at about four times the
+ * rate it sustains on many connections (`overload`), where the service must shed what it cannot serve.
+ */
+export interface OverloadResult {
+  baselineConnections: number;
+  baselineRps: number;
+  baselineP99Ms: number;
+  connections: number;
+  /** The rate asked of autocannon (4 × baseline) and what it managed to send (answers + timeouts per second). */
+  targetRps: number;
+  offeredRps: number;
+  acceptedRps: number;
+  shedRps: number;
+  acceptedP99Ms: number;
+  /** acceptedP99Ms / baselineP99Ms. */
+  p99Ratio: number;
+  maxMs: number;
+  timeouts: number;
+  socketErrors: number;
+  /** Answers that were neither the case's success nor a 503. */
+  badResponses: number;
+  rssMaxKb: number;
+}
+
 /** Everything measured for one case; `error` when it could not run (the reason, not a figure). */
 export interface CaseResult {
   id: string;
@@ -25,5 +50,6 @@ export interface CaseResult {
   rows: RunSummary[];
   runs: Array<Omit<LoadResult, 'rssSamples'>>;
   soak?: SoakResult;
+  overload?: OverloadResult;
   profile?: ProfileSummary;
 }

@@ -49,27 +49,43 @@ export class RssSampler {
   }
 }
 
-/** How RSS moved over a soak: the median of the first and of the last `windowMs` of readings. */
+/** How RSS moved over a soak: the least-squares line through the readings after the first seconds. */
 export interface RssDrift {
+  /** The fitted line at the first and the last reading kept. */
   startKb: number;
   endKb: number;
   /** endKb / startKb − 1; 0.1 means it grew by 10 %. */
   growth: number;
+  /** The fitted slope, kB per minute. */
+  slopeKbPerMin: number;
+  /** Readings before this were left out (start-up: JIT, caches and pools filling). */
+  skippedMs: number;
 }
 
 /**
- * Compares the start and end of a soak. Medians over a window, not single readings, so one
- * garbage-collection spike cannot decide the verdict.
+ * The trend of a soak's RSS: readings of the first `skipMs` are left out, and a least-squares line is
+ * fitted through the rest. A slow leak shows as a slope however the readings scatter, while one
+ * garbage-collection dip (or spike) moves a line fitted through hundreds of readings very little,
+ * unlike a comparison of two windows, which one dip at the start could decide.
  */
-export function rssDrift(samples: RssSample[], windowMs: number): RssDrift | undefined {
-  if (samples.length < 2) return undefined;
-  const last = samples[samples.length - 1]?.atMs ?? 0;
+export function rssDrift(samples: RssSample[], skipMs: number): RssDrift | undefined {
   const first = samples[0]?.atMs ?? 0;
-  const head = samples.filter((s) => s.atMs <= first + windowMs).map((s) => s.kb);
-  const tail = samples.filter((s) => s.atMs >= last - windowMs).map((s) => s.kb);
-  const startKb = median(head);
-  const endKb = median(tail);
-  return { startKb, endKb, growth: startKb > 0 ? endKb / startKb - 1 : 0 };
+  const kept = samples.filter((s) => s.atMs >= first + skipMs);
+  if (kept.length < 3) return undefined;
+  const n = kept.length;
+  const meanT = kept.reduce((sum, s) => sum + s.atMs, 0) / n;
+  const meanKb = kept.reduce((sum, s) => sum + s.kb, 0) / n;
+  let covariance = 0;
+  let variance = 0;
+  for (const s of kept) {
+    covariance += (s.atMs - meanT) * (s.kb - meanKb);
+    variance += (s.atMs - meanT) ** 2;
+  }
+  const slope = variance > 0 ? covariance / variance : 0; // kB per ms
+  const at = (t: number) => meanKb + slope * (t - meanT);
+  const startKb = at((kept[0] as RssSample).atMs);
+  const endKb = at((kept[n - 1] as RssSample).atMs);
+  return { startKb, endKb, growth: startKb > 0 ? endKb / startKb - 1 : 0, slopeKbPerMin: slope * 60_000, skippedMs: skipMs };
 }
 
 /** The median of a list of numbers (the mean of the middle two for an even count; NaN when empty). */

@@ -18,6 +18,8 @@ export interface RunSummary {
   rssMaxKb: number;
   /** Median over the repeats of the server's CPU µs per request. */
   cpuUsPerRequest: number;
+  /** Median over the repeats of the store's CPU µs per request (NaN for peers, whose store is in memory). */
+  storeCpuUsPerRequest: number;
   poolExhausted: boolean;
 }
 
@@ -38,6 +40,7 @@ export function summarize(runs: LoadResult[]): RunSummary {
     completed: runs.reduce((sum, r) => sum + r.completed, 0),
     rssMaxKb: Math.max(...runs.map((r) => r.rssMaxKb)),
     cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest)),
+    storeCpuUsPerRequest: median(runs.map((r) => r.storeCpuUsPerRequest)),
     poolExhausted: runs.some((r) => r.poolExhausted),
   };
 }

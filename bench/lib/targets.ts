@@ -1,22 +1,31 @@
 import type { CaseResult } from './results';
 
-/** A target of issue 6, checked on figures of the same run. */
+/** A performance target of the product, checked on figures of the same run. */
 export type Target =
   | { kind: 'throughput'; text: string; ours: string; peer: string; minRatio: number }
   | { kind: 'p99'; text: string; ours: string; peer: string }
-  | { kind: 'rss'; text: string; ours: string; maxGrowth: number };
+  | { kind: 'rss'; text: string; ours: string; maxGrowth: number }
+  | { kind: 'overload'; text: string; ours: string; maxAcceptedP99Ms: number };
 
-/** The targets of issue 6, in the order they print. */
+/** The targets, in the order they print. */
 export const TARGETS: Target[] = [
   { kind: 'throughput', text: 'refresh ≥ 2× oidc-provider refresh (JWT)', ours: 'ours.refresh', peer: 'oidc.refresh-jwt', minRatio: 2 },
   { kind: 'p99', text: 'refresh p99 < oidc-provider refresh (JWT) p99', ours: 'ours.refresh', peer: 'oidc.refresh-jwt' },
+  { kind: 'throughput', text: 'refresh ≥ 2× @node-oauth/oauth2-server refresh', ours: 'ours.refresh', peer: 'oauth2-server.refresh', minRatio: 2 },
+  { kind: 'p99', text: 'refresh p99 < @node-oauth/oauth2-server refresh p99', ours: 'ours.refresh', peer: 'oauth2-server.refresh' },
+  { kind: 'throughput', text: 'code exchange ≥ 2× @node-oauth/oauth2-server code exchange', ours: 'ours.code', peer: 'oauth2-server.code', minRatio: 2 },
   { kind: 'throughput', text: 'code exchange ≥ 2× oidc-provider code exchange', ours: 'ours.code', peer: 'oidc.code', minRatio: 2 },
   { kind: 'throughput', text: 'skill (token, signature off) ≥ ASK SDK adapter', ours: 'ours.skill-token', peer: 'ask.launch', minRatio: 1 },
+  { kind: 'throughput', text: 'skill, forged token ≥ skill, valid token (refusal costs no more)', ours: 'ours.skill-forged', peer: 'ours.skill-token', minRatio: 1 },
   { kind: 'throughput', text: 'skill (token, signature on) ≥ 80 % of ASK SDK adapter', ours: 'ours.skill-signed', peer: 'ask.launch', minRatio: 0.8 },
+  { kind: 'throughput', text: 'skill, new token every request, signature off ≥ 1.5× ASK SDK adapter', ours: 'ours.skill-new-token', peer: 'ask.launch', minRatio: 1.5 },
+  { kind: 'throughput', text: 'skill, new token every request, signature on ≥ 1.2× ASK SDK adapter', ours: 'ours.skill-new-token-signed', peer: 'ask.launch', minRatio: 1.2 },
+  { kind: 'throughput', text: 'skill, realistic token mix, signature on ≥ 2× ASK SDK adapter', ours: 'ours.skill-mix-token-signed', peer: 'ask.launch', minRatio: 2 },
   { kind: 'throughput', text: 'kit skill (linkwright/ask-sdk, token, signature on) ≥ 2× ASK SDK adapter', ours: 'ours.kit-skill-signed', peer: 'ask.launch', minRatio: 2 },
   { kind: 'throughput', text: 'MCP tools/call through linkwright/mcp ≥ 80 % of the bare SDK server', ours: 'ours.mcp-tool-call', peer: 'ceiling.mcp-bare', minRatio: 0.8 },
   { kind: 'rss', text: 'refresh soak: RSS within 10 %', ours: 'ours.refresh', maxGrowth: 0.1 },
   { kind: 'rss', text: 'signed skill soak: RSS within 10 %', ours: 'ours.skill-signed', maxGrowth: 0.1 },
+  { kind: 'overload', text: 'at 4× load: accepted p99 < 50 ms, no timeouts', ours: 'ours.overload', maxAcceptedP99Ms: 50 },
 ];
 
 /** The outcome of one target at one connection count (or of one soak). */
@@ -38,6 +47,18 @@ export function evaluateTargets(results: CaseResult[], targets: Target[] = TARGE
   const verdicts: Verdict[] = [];
   for (const target of targets) {
     const ours = byId.get(target.ours);
+    if (target.kind === 'overload') {
+      if (!ours) continue;
+      const o = ours.overload;
+      if (!o) {
+        verdicts.push({ text: target.text, detail: `not measured${ours.error ? `: ${ours.id} failed` : ''}`, verdict: 'MISS' });
+        continue;
+      }
+      const pass = o.acceptedP99Ms < target.maxAcceptedP99Ms && o.timeouts === 0 && o.badResponses === 0;
+      const detail = `p99 ${o.acceptedP99Ms.toFixed(1)} ms (${o.p99Ratio.toFixed(1)}× the ${o.baselineConnections}-conn p99), ${o.timeouts} timeouts, ${Math.round(o.shedRps)} req/s shed, RSS ${mb(o.rssMaxKb)} MB`;
+      verdicts.push({ text: target.text, connections: o.connections, value: o.acceptedP99Ms, detail, verdict: pass ? 'PASS' : 'MISS' });
+      continue;
+    }
     if (target.kind === 'rss') {
       const drift = ours?.soak?.drift;
       if (!ours?.soak) continue; // Soaks run only with --soak.
@@ -45,7 +66,7 @@ export function evaluateTargets(results: CaseResult[], targets: Target[] = TARGE
         verdicts.push({ text: target.text, detail: 'too few RSS readings', verdict: 'n/a' });
         continue;
       }
-      const detail = `${mb(drift.startKb)} → ${mb(drift.endKb)} MB (${signedPercent(drift.growth)}) over ${ours.soak.durationSec.toFixed(0)} s at ${ours.soak.connections} conns${ours.soak.errors ? `, ${ours.soak.errors} errors` : ''}`;
+      const detail = `trend ${mb(drift.startKb)} → ${mb(drift.endKb)} MB (${signedPercent(drift.growth)}, ${(drift.slopeKbPerMin / 1024).toFixed(2)} MB/min) after the first ${(drift.skippedMs / 1000).toFixed(0)} s of ${ours.soak.durationSec.toFixed(0)} s at ${ours.soak.connections} conns${ours.soak.errors ? `, ${ours.soak.errors} errors` : ''}`;
       const pass = drift.growth <= target.maxGrowth && ours.soak.errors === 0;
       verdicts.push({ text: target.text, connections: ours.soak.connections, value: drift.growth, detail, verdict: pass ? 'PASS' : 'MISS' });
       continue;

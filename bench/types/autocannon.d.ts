@@ -31,6 +31,8 @@ declare module 'autocannon' {
       requests?: Request[];
       setupClient?: (client: Client) => void;
       pipelining?: number;
+      /** Requests per second from all connections together; unlimited by default. */
+      overallRate?: number;
     }
 
     interface Histogram {

@@ -1,7 +1,7 @@
 /**
- * The framework-agnostic linking core the ASK SDK kit (and later the Jovo plugin) adapt: resolve the user
+ * The framework-agnostic linking core the ASK SDK kit and the Jovo plugin adapt: resolve the user
  * from an envelope (person first), build the link answer, read resume outcomes, handle skill events.
- * Internal to the package: import it through `linkwright/ask-sdk`.
+ * Internal to the package: import it through `linkwright/ask-sdk` or `linkwright/jovo`.
  */
 export { ASK_FOR_ACCOUNT_LINKING_URI, buildLinkAnswer, isLinkAnswer, type LinkAnswerRequest } from './link-answer';
 export { decodeConnectionToken, encodeConnectionToken, isOurConnectionToken } from './connection-token';
@@ -13,6 +13,7 @@ export { createProviderResolver, type LwaProviderOptions, type OidcProviderOptio
 export { readResume, type ResumeOutcome, type ResumeResult } from './resume';
 export { handleSkillEvent, type SkillEventDeps } from './skill-events';
 export { issuerRevocation, type IssuerClient } from './issuer-revocation';
+export { createLinkingCore, localeOf, type LinkAccountResponseOptions, type LinkingCore, type LinkingCoreOptions } from './linking-core';
 export { ssmlSpeech, ssmlText } from './ssml';
 export { JwksKeySet, type JwksOptions, type VerificationKey } from './resolvers/jwks';
 export { LinkwrightTokenResolver } from './resolvers/linkwright-resolver';

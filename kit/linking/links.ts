@@ -4,8 +4,11 @@
  * in Redis; by default the kit keeps it in memory (one process, bounded).
  */
 export interface LinkStore {
-  /** Records that (alexaUserId, personId) is the company's userId (personId undefined: the account's own link). */
-  remember(alexaUserId: string, personId: string | undefined, userId: string): Promise<void>;
+  /**
+   * Records that (alexaUserId, personId) is the company's userId (personId undefined: the account's own
+   * link), under `grantId` when the resolver named the grant (a store may then revoke the grant it replaces).
+   */
+  remember(alexaUserId: string, personId: string | undefined, userId: string, grantId?: string): Promise<void>;
   /** Every company user recorded for an Alexa account, at every level. */
   usersOf(alexaUserId: string): Promise<string[]>;
   /** Forgets every mapping of an Alexa account (the skill was disabled). */

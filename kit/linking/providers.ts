@@ -61,10 +61,11 @@ export interface ProviderOptions {
 
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
 
-/** The token resolver the options name; exactly one of `issuer`, `lwa`, `oidc` must be given. */
-export function createProviderResolver(options: ProviderOptions, log?: KitLogger, clientId?: string): TokenResolver {
+/** The token resolver the options name; exactly one of `issuer`, `lwa`, `oidc` must be given (`who` names the caller in errors). */
+export function createProviderResolver(options: ProviderOptions, log?: KitLogger, clientId?: string, who = 'createLinkingKit'): TokenResolver {
   const chosen = [options.issuer !== undefined, options.lwa !== undefined && options.lwa !== false, options.oidc !== undefined].filter(Boolean).length;
-  if (chosen !== 1) throw new TypeError('createLinkingKit: give exactly one of issuer (Linkwright), lwa or oidc, or a resolver');
+  if (chosen !== 1) throw new TypeError(`${who}: give exactly one of issuer (Linkwright), lwa or oidc, or a resolver`);
+  if (options.introspection !== undefined && options.issuer === undefined) throw new TypeError(`${who}: introspection is Linkwright's: it needs issuer`);
   const clock = options.clock ?? systemClock;
   const timeoutMs = options.timeoutMs ?? 2000;
   const accounts = options.accounts ?? subjectAsUserId;

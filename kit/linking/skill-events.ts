@@ -32,7 +32,7 @@ export async function handleSkillEvent(envelope: RequestEnvelope, deps: SkillEve
     const token = typeof body?.accessToken === 'string' && body.accessToken !== '' && body.accessToken.length <= 4096 ? body.accessToken : tokens.userToken;
     const resolution = token === undefined ? { linked: false as const, reason: 'event carries no access token' } : await deps.resolver.resolve(token);
     if (resolution.linked) {
-      await deps.links.remember(tokens.alexaUserId, undefined, resolution.user.userId);
+      await deps.links.remember(tokens.alexaUserId, undefined, resolution.user.userId, resolution.user.grantId);
       deps.log.info({ event: 'skill.account_linked', userId: resolution.user.userId }, 'Alexa account linked');
     } else {
       deps.log.warn({ event: 'skill.account_linked_unresolved', reason: resolution.reason }, 'account-linked event with an unusable token');

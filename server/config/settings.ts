@@ -6,6 +6,7 @@ import { parseSkillSettings, type SkillSettings } from '../skill/settings';
 import { parseAppLinksSettings, type AppLinksSettings } from '../../app-links/settings';
 import { parseOpsSettings, type OpsSettings } from '../ops/settings';
 import { parseAddonSettings, type AddonSettings } from '../addon/settings';
+import { parseOverloadSettings, type OverloadSettings } from '../http/overload-settings';
 import { KeyRing } from '../oauth/keys';
 import { alexaRedirectUris, type ClientSettings, MAX_ALEXA_SCOPES, readClientsFile, weakSecretProblem } from './clients-file';
 import { readResourceServerSettings, type ResourceServerSettings } from '../oauth/resource-server-settings';
@@ -85,6 +86,8 @@ export interface Settings {
   trustProxy: string | undefined;
   /** The store (REDIS_URL and friends); no URL means in memory. */
   redis: { url: string | undefined; keyPrefix: string; commandTimeoutMs: number };
+  /** When the process refuses work at once rather than queue it, and the listener's own bounds. */
+  overload: OverloadSettings;
   /** The authorization server: clients, token lifetimes, signing keys. */
   oauth: OAuthSettings;
   /** Who checks the user's identity on the sign-in page (LOGIN_SOURCE). */
@@ -136,6 +139,7 @@ export function loadSettings(env: Env = process.env): Settings {
       keyPrefix: read.string('REDIS_KEY_PREFIX') ?? 'lw:',
       commandTimeoutMs: read.integer('REDIS_COMMAND_TIMEOUT_MS', DEFAULT_COMMAND_TIMEOUT_MS, 50, 60_000),
     },
+    overload: parseOverloadSettings(read),
     oauth,
     login: parseLoginSource(read, production, publicUrl),
     brand,

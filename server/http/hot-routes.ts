@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { type Logger, requestScope } from '../log';
 import { declaredLength } from './body-limit';
 import { toServiceError } from './error-handler';
+import type { OverloadGuard } from './overload';
 import { requestIdFrom } from './request-context';
 
 /**
@@ -46,6 +47,8 @@ export interface HotRoutesOptions {
   log: Logger;
   /** Adds Strict-Transport-Security, as helmet does for the express routes, when the public URL is https. */
   https: boolean;
+  /** Sheds every request but the health probes while the process is saturated (all routes, not only the hot ones). */
+  overload?: OverloadGuard | undefined;
 }
 
 /**
@@ -62,6 +65,7 @@ export function withHotRoutes(
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
+    if (options.overload && !options.overload.admit(path, req, res)) return;
     // One trailing slash is the same path, as express (non-strict routing) treats every other route.
     const route = table.get(`${req.method ?? ''} ${path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path}`);
     if (!route) {

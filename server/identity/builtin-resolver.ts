@@ -1,7 +1,8 @@
 import { type AccessTokens, InvalidAccessTokenError } from '../oauth/access-tokens';
 import type { RevocationCache } from './revocation-cache';
 import { notLinked, type Resolution, type TokenResolver } from '../../kit/linking';
-import type { VerifiedTokenCache } from './verified-tokens';
+import { malformedJwt, RefusedTokenCache } from './refused-tokens';
+import { tokenHash, type VerifiedTokenCache } from './verified-tokens';
 
 /**
  * Resolves the service's own access tokens: verified locally against our signing keys (no store
@@ -18,23 +19,35 @@ export class BuiltinTokenResolver implements TokenResolver {
     /** The Alexa clients (ClientRegistry.alexaClientIds): only their tokens act through the skill. */
     private readonly alexaClientIds: ReadonlySet<string>,
     private readonly verified: VerifiedTokenCache,
+    private readonly refused = new RefusedTokenCache(),
   ) {
     this.verify = (token) => accessTokens.verify(token);
   }
 
   /** The user a token of ours names, or "not linked" with the reason. */
   async resolve(token: string): Promise<Resolution> {
+    // Cheapest first: the shape, then what this process already refused, then the signature.
+    const malformed = malformedJwt(token);
+    if (malformed !== undefined) return notLinked(`access token invalid: ${malformed}`);
+    const key = tokenHash(token);
+    const known = this.refused.reasonFor(key);
+    if (known !== undefined) return notLinked(known);
     let claims;
     try {
-      claims = this.verified.claimsOf(token, this.verify);
+      claims = this.verified.claimsOf(token, this.verify, key);
     } catch (error) {
-      if (error instanceof InvalidAccessTokenError) return notLinked(`access token invalid: ${error.reason}`);
+      if (error instanceof InvalidAccessTokenError) return this.refuse(key, `access token invalid: ${error.reason}`);
       throw error;
     }
     // A token minted for another client (the company's app, a service) must not act through the skill.
-    if (!this.alexaClientIds.has(claims.client_id) || claims.gty !== undefined) return notLinked(`access token was issued to client ${claims.client_id}`);
+    if (!this.alexaClientIds.has(claims.client_id) || claims.gty !== undefined) return this.refuse(key, `access token was issued to client ${claims.client_id}`);
     if (await this.revocations.isRevoked(claims)) return notLinked('access token family revoked');
-    return { linked: true, user: { userId: claims.sub } };
+    return { linked: true, user: { userId: claims.sub, grantId: claims.sid } };
+  }
+
+  private refuse(key: string, reason: string): Resolution {
+    this.refused.remember(key, reason);
+    return notLinked(reason);
   }
 
   /** Drops cached revocation answers (verified signatures stay true; revocation is asked every request). */

@@ -3,6 +3,11 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock';
 import type { AccessTokenClaims } from '../oauth/access-tokens';
 
+/** The cache key of a token: one-shot SHA-256 (as crypto-utils' sha256, without a Hash object per request). */
+export function tokenHash(token: string): string {
+  return hash('sha256', token, 'base64url');
+}
+
 /** How many verified tokens are remembered: about one per active Alexa user of this process. */
 export const VERIFIED_TOKENS_MAX = 10_000;
 
@@ -27,10 +32,9 @@ export class VerifiedTokenCache {
   /**
    * The claims of `token`: remembered ones while the token has not expired, else what `verify` returns
    * (remembered in turn). Whatever `verify` throws for a bad token propagates and nothing is kept.
+   * `key` is the token's hash when the caller has it already (tokenHash).
    */
-  claimsOf(token: string, verify: (token: string) => AccessTokenClaims): AccessTokenClaims {
-    // One-shot hash: the same SHA-256 as crypto-utils' sha256, without a Hash object per request.
-    const key = hash('sha256', token, 'base64url');
+  claimsOf(token: string, verify: (token: string) => AccessTokenClaims, key = tokenHash(token)): AccessTokenClaims {
     const now = this.clock.now();
     const remembered = this.entries.get(key);
     if (remembered !== undefined) {

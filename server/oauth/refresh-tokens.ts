@@ -107,7 +107,8 @@ export class RefreshTokens {
     };
     const stored = Promise.all([
       this.store.setIfAbsent(familyKey(familyId), JSON.stringify(family), this.ttlMs(family)),
-      this.store.addToSet(userKey(grant.userId), familyId),
+      // The user's set of families expires with the longest-lived of them (extended on every rotation).
+      this.store.addToSet(userKey(grant.userId), familyId, this.ttlMs(family)),
     ]).then(([written]) => (written ? undefined : this.keepRevoked(family)));
     return { token: `${familyId}.${secret}`, family, stored };
   }
@@ -164,7 +165,10 @@ export class RefreshTokens {
       // writeBy: a rotation held up in a stalled Redis past the moment its caller was answered 503 is
       // refused rather than applied later, which would leave the client holding only the consumed token
       // (its retry, after the grace window, would then look like reuse and revoke the grant).
-      const writing = this.store.compareAndSet(familyKey(family.id), raw, JSON.stringify(next), this.ttlMs(next), writeBy);
+      const ttl = this.ttlMs(next);
+      const writing = this.store.compareAndSet(familyKey(family.id), raw, JSON.stringify(next), ttl, writeBy);
+      // Sent in the same tick (one pipelined round trip): the user's family set lives as long as this family.
+      if (ttl !== undefined) this.store.addToSet(userKey(next.userId), next.id, ttl).catch(() => undefined);
       let prepared: { value: T } | { error: unknown };
       try {
         prepared = { value: whileWriting(next) };

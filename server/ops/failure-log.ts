@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import type { Store } from '../store';
 import type { LinkingStep } from './metrics';
+import { BufferedRing } from './buffered-ring';
 import { StoreRing } from './store-ring';
 
 /** One linking failure as the diagnostics page lists it. */
@@ -24,19 +25,24 @@ export interface LinkingFailureRecord {
 
 /** The last N linking failures with their reasons, shared by every instance through the store. */
 export class FailureLog {
-  private readonly ring: StoreRing<Omit<LinkingFailureRecord, 'seq'>>;
+  private readonly ring: BufferedRing<Omit<LinkingFailureRecord, 'seq'>>;
 
   constructor(
     store: Store,
     private readonly clock: Clock,
     capacity: number,
+    /** Told when a batch could not be written (the store is down): how many failures were lost. */
+    onLost: (count: number, error: Error) => void = () => undefined,
   ) {
-    this.ring = new StoreRing(store, 'failures', capacity);
+    this.ring = new BufferedRing(new StoreRing(store, 'failures', capacity), onLost);
   }
 
-  /** Appends a failure; throws when the store is down (the caller decides whether that matters). */
-  async append(failure: Omit<LinkingFailureRecord, 'seq' | 'at'>): Promise<void> {
-    await this.ring.append({
+  /**
+   * Records a failure in memory; it reaches the store with the others of the same second (BufferedRing),
+   * so a refusal waits for no store write and a flood of them writes at most one ring per second.
+   */
+  append(failure: Omit<LinkingFailureRecord, 'seq' | 'at'>): void {
+    this.ring.push({
       ...failure,
       reason: scrub(failure.reason).slice(0, 400),
       ...(failure.clientId !== undefined ? { clientId: scrub(failure.clientId).slice(0, 256) } : {}),
@@ -44,7 +50,12 @@ export class FailureLog {
     });
   }
 
-  /** The most recent failures, newest first. */
+  /** Writes the failures still in memory (recent() does it first; tests and shutdown call it). */
+  flush(): Promise<void> {
+    return this.ring.flush();
+  }
+
+  /** The most recent failures, newest first (this process's pending ones included). */
   async recent(limit?: number): Promise<LinkingFailureRecord[]> {
     return (await this.ring.recent(limit)).map(({ seq, entry }) => ({ ...entry, seq }));
   }

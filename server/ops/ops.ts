@@ -29,7 +29,9 @@ export class Ops {
   constructor(private readonly services: Services) {
     // Process metrics sample the event loop and GC continuously: only worth it when /metrics is on.
     this.metrics = new OpsMetrics({ processMetrics: services.settings.ops.metricsToken !== undefined });
-    this.failures = new FailureLog(services.store, services.clock, services.settings.ops.failuresKept);
+    this.failures = new FailureLog(services.store, services.clock, services.settings.ops.failuresKept, (count, error) => {
+      services.log.warn({ event: 'ops.failure_not_recorded', count, reason: error.message }, 'could not record linking failures for the diagnostics page');
+    });
     // Every registered client and redirect URI is counted on its own: several skills, the app and services share the endpoints.
     const clients = services.settings.oauth.clients.filter((c) => c.clientId !== '');
     this.traffic = new TrafficLog(services.store, services.clock, { clientIds: clients.map((c) => c.clientId), redirectUris: registeredRedirectUris(services.settings) });
@@ -49,20 +51,17 @@ export class Ops {
     const explanation = explainFailure(step, facts);
     this.metrics.linkingFailure(step, explanation.category);
     if (context.error instanceof StoreUnavailableError) return explanation;
-    try {
-      await this.failures.append({
-        step,
-        code: facts.code,
-        reason: facts.reason,
-        category: explanation.category,
-        advice: explanation.advice,
-        ...(context.clientId !== undefined ? { clientId: context.clientId } : {}),
-        ...(context.userId !== undefined ? { userId: context.userId } : {}),
-        ...(context.req ? { reqId: context.req.id } : {}),
-      });
-    } catch (error) {
-      (context.req?.log ?? this.services.log).warn({ event: 'ops.failure_not_recorded', reason: (error as Error).message }, 'could not record a linking failure for the diagnostics page');
-    }
+    // In memory, written with the others of the same second: a refusal waits for no store write.
+    this.failures.append({
+      step,
+      code: facts.code,
+      reason: facts.reason,
+      category: explanation.category,
+      advice: explanation.advice,
+      ...(context.clientId !== undefined ? { clientId: context.clientId } : {}),
+      ...(context.userId !== undefined ? { userId: context.userId } : {}),
+      ...(context.req ? { reqId: context.req.id } : {}),
+    });
     return explanation;
   }
 

@@ -23,6 +23,19 @@ export class StoreRing<T extends object> {
     return seq;
   }
 
+  /**
+   * Appends a batch with one counter step: `total` positions are taken (more than the entries when the
+   * caller dropped some it could not keep) and the entries fill the last of them, in order. Of a batch
+   * larger than the ring only the newest `capacity` are written; the others would be overwritten anyway.
+   */
+  async appendMany(entries: T[], total = entries.length): Promise<number> {
+    const kept = entries.slice(-this.capacity);
+    const last = await this.store.increment(this.seqKey(), RETENTION_MS, Math.max(total, kept.length));
+    const first = last - kept.length + 1;
+    await Promise.all(kept.map((entry, i) => this.store.set(this.slotKey(first + i), JSON.stringify({ seq: first + i, entry }), RETENTION_MS)));
+    return last;
+  }
+
   /** Up to `limit` most recent entries, newest first, each with its position. */
   async recent(limit = this.capacity): Promise<Array<{ seq: number; entry: T }>> {
     const last = Number((await this.store.get(this.seqKey())) ?? '0');

@@ -2,6 +2,7 @@ import type { Clock } from '../clock';
 import { sha256 } from '../crypto-utils';
 import type { Store } from '../store';
 import { scrub } from './failure-log';
+import { BufferedRing } from './buffered-ring';
 import { StoreRing } from './store-ring';
 
 /** The two endpoints whose callers tell us how the Alexa console is configured. */
@@ -45,7 +46,7 @@ const FLUSH_AFTER_MS = 5000;
  * goes to a capped ring, so callers sending random values cannot grow the store.
  */
 export class TrafficLog {
-  private readonly unrecognised: StoreRing<UnrecognisedValue>;
+  private readonly unrecognised: BufferedRing<UnrecognisedValue>;
   private readonly pending = new Map<string, { count: number; last: number }>();
   private flushTimer: NodeJS.Timeout | undefined;
   /** Store keys of the registered values, worked out once: the token path then hashes nothing. */
@@ -56,7 +57,8 @@ export class TrafficLog {
     private readonly clock: Clock,
     private readonly registered: { clientIds: readonly string[]; redirectUris: readonly string[] },
   ) {
-    this.unrecognised = new StoreRing(store, 'unrecognised', UNRECOGNISED_KEPT);
+    // Unrecognised values are batched too: a stranger sending a new client id per request costs no write each.
+    this.unrecognised = new BufferedRing(new StoreRing(store, 'unrecognised', UNRECOGNISED_KEPT), () => undefined);
     for (const endpoint of ['authorize', 'token'] as const) {
       for (const [kind, values] of [
         ['client_id', registered.clientIds],
@@ -70,10 +72,9 @@ export class TrafficLog {
   /**
    * Records what one request showed. Registered values are counted in memory and written in one batch
    * a few seconds later, so the token endpoint's hot path gains no store round trip; unrecognised values
-   * (rare, and what an operator looks for) are written at once. Throws when the store is down.
+   * go to the ring a second later in a batch (BufferedRing). Never touches the store itself.
    */
   async record(endpoint: ObservedEndpoint, sighting: Sighting): Promise<void> {
-    const writes: Array<Promise<unknown>> = [];
     for (const [kind, value] of [
       ['client_id', sighting.clientId],
       ['redirect_uri', sighting.redirectUri],
@@ -88,10 +89,9 @@ export class TrafficLog {
         } else this.pending.set(key, { count: 1, last: this.clock.now() });
         this.scheduleFlush();
       } else {
-        writes.push(this.unrecognised.append({ at: this.clock.now(), endpoint, kind, value: scrub(value).slice(0, 300) }));
+        this.unrecognised.push({ at: this.clock.now(), endpoint, kind, value: scrub(value).slice(0, 300) });
       }
     }
-    await Promise.all(writes);
   }
 
   /** Writes the counts gathered since the last flush (the summary calls it, so a reader sees its own process's traffic). */

@@ -10,6 +10,7 @@ import { createTokenResolver } from '../identity/create-resolver';
 import { Profiles } from './profiles';
 import { RideCatalogue } from './rides';
 import { createRideHailerSkill } from './skill';
+import { grantReplacement } from './grant-replacement';
 import { SkillUserLinks } from './skill-user-links';
 import { apologyEnvelope } from './speech';
 
@@ -50,7 +51,10 @@ export function skillHotRoute(services: Services): HotRoute {
     voiceForward: settings.voiceForward,
     linkAtLaunch: settings.linkAtLaunch,
     resolver: observedResolver(createTokenResolver(services, settings), ops),
-    links: new SkillUserLinks(services.store, services.clock),
+    links: new SkillUserLinks(services.store, services.clock, {
+      ttlMs: services.settings.oauth.refreshIdleTtlSec > 0 ? services.settings.oauth.refreshIdleTtlSec * 1000 : undefined,
+      replaceGrant: grantReplacement(services.refreshTokens, services.revocations, alexaClientIds, services.log),
+    }),
     // Only Alexa's grants: disabling the skill must not sign the user out of the company's own app.
     revoke: (userId) => services.revocations.revokeUser(userId, 'skill disabled', alexaClientIds),
     profiles: new Profiles(services.accounts, services.clock),

@@ -3,6 +3,15 @@ import type { LinkStore } from '../../kit/ask-sdk';
 import type { Clock } from '../clock';
 import { sha256 } from '../crypto-utils';
 import type { Store } from '../store';
+import type { GrantReplacement } from './grant-replacement';
+
+/** What the mappings need besides the store: how long they live, and who settles a replaced grant. */
+export interface SkillUserLinksOptions {
+  /** Every mapping expires this long after it was last written (the refresh idle TTL: what it points at). */
+  ttlMs?: number | undefined;
+  /** Called when an Alexa link (account or person) is seen under a grant other than the one recorded. */
+  replaceGrant?: GrantReplacement | undefined;
+}
 
 /** How long this process trusts that a mapping it wrote is still in the store. */
 const REMEMBERED_MS = 10 * 60_000;
@@ -17,8 +26,9 @@ export class SkillUserLinks implements LinkStore {
   private readonly written: LRUCache<string, string>;
 
   constructor(
-    private readonly store: Pick<Store, 'get' | 'set' | 'take' | 'addToSet' | 'members' | 'delete'>,
+    private readonly store: Pick<Store, 'get' | 'set' | 'getAndSet' | 'take' | 'addToSet' | 'members' | 'delete'>,
     clock: Clock,
+    private readonly options: SkillUserLinksOptions = {},
   ) {
     this.written = new LRUCache<string, string>({ max: 10_000, ttl: REMEMBERED_MS, ttlResolution: 0, perf: { now: () => clock.now() } });
   }
@@ -27,22 +37,43 @@ export class SkillUserLinks implements LinkStore {
    * Records a mapping; writes only when this process has not written the same one recently, so the hot
    * path stays free of store writes. A failed write throws (the kit logs it and retries next request).
    */
-  async remember(alexaUserId: string, personId: string | undefined, userId: string): Promise<void> {
+  async remember(alexaUserId: string, personId: string | undefined, userId: string, grantId?: string): Promise<void> {
     // Looked up by the ids themselves (identifiers, not credentials): no hash on the hot path.
     const seen = personId === undefined ? alexaUserId : `${alexaUserId}\n${personId}`;
-    if (this.written.get(seen) === userId) return;
-    if (personId === undefined) await this.store.set(userKey(alexaUserId), userId);
-    else await this.store.addToSet(personsKey(alexaUserId), userId);
-    this.written.set(seen, userId);
+    const value = grantId === undefined ? userId : `${userId}\n${grantId}`;
+    if (this.written.get(seen) === value) return;
+    const ttl = this.options.ttlMs;
+    const replace = grantId !== undefined ? this.options.replaceGrant : undefined;
+    if (personId === undefined) {
+      // The account's own link carries its grant in the same key (`userId\ngrantId`): one key per link.
+      if (replace === undefined) await this.store.set(userKey(alexaUserId), value, ttl);
+      else await this.settle(userKey(alexaUserId), value, grantId as string, (previous) => previous.split('\n')[1], replace, ttl);
+    } else {
+      if (replace !== undefined) await this.settle(grantKey(seen), grantId as string, grantId as string, (previous) => previous, replace, ttl);
+      await this.store.addToSet(personsKey(alexaUserId), userId, ttl);
+    }
+    this.written.set(seen, value);
+  }
+
+  /**
+   * Writes a link's record and, when it was last seen under another grant, lets `replace` settle which
+   * grant stays: when the presented one is the older, the record goes back to the newer one.
+   */
+  private async settle(key: string, value: string, grantId: string, grantOf: (stored: string) => string | undefined, replace: GrantReplacement, ttl: number | undefined): Promise<void> {
+    const previous = await this.store.getAndSet(key, value, ttl);
+    const previousGrant = previous === null ? undefined : grantOf(previous);
+    if (previous === null || previousGrant === undefined || previousGrant === grantId) return;
+    if ((await replace(previousGrant, grantId)) === 'stale') await this.store.set(key, previous, ttl);
   }
 
   /** Our users recorded for an Alexa account: its own link and its persons'. */
   async usersOf(alexaUserId: string): Promise<string[]> {
     const [own, persons] = await Promise.all([this.store.get(userKey(alexaUserId)), this.store.members(personsKey(alexaUserId))]);
-    return [...new Set([...(own === null ? [] : [own]), ...persons])];
+    const ownUser = own === null ? undefined : own.split('\n')[0];
+    return [...new Set([...(ownUser === undefined ? [] : [ownUser]), ...persons])];
   }
 
-  /** Removes every mapping of the Alexa account (the skill was disabled). */
+  /** Removes every mapping of the Alexa account (the skill was disabled); persons' grant records expire on their own. */
   async forget(alexaUserId: string): Promise<void> {
     for (const key of this.written.keys()) if (key === alexaUserId || key.startsWith(`${alexaUserId}\n`)) this.written.delete(key);
     await this.store.delete(userKey(alexaUserId), personsKey(alexaUserId));
@@ -56,4 +87,9 @@ function userKey(alexaUserId: string): string {
 
 function personsKey(alexaUserId: string): string {
   return `skill-user-persons:${sha256(alexaUserId)}`;
+}
+
+/** The grant a recognized person's link (`account\nperson`) was last seen under (the account's own is in its mapping). */
+function grantKey(link: string): string {
+  return `skill-grant:${sha256(link)}`;
 }

@@ -8,7 +8,9 @@ import { moduleOf } from '../../bench/lib/profile';
 import type { CaseResult } from '../../bench/lib/results';
 import { median, rssDrift } from '../../bench/lib/rss';
 import { summarize, type RunSummary } from '../../bench/lib/summary';
-import { renderRatios, renderResults, textTable } from '../../bench/lib/table';
+import { renderCost, renderOverload, renderRatios, renderResults, textTable } from '../../bench/lib/table';
+import { kindOf } from '../../bench/cost/cost-run';
+import { overloadFigures } from '../../bench/cases/overload-case';
 import { evaluateTargets, type Target } from '../../bench/lib/targets';
 
 function run(overrides: Partial<LoadResult>): LoadResult {
@@ -22,6 +24,10 @@ function run(overrides: Partial<LoadResult>): LoadResult {
     meanMs: 1.5,
     maxMs: 9,
     socketErrors: 0,
+    timeouts: 0,
+    shed: 0,
+    acceptedP50Ms: 1,
+    acceptedP99Ms: 5,
     badResponses: 0,
     statusCounts: { 200: 1000 },
     badSamples: [],
@@ -29,6 +35,7 @@ function run(overrides: Partial<LoadResult>): LoadResult {
     rssMaxKb: 1000,
     rssSamples: [],
     cpuUsPerRequest: 200,
+    storeCpuUsPerRequest: Number.NaN,
     ...overrides,
   };
 }
@@ -60,10 +67,15 @@ describe('bench report arithmetic', () => {
     expect(() => summarize([])).to.throw(/at least one run/);
   });
 
-  it('measures RSS drift with medians of the first and last window, so one spike does not decide', () => {
-    const samples = [0, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000].map((atMs, i) => ({ atMs, kb: i === 1 ? 10_000 : atMs < 4000 ? 100 : 108 }));
-    const drift = rssDrift(samples, 2000);
-    expect(drift).to.deep.equal({ startKb: 100, endKb: 108, growth: 0.08000000000000007 });
+  it('fits an RSS trend after the first seconds: a slow leak shows, a GC dip at the start does not', () => {
+    const at = (count: number, kb: (i: number) => number) => Array.from({ length: count }, (_, i) => ({ atMs: i * 1000, kb: kb(i) }));
+    // Flat at 100 MB with a start-up climb (skipped) and one deep GC dip right after it.
+    const flat = rssDrift(at(60, (i) => (i < 5 ? 50 + i * 10 : i === 6 ? 88 : 100) * 1024), 5000);
+    expect(Math.abs(flat?.growth ?? 1)).to.be.below(0.02);
+    // A leak of 0.3 % a second, noisy: the slope finds it.
+    const leak = rssDrift(at(60, (i) => 100 * 1024 * (1 + 0.003 * i) + (i % 2 ? 500 : -500)), 5000);
+    expect(leak?.growth).to.be.within(0.14, 0.2);
+    expect(leak?.slopeKbPerMin).to.be.within(17_000, 19_500);
     expect(rssDrift([{ atMs: 0, kb: 1 }], 1000)).to.equal(undefined);
     expect(median([3, 1, 2, 10])).to.equal(2.5);
   });
@@ -114,9 +126,46 @@ describe('bench targets', () => {
     expect(evaluateTargets([caseResult('ours.x', [row({})])], [throughput, rss])).to.deep.equal([]);
   });
 
+  it('judges the overload case by accepted p99 under 50 ms and no timeouts, from the two runs', () => {
+    const baseline = run({ connections: 50, acceptedP99Ms: 10, rps: 8000 });
+    const good = overloadFigures(baseline, run({ connections: 2000, completed: 40_000, shed: 30_000, acceptedP99Ms: 40, timeouts: 0, durationSec: 10 }), 32_000);
+    expect(good.acceptedRps).to.equal(1000);
+    expect(good.shedRps).to.equal(3000);
+    expect(good.p99Ratio).to.equal(4);
+    const judge = (overload: typeof good) => evaluateTargets([caseResult('ours.overload', [], { overload })]).map((v) => v.verdict);
+    expect(judge(good)).to.deep.equal(['PASS']);
+    expect(judge({ ...good, acceptedP99Ms: 50 })).to.deep.equal(['MISS']);
+    expect(judge({ ...good, timeouts: 1 })).to.deep.equal(['MISS']);
+    expect(renderOverload([caseResult('ours.overload', [], { overload: good })])).to.contain('4.0×');
+  });
+
+  it('sorts keys by kind for --cost and prints bytes per linked user, transient and process keys apart', () => {
+    expect(kindOf('lw:family:abc', 'lw:')).to.equal('family');
+    expect(kindOf('lw:accounts', 'lw:')).to.equal('accounts');
+    const text = renderCost([
+      {
+        label: '10 users linked',
+        users: 10,
+        totalBytes: 5000,
+        totalKeys: 20,
+        kinds: [
+          { kind: 'family', keys: 10, bytes: 4000 },
+          { kind: 'account', keys: 10, bytes: 1000 },
+          { kind: 'code (transient)', keys: 10, bytes: 1700 },
+        ],
+      },
+    ]);
+    expect(text).to.match(/family\s+10\s+1\.00\s+400$/m);
+    expect(text).to.match(/code \(transient\)\s+10\s+–\s+\(170, not counted\)$/m);
+    expect(text).to.match(/per linked user\s+20\s+2\.00\s+500$/m);
+    const options = parseOptions(['--cost', '--cost-users=5,7', '--cost-rotations=3', '--cost-rotation-users=2']);
+    expect([options.cost, options.costUsers, options.costRotations, options.costRotationUsers]).to.deep.equal([true, [5, 7], 3, 2]);
+    expect(() => parseOptions(['--cost-users=0'])).to.throw(/--cost-users must be between 1/);
+  });
+
   it('judges the soak by RSS growth and by errors', () => {
     const soak = (growth: number, errors: number) =>
-      caseResult('ours.x', [], { soak: { connections: 50, durationSec: 60, rps: 1, p99Ms: 1, errors, samples: [], drift: { startKb: 100_000, endKb: 100_000 * (1 + growth), growth } } });
+      caseResult('ours.x', [], { soak: { connections: 50, durationSec: 60, rps: 1, p99Ms: 1, errors, samples: [], drift: { startKb: 100_000, endKb: 100_000 * (1 + growth), growth, slopeKbPerMin: 0, skippedMs: 10_000 } } });
     expect(evaluateTargets([soak(0.1, 0)], [rss])[0]?.verdict).to.equal('PASS');
     expect(evaluateTargets([soak(0.11, 0)], [rss])[0]?.verdict).to.equal('MISS');
     expect(evaluateTargets([soak(0, 2)], [rss])[0]?.verdict).to.equal('MISS');
@@ -133,7 +182,7 @@ describe('bench tables', () => {
       caseResult('ours.refresh', [row({ connections: 50, rps: 2500, rpsMin: 2400, rpsMax: 2600, repeats: 2, p99Ms: 12.345, rssMaxKb: 2048, cpuUsPerRequest: 301.4, poolExhausted: true })]),
       caseResult('ours.code', [], { error: 'route missing\nmore' }),
     ]);
-    expect(text).to.match(/ours\.refresh\s+50\s+2500\s+2400–2600\s+1\.00\s+12\.35\s+0\s+2 MB\s+301\s+pool ran dry$/m);
+    expect(text).to.match(/ours\.refresh\s+50\s+2500\s+2400–2600\s+1\.00\s+12\.35\s+0\s+2 MB\s+301\s+–\s+pool ran dry$/m);
     expect(text).to.match(/ours\.code .*FAILED: route missing$/m);
   });
 

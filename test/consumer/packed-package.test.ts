@@ -85,17 +85,18 @@ describe('consumer: the packed package in a fresh project', function () {
     shipped = (await run('tar', ['-tzf', join(work, tarball)], { maxBuffer: 16 * 1024 * 1024 })).stdout.split('\n').filter(Boolean).map((path) => path.replace(/^package\//, ''));
     project = join(work, 'project');
     await run('mkdir', ['-p', join(project, 'src')]);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'acme-pantry-skill', private: true, version: '1.0.0', type: 'commonjs' }));
+    // Jovo 4.6's @jovotech/output asks for class-transformer ^0.4.0, and 0.4.1 was published with 0.5's
+    // renamed API (no plainToClass): a Jovo app pins 0.4.0, as the README says.
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'acme-pantry-skill', private: true, version: '1.0.0', type: 'commonjs', overrides: { 'class-transformer': '0.4.0' } }));
+    // A Jovo project's settings: its decorators, and skipLibCheck (Jovo 4.6's own .d.ts do not typecheck:
+    // @jovotech/cli-core's, its axios re-export); the bare project below checks our .d.ts without it.
     writeFileSync(
       join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, outDir: 'out', rootDir: 'src', types: ['node'] }, include: ['src'] }),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, experimentalDecorators: true, skipLibCheck: true, outDir: 'out', rootDir: 'src', types: ['node'] }, include: ['src'] }),
     );
-    copyFileSync(join(__dirname, 'example', 'skill.ts'), join(project, 'src', 'skill.ts'));
-    copyFileSync(join(__dirname, 'example', 'api.ts'), join(project, 'src', 'api.ts'));
-    copyFileSync(join(__dirname, 'example', 'service.ts'), join(project, 'src', 'service.ts'));
     // The Alexa+ add-on example (linkwright/mcp with the MCP SDK and zod the package brings) is typechecked with them.
-    copyFileSync(join(__dirname, 'example', 'addon.ts'), join(project, 'src', 'addon.ts'));
-    const packages = [join(work, tarball), ...['ask-sdk-core', 'ask-sdk-model', '@types/node', 'express', '@types/express'].map(installed)];
+    for (const file of ['skill.ts', 'api.ts', 'service.ts', 'addon.ts', 'jovo-app.ts', 'jovo-check.ts']) copyFileSync(join(__dirname, 'example', file), join(project, 'src', file));
+    const packages = [join(work, tarball), ...['ask-sdk-core', 'ask-sdk-model', '@types/node', 'express', '@types/express', '@jovotech/framework', '@jovotech/platform-alexa'].map(installed)];
     try {
       await run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...packages], { cwd: project, timeout: 240_000 });
     } catch {
@@ -129,7 +130,7 @@ describe('consumer: the packed package in a fresh project', function () {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('typechecks the README examples (skill, API and Alexa+ add-on) and an embedded createLinkwright against the published .d.ts (tsc in the fresh project)', () => {
+  it('typechecks the README examples (skill, API, Alexa+ add-on, Jovo app) and an embedded createLinkwright against the published .d.ts (tsc in the fresh project)', () => {
     expect(typecheck).to.equal('');
   });
 
@@ -236,4 +237,37 @@ describe('consumer: the packed package in a fresh project', function () {
       }
     });
   }
+
+  describe('the README’s Jovo v4 app, driven with Jovo’s TestSuite on the Alexa platform', () => {
+    /** Runs envelopes through the example app in the fresh project (out/jovo-check.js) and answers its responses. */
+    async function jovo(envelopes: RequestEnvelope[]): Promise<Array<{ response: { card?: unknown; outputSpeech?: { ssml?: string }; shouldEndSession?: boolean } }>> {
+      const file = join(work, `envelopes-${Math.random().toString(36).slice(2)}.json`);
+      writeFileSync(file, JSON.stringify(envelopes));
+      await run(process.execPath, ['out/jovo-check.js', file, `${file}.out`], { cwd: project, env: { PATH: process.env.PATH, LINKWRIGHT_URL: service.services.settings.publicUrl }, timeout: 60_000 });
+      return JSON.parse(readFileSync(`${file}.out`, 'utf8')) as Array<{ response: { card?: unknown; outputSpeech?: { ssml?: string }; shouldEndSession?: boolean } }>;
+    }
+    const spoken = (answer: { response: { outputSpeech?: { ssml?: string } } } | undefined) => answer?.response.outputSpeech?.ssml?.replace(/^<speak>|<\/speak>$/g, '');
+
+    it('unlinked: the LinkAccount card in de-DE and ja-JP; linked: the user; a recognized person’s token first; a forged token is not linked', async () => {
+      const rider = await linkRider(service, 'Sam');
+      const owner = await linkRider(service, 'Owner');
+      const kid = await linkRider(service, 'Kid');
+      const household = intentRequest('ReorderIntent', {}, { clock: service.clock, userId: alexaUserId('household'), accessToken: owner.accessToken }) as RequestEnvelope & { context: { System: Record<string, unknown> } };
+      household.context.System.person = { personId: 'amzn1.ask.person.KID', accessToken: kid.accessToken };
+      const [de, ja, linked, person, forged] = await jovo([
+        intentRequest('ReorderIntent', {}, { clock: service.clock, locale: 'de-DE' }),
+        intentRequest('ReorderIntent', {}, { clock: service.clock, locale: 'ja-JP' }),
+        intentRequest('ReorderIntent', {}, { clock: service.clock, accessToken: rider.accessToken }),
+        household,
+        intentRequest('ReorderIntent', {}, { clock: service.clock, accessToken: `${rider.accessToken.slice(0, -4)}AAAA` }),
+      ]);
+      expect(de?.response.card).to.deep.equal({ type: 'LinkAccount' });
+      expect(spoken(de)).to.equal('Dafür muss Acme Pantry wissen, wer du bist. Ich habe dir eine Anleitung zum Verknüpfen deines Kontos bei Acme Pantry in die Alexa App geschickt.');
+      expect(ja?.response.card).to.deep.equal({ type: 'LinkAccount' });
+      expect(spoken(ja)).to.equal('そのためには、Acme Pantryがあなたのアカウントを確認する必要があります。Acme Pantryのアカウントをリンクする手順をAlexaアプリに送りました。');
+      expect(spoken(linked)).to.equal(`Reordered for ${rider.account.id}, linked as user.`);
+      expect(spoken(person)).to.equal(`Reordered for ${kid.account.id}, linked as person.`);
+      expect(forged?.response.card).to.deep.equal({ type: 'LinkAccount' });
+    });
+  });
 });

@@ -7,10 +7,13 @@ const KIT = join(ROOT, 'kit');
 const IMPORT = /^\s*(?:import|export)\s(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
 /** The packages the kit may use at run time: nothing of the service's stack. */
 const KIT_PACKAGES = ['ask-sdk-core', 'ask-sdk-model', 'axios', 'jsonwebtoken', 'jose', 'lru-cache', 'node-forge', '@modelcontextprotocol/sdk', 'zod'];
+/** Optional peer dependencies, each allowed only in the entry point that adapts it (nothing else may need them). */
+const PEER_PACKAGES: Record<string, string[]> = { [join(KIT, 'jovo')]: ['@jovotech/framework', '@jovotech/platform-alexa'] };
 
-/** A package of KIT_PACKAGES, or a subpath of one (@modelcontextprotocol/sdk/server/mcp.js). */
-function allowedPackage(specifier: string): boolean {
-  return KIT_PACKAGES.some((name) => specifier === name || specifier.startsWith(`${name}/`));
+/** A package of KIT_PACKAGES, or a subpath of one (@modelcontextprotocol/sdk/server/mcp.js), or the file's entry's peer. */
+function allowedPackage(file: string, specifier: string): boolean {
+  if (KIT_PACKAGES.some((name) => specifier === name || specifier.startsWith(`${name}/`))) return true;
+  return Object.entries(PEER_PACKAGES).some(([dir, packages]) => file.startsWith(`${dir}/`) && packages.includes(specifier));
 }
 
 function sources(dir: string): string[] {
@@ -35,7 +38,7 @@ describe('kit: dependencies point one way', () => {
         if (specifier.startsWith('.')) {
           const target = resolve(dirname(file), specifier);
           if (!target.startsWith(`${KIT}/`)) offending.push(`${relative(ROOT, file)} → ${specifier}`);
-        } else if (!specifier.startsWith('node:') && !allowedPackage(specifier)) {
+        } else if (!specifier.startsWith('node:') && !allowedPackage(file, specifier)) {
           offending.push(`${relative(ROOT, file)} → ${specifier}`);
         }
       }

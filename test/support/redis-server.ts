@@ -25,6 +25,11 @@ export class RedisServer {
     return server;
   }
 
+  /** The server's process id (undefined while stopped), e.g. to pin it to a core or read its CPU time. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }

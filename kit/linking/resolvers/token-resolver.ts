@@ -4,6 +4,12 @@ export interface ResolvedAccount {
   userId: string;
   /** The name to greet the user by, when the provider told us (LWA, OIDC). */
   displayName?: string;
+  /**
+   * The grant the token was issued under, when the issuer names one (Linkwright tokens: the `sid`
+   * claim, the refresh family). A {@link LinkStore} uses it to tell a new link of an Alexa account from
+   * the one it replaces.
+   */
+  grantId?: string;
 }
 
 /** What a token turned out to be: a user, or "not linked" with the reason for the log. */

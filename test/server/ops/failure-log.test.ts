@@ -27,7 +27,7 @@ for (const kind of ['memory', 'redis'] as const) {
       const log = new FailureLog(store, clock, 10);
       expect(await log.recent()).to.deep.equal([]);
       for (let n = 1; n <= 25; n += 1) {
-        await log.append(failure(n));
+        log.append(failure(n));
         clock.advance(1000);
       }
       const recent = await log.recent();
@@ -39,10 +39,11 @@ for (const kind of ['memory', 'redis'] as const) {
 
     it('skips slots left from before the counter restarted', async () => {
       const log = new FailureLog(store, clock, 10);
-      for (let n = 1; n <= 7; n += 1) await log.append(failure(n));
+      for (let n = 1; n <= 7; n += 1) log.append(failure(n));
+      await log.flush();
       // The counter lives 30 days from its first failure; the slots written later outlive it.
       await store.delete('ops:failures:seq');
-      await log.append(failure(100));
+      log.append(failure(100));
       const recent = await log.recent();
       expect(recent.map((r) => r.reason)).to.deep.equal(['failure 100']);
     });
@@ -50,15 +51,39 @@ for (const kind of ['memory', 'redis'] as const) {
     // Redis expires keys on real time, which the manual clock cannot move; the memory store follows the clock.
     if (kind === 'memory') it('forgets failures after 30 days', async () => {
       const log = new FailureLog(store, clock, 10);
-      await log.append(failure(1));
+      log.append(failure(1));
+      await log.flush();
       clock.advance(31 * DAY);
       expect(await log.recent()).to.deep.equal([]);
+    });
+
+    it('writes a burst in one batch, keeps only the newest ring-full, and still counts every position', async () => {
+      const log = new FailureLog(store, clock, 10);
+      for (let n = 1; n <= 500; n += 1) log.append(failure(n));
+      expect(await store.get('ops:failures:seq'), 'nothing written before the flush').to.equal(null);
+      await log.flush();
+      expect(await store.get('ops:failures:seq')).to.equal('500');
+      const recent = await log.recent();
+      expect(recent.map((r) => r.seq)).to.deep.equal(Array.from({ length: 10 }, (_, i) => 500 - i));
+      expect(recent[9]?.reason).to.equal('failure 491');
+    });
+
+    it('reports what a failed write lost instead of throwing', async () => {
+      const lost: number[] = [];
+      const broken = new Proxy(store, {
+        get: (target, property, receiver) => (property === 'increment' ? () => Promise.reject(new Error('store down')) : (Reflect.get(target, property, receiver) as unknown)),
+      });
+      const log = new FailureLog(broken, clock, 10, (count) => lost.push(count));
+      log.append(failure(1));
+      log.append(failure(2));
+      await log.flush();
+      expect(lost).to.deep.equal([2]);
     });
 
     it('blanks token-like runs in reasons and client ids', async () => {
       const log = new FailureLog(store, clock, 10);
       const token = 'Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg';
-      await log.append({ ...failure(1), reason: `code ${token} unknown`, clientId: `client.${token}` });
+      log.append({ ...failure(1), reason: `code ${token} unknown`, clientId: `client.${token}` });
       const [record] = await log.recent();
       expect(record?.reason).to.equal('code […] unknown');
       expect(record?.clientId).to.equal('client.[…]');

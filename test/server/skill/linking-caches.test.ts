@@ -39,7 +39,7 @@ describe('skill: verified access tokens are remembered until they expire', () =>
     const resolver = countingResolver();
     for (let turn = 0; turn < 5; turn += 1) {
       const resolution = await resolver.resolve(rider.accessToken);
-      expect(resolution).to.deep.equal({ linked: true, user: { userId: rider.account.id } });
+      expect(resolution).to.deep.equal({ linked: true, user: { userId: rider.account.id, grantId: rider.familyId } });
       service.clock.advance(60_000);
     }
     expect(verifications).to.have.length(1);
@@ -103,11 +103,11 @@ describe('skill: verified access tokens are remembered until they expire', () =>
     expect(cache.size).to.equal(2);
   });
 
-  it('keeps nothing for a token that fails verification', async () => {
+  it('keeps nothing in the verified cache for a token that fails verification (the refused cache answers its next use)', async () => {
     const cache = new VerifiedTokenCache(service.clock);
     const resolver = countingResolver(cache);
-    for (let turn = 0; turn < 2; turn += 1) expect((await resolver.resolve('not-a-token')).linked).to.equal(false);
-    expect(verifications).to.have.length(2);
+    for (let turn = 0; turn < 2; turn += 1) expect((await resolver.resolve('aaaa.bbbb.cccc')).linked).to.equal(false);
+    expect(verifications).to.have.length(1);
     expect(cache.size).to.equal(0);
   });
 
@@ -122,6 +122,42 @@ describe('skill: verified access tokens are remembered until they expire', () =>
     expect(speechOf(await launch())).to.match(/^Welcome to Ride Hailer/);
     expect(service.logs.events('skill.token_not_linked').at(-1)?.reason).to.equal('access token invalid: jwt expired');
   });
+
+  it('remembers a refused token by its hash: a forged token sent again is refused without a second signature check', async () => {
+    const rider = await linkRider(service);
+    const resolver = countingResolver();
+    const [header, payload, signature = ''] = rider.accessToken.split('.');
+    const forged = `${header}.${payload}.${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`;
+    const first = await resolver.resolve(forged);
+    expect(first.linked).to.equal(false);
+    for (let turn = 0; turn < 3; turn += 1) expect(await resolver.resolve(forged)).to.deep.equal(first);
+    expect(verifications).to.deep.equal([forged]);
+    // The valid token is not caught by the forged one's entry.
+    expect((await resolver.resolve(rider.accessToken)).linked).to.equal(true);
+  });
+
+  it('remembers a token issued to another client and an expired token, but never a revocation answer', async () => {
+    const foreign = await linkRider(service, 'Sam', 'companion-app');
+    const resolver = countingResolver();
+    for (let turn = 0; turn < 2; turn += 1) expect(await resolver.resolve(foreign.accessToken)).to.deep.equal({ linked: false, reason: 'access token was issued to client companion-app' });
+    expect(verifications).to.have.length(1);
+
+    const rider = await linkRider(service);
+    expect((await resolver.resolve(rider.accessToken)).linked).to.equal(true);
+    await service.services.revocations.revokeFamily(rider.familyId, 'user unlinked');
+    service.clock.advance(6000);
+    expect((await resolver.resolve(rider.accessToken)).linked).to.equal(false);
+    expect(verifications).to.have.length(2); // revoked, yet still served from the verified cache, not the refused one
+  });
+
+  it('refuses a malformed or oversized token by its shape, before any hash or signature check', async () => {
+    const resolver = countingResolver();
+    expect(await resolver.resolve('not-a-jwt')).to.deep.equal({ linked: false, reason: 'access token invalid: not a JWT' });
+    expect(await resolver.resolve('a.b')).to.deep.equal({ linked: false, reason: 'access token invalid: not a JWT' });
+    expect(await resolver.resolve(`${'a'.repeat(3000)}.${'b'.repeat(1000)}.${'c'.repeat(100)}`)).to.deep.equal({ linked: false, reason: 'access token invalid: longer than 4096 characters' });
+    expect(verifications).to.deep.equal([]);
+  });
+
 });
 
 describe('skill: greeting names are remembered briefly', () => {

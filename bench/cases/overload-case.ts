@@ -1,0 +1,90 @@
+import { runLoad, type LoadPlan, type LoadResult } from '../lib/load';
+import type { OverloadResult } from '../lib/results';
+import { BENCH_CLIENT_ID, BENCH_SCOPE } from '../lib/constants';
+import { mintMany, startOurService } from './our-service';
+import { OUR_TOKEN_PATH } from './token-cases';
+import { refreshChainPlan } from './token-requests';
+import type { BenchCase } from './types';
+
+/** The connection counts of the overload case: a sustainable load, and a connection storm (issue 15). */
+export const OVERLOAD_BASELINE_CONNECTIONS = 50;
+export const OVERLOAD_CONNECTIONS = 2000;
+/** The storm asks for this multiple of the rate measured at the baseline. */
+export const OVERLOAD_FACTOR = 4;
+/** Latencies of the first second are not kept: that is 2,000 connections opening, on the load generator's side too. */
+const SETTLE_MS = 1000;
+
+/** Under overload a refusal is an expected answer too, as long as it is the 503 the service promises. */
+function sheddingAllowed(plan: LoadPlan): LoadPlan {
+  return { ...plan, check: (status, body) => plan.check(status, body) || (status === 503 && body.includes('"temporarily_unavailable"')) };
+}
+
+/** Folds the two runs into the figures the table and the targets use. */
+export function overloadFigures(baseline: LoadResult, storm: LoadResult, targetRps: number): OverloadResult {
+  const seconds = storm.durationSec > 0 ? storm.durationSec : 1;
+  const acceptedRps = (storm.completed - storm.shed) / seconds;
+  return {
+    baselineConnections: baseline.connections,
+    baselineRps: baseline.rps,
+    baselineP99Ms: baseline.acceptedP99Ms,
+    connections: storm.connections,
+    targetRps,
+    offeredRps: (storm.completed + storm.timeouts) / seconds,
+    acceptedRps,
+    shedRps: storm.shed / seconds,
+    acceptedP99Ms: storm.acceptedP99Ms,
+    p99Ratio: baseline.acceptedP99Ms > 0 ? storm.acceptedP99Ms / baseline.acceptedP99Ms : Number.NaN,
+    maxMs: storm.maxMs,
+    timeouts: storm.timeouts,
+    socketErrors: storm.socketErrors,
+    badResponses: storm.badResponses,
+    rssMaxKb: storm.rssMaxKb,
+  };
+}
+
+/**
+ * Our refresh grant at 50 connections, then at four times the rate measured there on 2,000
+ * connections. Its Redis runs on the server's core (see Fixtures.pinnedRedisUrl), so the store's CPU
+ * is the server's too. The service runs with its default overload bounds; what it cannot serve it must refuse
+ * at once (503), so the accepted requests keep their latency and no request waits for a timeout.
+ */
+export const ourOverload: BenchCase = {
+  id: 'ours.overload',
+  title: `Linkwright refresh at ${OVERLOAD_FACTOR}× its rate on ${OVERLOAD_CONNECTIONS} connections (load shedding)`,
+  kind: 'ours',
+  group: 'overload',
+  byDefault: true,
+  start: async (context) => {
+    const ours = await startOurService(context, { verifySignature: false }, { pinnedWithServer: true });
+    let user = 0;
+    return {
+      server: ours.server,
+      storePid: ours.storePid,
+      url: ours.url,
+      close: ours.close,
+      plan: async (connections) => {
+        const pool = await mintMany(connections, async () => {
+          const { token } = await ours.domain.refreshTokens.issue({ userId: `bench-overload-${(user += 1)}`, clientId: BENCH_CLIENT_ID, scope: BENCH_SCOPE });
+          return token;
+        });
+        return sheddingAllowed(refreshChainPlan(OUR_TOKEN_PATH, pool));
+      },
+    };
+  },
+  measure: async (started, { options, say }) => {
+    const load = async (connections: number, durationSec: number, overallRate?: number) =>
+      runLoad({ url: started.url, connections, durationSec, plan: await started.plan(connections, 0), serverPid: started.server.pid, storePid: started.storePid, settleMs: SETTLE_MS, ...(overallRate ? { overallRate } : {}) });
+    if (options.warmupSec > 0) await load(OVERLOAD_BASELINE_CONNECTIONS, options.warmupSec);
+    const baseline = await load(OVERLOAD_BASELINE_CONNECTIONS, options.durationSec);
+    say(`baseline ${OVERLOAD_BASELINE_CONNECTIONS} conns: ${Math.round(baseline.rps)} req/s, p99 ${baseline.acceptedP99Ms.toFixed(2)} ms`);
+    const targetRps = Math.round(baseline.rps * OVERLOAD_FACTOR);
+    const storm = await load(OVERLOAD_CONNECTIONS, options.durationSec, targetRps);
+    const figures = overloadFigures(baseline, storm, targetRps);
+    say(
+      `storm ${OVERLOAD_CONNECTIONS} conns asking ${targetRps} req/s: offered ${Math.round(figures.offeredRps)}, accepted ${Math.round(figures.acceptedRps)}, shed ${Math.round(figures.shedRps)} req/s, ` +
+        `accepted p99 ${figures.acceptedP99Ms.toFixed(2)} ms (${figures.p99Ratio.toFixed(1)}× baseline), max ${figures.maxMs.toFixed(0)} ms, timeouts ${figures.timeouts}, RSS ${(figures.rssMaxKb / 1024).toFixed(0)} MB, server CPU ${storm.cpuUsPerRequest.toFixed(0)} µs/answer`,
+    );
+    if (storm.badSamples.length > 0) say(`  unexpected answers, e.g. ${storm.badSamples[0]}`);
+    return { overload: figures };
+  },
+};
