@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
@@ -56,7 +56,10 @@ export interface ProviderKey {
 
 /** A fresh RSA (RS256) or P-256 (ES256) signing key for the provider. */
 export function providerKey(kid: string, alg: 'RS256' | 'ES256' = 'RS256'): ProviderKey {
-  const { privateKey } = alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const generated = alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  // Re-imported so no key object shares data with the generation job: on Node 20, GC finalizing that job while a
+  // signer reads the key's details deadlocked the whole suite (seen in a full run: uv_mutex_lock in ~KeyGenJob).
+  const privateKey = createPrivateKey(generated.privateKey.export({ format: 'pem', type: 'pkcs8' }));
   return { kid, alg, privateKey, jwk: { ...privateKey.export({ format: 'jwk' }), kid, alg, use: 'sig' } };
 }
 
