@@ -39,6 +39,7 @@ export function overloadFigures(baseline: LoadResult, storm: LoadResult, targetR
     socketErrors: storm.socketErrors,
     badResponses: storm.badResponses,
     rssMaxKb: storm.rssMaxKb,
+    generatorCpuShare: storm.generatorCpuShare,
   };
 }
 
@@ -82,7 +83,7 @@ export const ourOverload: BenchCase = {
     const figures = overloadFigures(baseline, storm, targetRps);
     say(
       `storm ${OVERLOAD_CONNECTIONS} conns asking ${targetRps} req/s: offered ${Math.round(figures.offeredRps)}, accepted ${Math.round(figures.acceptedRps)}, shed ${Math.round(figures.shedRps)} req/s, ` +
-        `accepted p99 ${figures.acceptedP99Ms.toFixed(2)} ms (${figures.p99Ratio.toFixed(1)}× baseline), max ${figures.maxMs.toFixed(0)} ms, timeouts ${figures.timeouts}, RSS ${(figures.rssMaxKb / 1024).toFixed(0)} MB, server CPU ${storm.cpuUsPerRequest.toFixed(0)} µs/answer`,
+        `accepted p99 ${figures.acceptedP99Ms.toFixed(2)} ms (${figures.p99Ratio.toFixed(1)}× baseline), max ${figures.maxMs.toFixed(0)} ms, timeouts ${figures.timeouts}, RSS ${(figures.rssMaxKb / 1024).toFixed(0)} MB, load generator ${(figures.generatorCpuShare * 100).toFixed(0)} % of its core, server CPU ${storm.cpuUsPerRequest.toFixed(0)} µs/answer`,
     );
     if (storm.badSamples.length > 0) say(`  unexpected answers, e.g. ${storm.badSamples[0]}`);
     return { overload: figures };

@@ -47,6 +47,11 @@ export interface LoadResult {
   cpuUsPerRequest: number;
   /** The store's (Redis's) CPU time per completed request, in µs; NaN when there is none to read. */
   storeCpuUsPerRequest: number;
+  /**
+   * The load generator's own CPU over the run, as a share of one core (its process, autocannon included).
+   * Near 1 it is the bottleneck: latencies then include its own event-loop delay, not only the server's.
+   */
+  generatorCpuShare: number;
 }
 
 /** Growable array of latencies; typed storage keeps 500k readings cheap for the load core. */
@@ -118,6 +123,8 @@ export async function runLoad(options: { url: string; connections: number; durat
   const rss = new RssSampler(options.serverPid);
   const cpuBefore = readCpuSeconds(options.serverPid);
   const storeBefore = options.storePid === undefined ? undefined : readCpuSeconds(options.storePid);
+  const generatorBefore = process.cpuUsage();
+  const wallBefore = performance.now();
   const instance = autocannon({
     url: options.url,
     connections: options.connections,
@@ -160,6 +167,8 @@ export async function runLoad(options: { url: string; connections: number; durat
     clearInterval(renewal);
     rssSamples = rss.stop();
   }
+  const generatorUsage = process.cpuUsage(generatorBefore);
+  const wallMs = performance.now() - wallBefore;
   const cpuAfter = readCpuSeconds(options.serverPid);
   const storeAfter = options.storePid === undefined ? undefined : readCpuSeconds(options.storePid);
 
@@ -189,6 +198,7 @@ export async function runLoad(options: { url: string; connections: number; durat
     rssMaxKb: rssSamples.reduce((max, s) => Math.max(max, s.kb), 0),
     rssSamples,
     storeCpuUsPerRequest: storeBefore !== undefined && storeAfter !== undefined && sorted.length > 0 ? ((storeAfter - storeBefore) * 1e6) / (sorted.length + earlyAnswers) : Number.NaN,
+    generatorCpuShare: wallMs > 0 ? (generatorUsage.user + generatorUsage.system) / 1000 / wallMs : Number.NaN,
     cpuUsPerRequest: cpuBefore !== undefined && cpuAfter !== undefined && sorted.length > 0 ? ((cpuAfter - cpuBefore) * 1e6) / sorted.length : Number.NaN,
   };
 }

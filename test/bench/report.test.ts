@@ -36,6 +36,7 @@ function run(overrides: Partial<LoadResult>): LoadResult {
     rssSamples: [],
     cpuUsPerRequest: 200,
     storeCpuUsPerRequest: Number.NaN,
+    generatorCpuShare: 0.5,
     ...overrides,
   };
 }
@@ -137,6 +138,10 @@ describe('bench targets', () => {
     expect(judge({ ...good, acceptedP99Ms: 50 })).to.deep.equal(['MISS']);
     expect(judge({ ...good, timeouts: 1 })).to.deep.equal(['MISS']);
     expect(renderOverload([caseResult('ours.overload', [], { overload: good })])).to.contain('4.0×');
+    const busyGenerator = overloadFigures(baseline, run({ connections: 2000, completed: 40_000, shed: 30_000, acceptedP99Ms: 400, durationSec: 10, generatorCpuShare: 0.97 }), 32_000);
+    const [busy] = evaluateTargets([caseResult('ours.overload', [], { overload: busyGenerator })]);
+    expect(busy?.verdict).to.equal('MISS');
+    expect(busy?.detail).to.contain('load generator at 97 % of its core');
   });
 
   it('sorts keys by kind for --cost and prints bytes per linked user, transient and process keys apart', () => {
