@@ -55,4 +55,18 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The same for the app-to-app companion: it owns app-links/observer.ts and server/app.ts passes ops's in.
+    files: ['app-links/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(\\.\\./)+server/ops(/|$)', message: 'server/ops/ observes app-links/: tell app-links/observer.ts instead, and let the composition root (server/app.ts) pass the ops adapter in.' },
+          ],
+        },
+      ],
+    },
+  },
 );

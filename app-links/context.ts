@@ -1,4 +1,3 @@
-import { opsOf } from '../server/ops/ops';
 import type { Account } from '../server/accounts/directory';
 import type { Services } from '../server/services';
 import { AlexaApiClient } from './amazon/alexa-api-client';
@@ -7,6 +6,7 @@ import { LwaClient } from './amazon/lwa-client';
 import { CryptoBox } from './crypto-box';
 import { AppLinkError } from './errors';
 import { AmazonLinks } from './link-records';
+import { type AppLinksObserver, UNOBSERVED_APP_LINKS } from './observer';
 import type { AppLinksSettings } from './settings';
 import { LinkStates } from './state';
 import { createTokenResolver } from '../server/identity/create-resolver';
@@ -19,6 +19,8 @@ import type { UserTokenVerifier } from './users/user-tokens';
 export interface AppLinksContext {
   services: Services;
   settings: AppLinksSettings;
+  /** Told about every step, refusal and call to Amazon (metrics and the diagnostics page). */
+  observer: AppLinksObserver;
   http: AmazonHttp;
   states: LinkStates;
   links: AmazonLinks;
@@ -32,15 +34,18 @@ export interface AppLinksContext {
 }
 
 /** Builds the context from the service's domain; `http` options let tests replace the backoff timer. */
-export function createAppLinksContext(services: Services, overrides: Partial<Pick<AmazonHttpOptions, 'sleep' | 'random'>> = {}): AppLinksContext {
+export function createAppLinksContext(
+  services: Services,
+  observer: AppLinksObserver = UNOBSERVED_APP_LINKS,
+  overrides: Partial<Pick<AmazonHttpOptions, 'sleep' | 'random'>> = {},
+): AppLinksContext {
   const settings = services.settings.appLinks;
-  const metrics = opsOf(services).metrics;
   const http = new AmazonHttp({
     timeoutMs: services.settings.amazon.timeoutMs,
     policy: settings.retry,
     log: services.log,
     clock: services.clock,
-    observe: (call, status, seconds) => metrics.amazonCall(call, status, seconds),
+    observe: (call, status, seconds) => observer.amazonCall(call, status, seconds),
     ...overrides,
   });
   const box = new CryptoBox(settings.encryptionKeys);
@@ -60,6 +65,7 @@ export function createAppLinksContext(services: Services, overrides: Partial<Pic
   return {
     services,
     settings,
+    observer,
     http,
     states: new LinkStates(services.store, services.clock, box, settings.stateTtlSec),
     links: new AmazonLinks(services.store, services.clock, box, lwaOrFail, services.log),

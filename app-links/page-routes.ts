@@ -3,7 +3,6 @@ import { type NextFunction, type Request, type Response, Router } from 'express'
 import type { Account } from '../server/accounts/directory';
 import { ServiceError } from '../server/errors';
 import { toServiceError } from '../server/http/error-handler';
-import { recordAppLinkFailure } from '../server/ops/app-links-observer';
 import type { AuthorizationRequest } from '../server/oauth/authorization-request';
 import { allowFormActionTo, originOf } from '../server/oauth/csp';
 import { formBody, formParams } from '../server/oauth/form-body';
@@ -18,6 +17,7 @@ import { completeLinking } from './complete';
 import type { AppLinksContext } from './context';
 import { AppLinksCsrf } from './csrf';
 import { APP_LINK_ERRORS, AppLinkError } from './errors';
+import { recordAppLinkFailure } from './steps';
 import { authorizePage, linkedPage, problemPage, returnConfirmPage } from './views/pages';
 
 const FORM_LIMITS = { code: 2048, state: 4096, csrf: 64, username: 254, password: 1024, decision: 16 } as const;
@@ -263,7 +263,7 @@ function pageRefusals(ctx: AppLinksContext) {
 async function sendRefusalPage(ctx: AppLinksContext, req: Request, res: Response, error: unknown): Promise<void> {
   const p = pageContext(ctx.services.settings, req);
   const failure = toServiceError(error);
-  await recordAppLinkFailure(ctx.services, req, res, error);
+  await recordAppLinkFailure(ctx.observer, req, res, error);
   if (res.headersSent) return;
   if (failure.status === 500 && !(error instanceof ServiceError)) {
     req.log.error({ event: 'http.error', err: error }, 'page failed');

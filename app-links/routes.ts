@@ -1,17 +1,19 @@
 import { type Response, Router } from 'express';
-import { countAppLinkSteps, recordAppLinkErrors } from '../server/ops/app-links-observer';
 import type { Services } from '../server/services';
 import { appLinksApi } from './api-routes';
 import { ANDROID_FILE, APPLE_FILE } from './association-files';
 import { createAppLinksContext } from './context';
+import { type AppLinksObserver, UNOBSERVED_APP_LINKS } from './observer';
 import { OPENAPI_PATH, serveOpenApi } from './openapi';
 import { appLinksPages } from './page-routes';
+import { countAppLinkSteps, recordAppLinkErrors } from './steps';
 
 /**
  * The app-to-app companion: the association files, the JSON API for the company's app, and the browser
- * fallback pages. Nothing is mounted when APP_LINKS_ENABLED is false.
+ * fallback pages. Nothing is mounted when APP_LINKS_ENABLED is false. Every step, refusal and call to
+ * Amazon is told to the observer (server/app.ts passes in the diagnostics' one).
  */
-export function appLinksRouter(services: Services): Router {
+export function appLinksRouter(services: Services, observer: AppLinksObserver = UNOBSERVED_APP_LINKS): Router {
   const router = Router();
   const settings = services.settings.appLinks;
   if (!settings.enabled) return router;
@@ -33,10 +35,10 @@ export function appLinksRouter(services: Services): Router {
 
   router.get(OPENAPI_PATH, serveOpenApi(services.settings.publicUrl));
 
-  const ctx = createAppLinksContext(services);
-  router.use(countAppLinkSteps(services));
+  const ctx = createAppLinksContext(services, observer);
+  router.use(countAppLinkSteps(observer));
   router.use(appLinksApi(ctx));
   router.use(appLinksPages(ctx));
-  router.use(recordAppLinkErrors(services));
+  router.use(recordAppLinkErrors(observer));
   return router;
 }

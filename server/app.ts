@@ -7,6 +7,8 @@ import { healthRouter } from './http/health';
 import type { LoadReport } from './http/overload';
 import { requestContext } from './http/request-context';
 import { oauthRouter } from './oauth/routes';
+import { appLinksObserver } from './ops/app-links-observer';
+import { opsOf } from './ops/ops';
 import { opsRouter } from './ops/routes';
 import type { Services } from './services';
 
@@ -50,7 +52,8 @@ export function createApp(services: Services, runtime: { load?: () => LoadReport
   app.use(healthRouter(services.store, undefined, runtime.load));
   app.use(opsRouter(services));
   app.use(oauthRouter(services));
-  app.use(appLinksRouter(services));
+  // The diagnostics observe the companion from outside: app-links/ imports nothing of server/ops/.
+  app.use(appLinksRouter(services, appLinksObserver(opsOf(services))));
   app.use(addonRouter(services));
   app.use(notFound());
   app.use(errorHandler());

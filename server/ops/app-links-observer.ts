@@ -1,64 +1,12 @@
-import type { NextFunction, Request, Response } from 'express';
-import { toServiceError } from '../http/error-handler';
-import type { Services } from '../services';
-import { opsOf } from './ops';
+import type { AppLinksObserver } from '../../app-links/observer';
+import type { Ops } from './ops';
 
-/** The app-to-app requests by method and path: the step label, and whether a refusal is a linking failure. */
-const STEPS: ReadonlyArray<{ method: string; path: string; step: string; linking: boolean }> = [
-  { method: 'POST', path: '/app-links/start', step: 'start', linking: true },
-  { method: 'POST', path: '/app-links/complete', step: 'complete', linking: true },
-  { method: 'GET', path: '/app-links/status', step: 'status', linking: false },
-  { method: 'DELETE', path: '/app-links/link', step: 'unlink', linking: false },
-  { method: 'POST', path: '/app-links/authorize', step: 'authorize', linking: true },
-  { method: 'GET', path: '/app-links/return', step: 'return_page', linking: true },
-  { method: 'POST', path: '/app-links/return', step: 'return_finish', linking: true },
-  { method: 'GET', path: '/app-links/authorize', step: 'authorize_page', linking: true },
-  { method: 'POST', path: '/app-links/authorize/consent', step: 'authorize_consent', linking: true },
-];
-
-function stepOf(req: Request): (typeof STEPS)[number] | undefined {
-  return STEPS.find((s) => s.method === req.method && s.path === req.path);
-}
-
-/** Counts every app-to-app request by step and outcome once it is answered (ok, the error code, or http_<status>). */
-export function countAppLinkSteps(services: Services) {
-  const metrics = opsOf(services).metrics;
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const step = stepOf(req);
-    if (step) {
-      res.on('finish', () => {
-        const code = res.locals.appLinkErrorCode as string | undefined;
-        metrics.appLinkStep(step.step, code ?? (res.statusCode < 400 ? 'ok' : `http_${res.statusCode}`));
-      });
-    }
-    next();
-  };
-}
-
-/**
- * Records an app-to-app refusal: the step's outcome code, and for the linking steps a linking failure
- * (metric and diagnostics list). Used by the JSON API's error path and by the fallback pages, which
- * render their refusals themselves.
- */
-export async function recordAppLinkFailure(services: Services, req: Request, res: Response, error: unknown): Promise<void> {
-  // A body the parser refused is the client's error (toServiceError says which), not a server_error.
-  const known = toServiceError(error);
-  const code = known.code;
-  res.locals.appLinkErrorCode = code;
-  const step = stepOf(req);
-  if (!step?.linking) return;
-  const userId = (res.locals.user as { userId?: string } | undefined)?.userId;
-  await opsOf(services).linkingFailed(
-    'app_links',
-    { code, reason: `${step.step}: ${known.reason}` },
-    { req, userId, error },
-  );
-}
-
-/** Error middleware for the app-links router: records the refusal, then hands the error to the JSON error handler. */
-export function recordAppLinkErrors(services: Services) {
-  return async (error: unknown, req: Request, res: Response, next: NextFunction): Promise<void> => {
-    await recordAppLinkFailure(services, req, res, error);
-    next(error);
+/** The app-to-app companion's observer for server/app.ts: step and Amazon-call metrics, linking failures. */
+export function appLinksObserver(ops: Ops): AppLinksObserver {
+  const metrics = ops.metrics;
+  return {
+    amazonCall: (call, status, seconds) => metrics.amazonCall(call, status, seconds),
+    answered: (step, outcome) => metrics.appLinkStep(step, outcome),
+    refused: (refusal, context) => ops.linkingFailed('app_links', refusal, context),
   };
 }
