@@ -7,6 +7,7 @@ import { healthRouter } from './http/health';
 import type { LoadReport } from './http/overload';
 import { requestContext } from './http/request-context';
 import { oauthRouter } from './oauth/routes';
+import { upstreamSignInFor } from './oauth/upstream-sign-in';
 import { appLinksObserver } from './ops/app-links-observer';
 import { opsOf } from './ops/ops';
 import { opsRouter } from './ops/routes';
@@ -51,7 +52,9 @@ export function createApp(services: Services, runtime: { load?: () => LoadReport
   );
   app.use(healthRouter(services.store, undefined, runtime.load));
   app.use(opsRouter(services));
-  app.use(oauthRouter(services));
+  // One upstream sign-in (LOGIN_SOURCE=oidc): the provider has one callback, served by oauthRouter.
+  const upstream = upstreamSignInFor(services);
+  app.use(oauthRouter(services, upstream));
   // The diagnostics observe the companion from outside: app-links/ imports nothing of server/ops/.
   app.use(appLinksRouter(services, appLinksObserver(opsOf(services))));
   app.use(addonRouter(services));

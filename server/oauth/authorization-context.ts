@@ -5,7 +5,7 @@ import { Interactions } from './interactions';
 import { LoginLimiter } from './login-limiter';
 import { RequestSeal } from './request-seal';
 import { type PasswordSource, passwordSourceFor } from './sign-in/password-sources';
-import { createUpstreamSignIn, type UpstreamSignIn } from './upstream-sign-in';
+import { type UpstreamSignIn, upstreamSignInFor } from './upstream-sign-in';
 
 /** What the authorize, login and consent handlers share. */
 export interface AuthorizationContext {
@@ -20,8 +20,8 @@ export interface AuthorizationContext {
   upstream: UpstreamSignIn | undefined;
 }
 
-/** Builds the shared pieces from the services' settings. */
-export function createAuthorizationContext(services: Services): AuthorizationContext {
+/** Builds the shared pieces from the services' settings; `upstream` is the service's one (server/app.ts shares it). */
+export function createAuthorizationContext(services: Services, upstream: UpstreamSignIn | undefined = upstreamSignInFor(services)): AuthorizationContext {
   const oauth = services.settings.oauth;
   const seal = new RequestSeal(services.keys);
   return {
@@ -31,6 +31,6 @@ export function createAuthorizationContext(services: Services): AuthorizationCon
     limiter: new LoginLimiter(services.store, { maxPerAccount: oauth.loginMaxPerAccount, maxPerAddress: oauth.loginMaxPerAddress, windowSec: oauth.loginWindowSec }),
     pages: new AuthorizationPages(services.settings, services.clients),
     passwords: passwordSourceFor(services.settings.login, services.accounts),
-    upstream: services.settings.login.kind === 'oidc' ? createUpstreamSignIn(services, seal, services.settings.login) : undefined,
+    upstream,
   };
 }

@@ -16,7 +16,7 @@ import { introspectionEndpoint } from './introspection-endpoint';
 import { revocationEndpoint } from './revocation-endpoint';
 import { userinfoEndpoint, userinfoErrors } from './userinfo-endpoint';
 import { UPSTREAM_CALLBACK_PATH } from './sign-in/settings';
-import { upstreamCallbackHandler, type UpstreamSignIn } from './upstream-sign-in';
+import { upstreamCallbackHandler, type UpstreamSignIn, upstreamSignInFor } from './upstream-sign-in';
 
 /** Sign-in forms carry the sealed request (up to about 11 kB) besides the fields; the limit only stops abuse. */
 const PAGE_FORM_LIMIT = 32 * 1024;
@@ -24,11 +24,12 @@ const PAGE_FORM_LIMIT = 32 * 1024;
 /**
  * The authorization server's HTTP faces: metadata and JWKS, the authorization pages (authorize,
  * login, consent), the revocation endpoint (the token endpoint is the hot route tokenHotRoute), the pages' stylesheet, and in development
- * the callback page that stands in for Alexa.
+ * the callback page that stands in for Alexa. With LOGIN_SOURCE=oidc, `upstream` is the service's upstream
+ * sign-in, whose callback this router serves for every flow that signs users in there (server/app.ts).
  */
-export function oauthRouter(services: Services): Router {
+export function oauthRouter(services: Services, upstream: UpstreamSignIn | undefined = upstreamSignInFor(services)): Router {
   const router = Router();
-  const ctx = createAuthorizationContext(services);
+  const ctx = createAuthorizationContext(services, upstream);
   const errorsAsPages = pageErrors(ctx.pages);
   const cookies = cookieParser();
 

@@ -271,3 +271,39 @@ async function accessTokenFor(issuer: string, redirectUri: string, login: string
   if (!body.access_token) throw new Error(`token refused: ${body.error ?? token.status} ${body.error_description ?? ''}`);
   return body.access_token;
 }
+
+/** The requests of a browser the tests drive over HTTP (test/server/oauth/flow-helpers.ts's Browser). */
+interface ProviderVisitor {
+  get(url: string): Promise<Response>;
+  postForm(url: string, fields: Record<string, string>): Promise<Response>;
+}
+
+/**
+ * Walks the provider's own sign-in pages over HTTP (any password; the login becomes `sub`), or
+ * cancels there (`abort`: the provider answers error=access_denied), and returns where the provider
+ * sends the browser back (our callback), without following it.
+ */
+export async function signInAtProvider(browser: ProviderVisitor, authorizationUrl: URL, login: string, action: 'login' | 'abort' = 'login'): Promise<URL> {
+  let url = authorizationUrl.href;
+  for (let hop = 0; hop < 10; hop += 1) {
+    const response = await browser.get(url);
+    const location = response.headers.get('location');
+    if (location) {
+      const next = new URL(location, url);
+      if (next.pathname === '/oauth/upstream/callback') return next;
+      url = next.href;
+      continue;
+    }
+    const page = await response.text();
+    if (response.status !== 200) throw new Error(`the provider answered ${response.status} at ${url}: ${page.slice(0, 500)}`);
+    if (action === 'abort') {
+      url = new URL(/href="([^"]*\/abort)"/.exec(page)?.[1] as string, url).href;
+      continue;
+    }
+    const formAction = /<form[^>]*action="([^"]+)"/.exec(page)?.[1] as string;
+    const prompt = /name="prompt" value="([a-z]+)"/.exec(page)?.[1] as string;
+    const posted = await browser.postForm(new URL(formAction, url).href, prompt === 'login' ? { prompt, login, password: 'any password' } : { prompt });
+    url = new URL(posted.headers.get('location') as string, url).href;
+  }
+  throw new Error('the provider did not send the browser back');
+}

@@ -7,7 +7,7 @@ import { Interactions } from '../../../server/oauth/interactions';
 import { RequestSeal } from '../../../server/oauth/request-seal';
 import { MemoryStore } from '../../../server/store/memory';
 import { launchBrowser, screenshot } from '../../support/browser';
-import { startOidcProvider, type TestOidcProvider, UPSTREAM_CLIENT_ID, UPSTREAM_CLIENT_SECRET } from '../../support/oidc-provider';
+import { signInAtProvider, startOidcProvider, type TestOidcProvider, UPSTREAM_CLIENT_ID, UPSTREAM_CLIENT_SECRET } from '../../support/oidc-provider';
 import { freePort } from '../../support/ports';
 import { startTestService, type TestService } from '../../support/service';
 import { ALEXA_REDIRECTS, answerConsent, authorizeQuery, Browser, formState, headings, pkcePair, redeem } from './flow-helpers';
@@ -77,35 +77,6 @@ async function toProvider(browser: Browser, world: World, overrides: Record<stri
   return new URL(response.headers.get('location') as string);
 }
 
-/**
- * Walks the provider's own sign-in pages over HTTP (any password; the login becomes `sub`) and
- * returns where the provider sends the browser back (our callback), without following it.
- */
-async function signInAtProvider(browser: Browser, world: World, authorizationUrl: URL, login: string, action: 'login' | 'abort' = 'login'): Promise<URL> {
-  let url = authorizationUrl.href;
-  for (let hop = 0; hop < 10; hop += 1) {
-    const response = await browser.get(url);
-    const location = response.headers.get('location');
-    if (location) {
-      const next = new URL(location, url);
-      if (next.pathname === '/oauth/upstream/callback') return next;
-      url = next.href;
-      continue;
-    }
-    const page = await response.text();
-    expect(response.status, page.slice(0, 500)).to.equal(200);
-    if (action === 'abort') {
-      url = new URL(/href="([^"]*\/abort)"/.exec(page)?.[1] as string, url).href;
-      continue;
-    }
-    const formAction = /<form[^>]*action="([^"]+)"/.exec(page)?.[1] as string;
-    const prompt = /name="prompt" value="([a-z]+)"/.exec(page)?.[1] as string;
-    const posted = await browser.postForm(new URL(formAction, url).href, prompt === 'login' ? { prompt, login, password: 'any password' } : { prompt });
-    url = new URL(posted.headers.get('location') as string, url).href;
-  }
-  throw new Error('the provider did not send the browser back');
-}
-
 /** Opens our callback URL and returns status and page. */
 async function callback(browser: Browser, url: URL): Promise<{ status: number; page: string; location: string | null }> {
   const response = await browser.get(url.href);
@@ -154,7 +125,7 @@ describe('sign-in through an upstream OpenID Connect provider (LOGIN_SOURCE=oidc
       world.provider.names.set('alice', 'Alice Upstream');
       const browser = new Browser(world.service.url);
       const { challenge, verifier } = pkcePair();
-      const back = await signInAtProvider(browser, world, await toProvider(browser, world, { code_challenge: challenge, code_challenge_method: 'S256' }), 'alice');
+      const back = await signInAtProvider(browser, await toProvider(browser, world, { code_challenge: challenge, code_challenge_method: 'S256' }), 'alice');
       const answer = await callback(browser, back);
       expect(answer.status, answer.page).to.equal(303);
       const consent = await browser.get(answer.location as string);
@@ -176,7 +147,7 @@ describe('sign-in through an upstream OpenID Connect provider (LOGIN_SOURCE=oidc
       const browser = new Browser(world.service.url);
       const first = await world.service.services.accounts.findExternal('upstream', 'alice');
       world.provider.names.set('alice', 'Alice Renamed');
-      expect((await callback(browser, await signInAtProvider(browser, world, await toProvider(browser, world), 'alice'))).status).to.equal(303);
+      expect((await callback(browser, await signInAtProvider(browser, await toProvider(browser, world), 'alice'))).status).to.equal(303);
       const again = await world.service.services.accounts.findExternal('upstream', 'alice');
       expect(again?.id).to.equal(first?.id);
       expect(again?.displayName).to.equal('Alice Renamed');
@@ -187,7 +158,7 @@ describe('sign-in through an upstream OpenID Connect provider (LOGIN_SOURCE=oidc
       const url = await toProvider(browser, world);
       url.searchParams.set('state', 'state-an-attacker-chose-0123456789');
       const tokenRequests = world.provider.tokenRequests;
-      const answer = await callback(browser, await signInAtProvider(browser, world, url, 'bob'));
+      const answer = await callback(browser, await signInAtProvider(browser, url, 'bob'));
       expect(answer.status).to.equal(400);
       expect(headings(answer.page)).to.deep.equal(['This sign-in could not be verified']);
       expect(answer.page).to.include('does not belong to the sign-in this browser started');
@@ -200,7 +171,7 @@ describe('sign-in through an upstream OpenID Connect provider (LOGIN_SOURCE=oidc
       const browser = new Browser(world.service.url);
       const url = await toProvider(browser, world);
       url.searchParams.set('nonce', 'nonce-from-another-sign-in-0123456789');
-      const answer = await callback(browser, await signInAtProvider(browser, world, url, 'carol'));
+      const answer = await callback(browser, await signInAtProvider(browser, url, 'carol'));
       expect(answer.status).to.equal(400);
       expect(answer.page).to.include('confirmed a sign-in that this browser did not start');
       expect(lastFailure(world)).to.include({ failure: 'nonce_mismatch' });
@@ -209,7 +180,7 @@ describe('sign-in through an upstream OpenID Connect provider (LOGIN_SOURCE=oidc
 
     it('shows its own page when the user cancels at the provider (error=access_denied), with a way to try again', async () => {
       const browser = new Browser(world.service.url);
-      const back = await signInAtProvider(browser, world, await toProvider(browser, world), 'dave', 'abort');
+      const back = await signInAtProvider(browser, await toProvider(browser, world), 'dave', 'abort');
       expect(back.searchParams.get('error')).to.equal('access_denied');
       const answer = await callback(browser, back);
       expect(answer.status).to.equal(403);
@@ -223,7 +194,7 @@ describe('sign-in through an upstream OpenID Connect provider (LOGIN_SOURCE=oidc
 
     it('says a sign-in expired when the cookie is missing, altered or too old', async () => {
       const browser = new Browser(world.service.url);
-      const back = await signInAtProvider(browser, world, await toProvider(browser, world), 'erin');
+      const back = await signInAtProvider(browser, await toProvider(browser, world), 'erin');
       const sealed = browser.cookies.get('lw-upstream') as string;
       browser.cookies.delete('lw-upstream');
       let answer = await callback(browser, back);
@@ -250,7 +221,7 @@ describe('sign-in through an upstream OpenID Connect provider (LOGIN_SOURCE=oidc
 
     it('offers the provider instead of a password form after "use another account", and refuses password posts', async () => {
       const browser = new Browser(world.service.url);
-      const back = await signInAtProvider(browser, world, await toProvider(browser, world), 'frank');
+      const back = await signInAtProvider(browser, await toProvider(browser, world), 'frank');
       const consent = await browser.get((await callback(browser, back)).location as string);
       const form = formState(await consent.text());
       const switched = await browser.postForm('/oauth/consent', { ...form, decision: 'switch' });
@@ -303,7 +274,7 @@ describe('sign-in through an upstream OpenID Connect provider (LOGIN_SOURCE=oidc
     it('gives up on a slow token endpoint within LOGIN_UPSTREAM_TIMEOUT_MS', async () => {
       world = await startWorld({ env: { LOGIN_UPSTREAM_TIMEOUT_MS: '400' } });
       const browser = new Browser(world.service.url);
-      const back = await signInAtProvider(browser, world, await toProvider(browser, world), 'gina');
+      const back = await signInAtProvider(browser, await toProvider(browser, world), 'gina');
       world.provider.behaviour.stallToken = true;
       const started = Date.now();
       const answer = await callback(browser, back);
@@ -316,7 +287,7 @@ describe('sign-in through an upstream OpenID Connect provider (LOGIN_SOURCE=oidc
     it('refuses an ID token signed with an algorithm it does not expect (HS256 instead of RS256)', async () => {
       world = await startWorld({ idTokenAlg: 'HS256' });
       const browser = new Browser(world.service.url);
-      const answer = await callback(browser, await signInAtProvider(browser, world, await toProvider(browser, world), 'hank'));
+      const answer = await callback(browser, await signInAtProvider(browser, await toProvider(browser, world), 'hank'));
       expect(answer.status).to.equal(502);
       expect(headings(answer.page)).to.deep.equal(['This sign-in could not be verified']);
       expect(lastFailure(world)).to.include({ failure: 'id_token_invalid' });
