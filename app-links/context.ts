@@ -1,4 +1,5 @@
 import type { Account } from '../server/accounts/directory';
+import type { UpstreamSignIn } from '../server/oauth/upstream-sign-in';
 import type { Services } from '../server/services';
 import { AlexaApiClient } from './amazon/alexa-api-client';
 import { AmazonHttp, type AmazonHttpOptions } from './amazon/http';
@@ -21,6 +22,8 @@ export interface AppLinksContext {
   settings: AppLinksSettings;
   /** Told about every step, refusal and call to Amazon (metrics and the diagnostics page). */
   observer: AppLinksObserver;
+  /** The service's upstream sign-in (LOGIN_SOURCE=oidc), shared with /oauth/authorize and its callback. */
+  upstream: UpstreamSignIn | undefined;
   http: AmazonHttp;
   states: LinkStates;
   links: AmazonLinks;
@@ -33,13 +36,18 @@ export interface AppLinksContext {
   requireConfigured(): void;
 }
 
+/** What the composition root (server/app.ts) hands the companion besides the services. */
+export interface AppLinksWiring {
+  /** No one watches when absent. */
+  observer?: AppLinksObserver | undefined;
+  /** Required with LOGIN_SOURCE=oidc: the upstream sign-in whose callback the /oauth router serves. */
+  upstream?: UpstreamSignIn | undefined;
+}
+
 /** Builds the context from the service's domain; `http` options let tests replace the backoff timer. */
-export function createAppLinksContext(
-  services: Services,
-  observer: AppLinksObserver = UNOBSERVED_APP_LINKS,
-  overrides: Partial<Pick<AmazonHttpOptions, 'sleep' | 'random'>> = {},
-): AppLinksContext {
+export function createAppLinksContext(services: Services, wiring: AppLinksWiring = {}, overrides: Partial<Pick<AmazonHttpOptions, 'sleep' | 'random'>> = {}): AppLinksContext {
   const settings = services.settings.appLinks;
+  const observer = wiring.observer ?? UNOBSERVED_APP_LINKS;
   const http = new AmazonHttp({
     timeoutMs: services.settings.amazon.timeoutMs,
     policy: settings.retry,
@@ -66,6 +74,7 @@ export function createAppLinksContext(
     services,
     settings,
     observer,
+    upstream: wiring.upstream,
     http,
     states: new LinkStates(services.store, services.clock, box, settings.stateTtlSec),
     links: new AmazonLinks(services.store, services.clock, box, lwaOrFail, services.log),

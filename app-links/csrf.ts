@@ -9,6 +9,7 @@ export type CsrfForm = 'return' | 'consent';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const COOKIE_MAX_AGE_SEC = 60 * 60;
+const REFUSED = 'This form expired or was not sent from this site. Go back, reload the page and try again.';
 
 /**
  * CSRF tokens for the fallback pages' forms. The token is an HMAC, under a key derived from the service's
@@ -37,7 +38,17 @@ export class AppLinksCsrf {
   check(req: Request, form: CsrfForm, state: string | undefined, field: string | undefined): void {
     const browser = this.binding.hashOf(req);
     const ok = browser !== undefined && typeof field === 'string' && TOKEN.test(field) && safeEqual(this.mac(browser, form, state), field);
-    if (!ok) throw new ServiceError('csrf_failed', 403, 'This form expired or was not sent from this site. Go back, reload the page and try again.', 'CSRF token missing or mismatched');
+    if (!ok) throw new ServiceError('csrf_failed', 403, REFUSED, 'CSRF token missing or mismatched');
+  }
+
+  /** The hash of this browser's binding cookie (undefined without one), to carry where no form field can go. */
+  browserOf(req: Request): string | undefined {
+    return this.binding.hashOf(req);
+  }
+
+  /** Throws the same 403 unless the request comes from the browser whose binding hash `browser` is. */
+  checkBrowser(req: Request, browser: string, reason: string): void {
+    if (!this.binding.matches(req, browser)) throw new ServiceError('csrf_failed', 403, REFUSED, reason);
   }
 
   private mac(browserHash: string, form: CsrfForm, state: string | undefined): string {

@@ -9,6 +9,8 @@ import { formBody, formParams } from '../server/oauth/form-body';
 import { LoginLimiter } from '../server/oauth/login-limiter';
 import { ParamSet } from '../server/oauth/params';
 import { passwordSourceFor } from '../server/oauth/sign-in/password-sources';
+import type { UpstreamFailure } from '../server/oauth/sign-in/upstream';
+import { authorizeParamsFor, sendToProvider, type UpstreamFlow, upstreamFailureWords, type UpstreamSignIn } from '../server/oauth/upstream-sign-in';
 import type { PageMessages } from '../server/views/i18n';
 import { type PageContext, pageContext } from '../server/views/page-context';
 import { AUTHORIZE_PATH, RETURN_PATH } from './association-files';
@@ -17,10 +19,14 @@ import { completeLinking } from './complete';
 import type { AppLinksContext } from './context';
 import { AppLinksCsrf } from './csrf';
 import { APP_LINK_ERRORS, AppLinkError } from './errors';
-import { recordAppLinkFailure } from './steps';
+import { countAppLinkStep, recordAppLinkFailure } from './steps';
 import { authorizePage, linkedPage, problemPage, returnConfirmPage } from './views/pages';
 
 const FORM_LIMITS = { code: 2048, state: 4096, csrf: 64, username: 254, password: 1024, decision: 16 } as const;
+/** LOGIN_SOURCE=oidc: the fallback page's sign-in link, which sends the browser to the provider. */
+const UPSTREAM_START_PATH = `${AUTHORIZE_PATH}/upstream`;
+/** The name the fallback page's pending upstream sign-ins carry, so the provider's answer comes back here. */
+const UPSTREAM_FLOW = 'app-links';
 
 /**
  * The browser fallbacks, for when the company's app is not installed:
@@ -28,6 +34,8 @@ const FORM_LIMITS = { code: 2048, state: 4096, csrf: 64, username: 254, password
  *   POST /app-links/return             finishes linking (same logic as POST /app-links/complete), shows the result
  *   GET  /app-links/authorize          the platform authorization URL in a browser: sign in and consent
  *   POST /app-links/authorize/consent  that form; redirects to the Alexa redirect URI with a code or an error
+ *   GET  /app-links/authorize/upstream LOGIN_SOURCE=oidc: that page's "Sign in with …" (allow): to the provider,
+ *                                      whose answer (GET /oauth/upstream/callback) ends as the form's allow would
  *
  * The authorization page answers exactly as the app would (POST /app-links/authorize): the Alexa redirect
  * carries `source=app`, with a code or an error, since it stands in for the app at the platform URL.
@@ -52,6 +60,10 @@ export function appLinksPages(ctx: AppLinksContext): Router {
   const passwords = passwordSourceFor(settings.login, ctx.services.accounts);
   const page = (res: Response, status: number, html: string) => sendPage(res, status, html);
   const view = (req: Request, request?: AuthorizationRequest): PageContext => pageContext(settings, req, request?.uiLocale);
+  const upstream = ctx.upstream;
+  if (!passwords && !upstream) throw new Error('with LOGIN_SOURCE=oidc the app-links pages need the upstream sign-in the /oauth router serves (server/app.ts passes it)');
+  // The provider answers at the one callback the /oauth router serves: it hands this page's sign-ins back.
+  if (!passwords && upstream) upstream.flows.set(UPSTREAM_FLOW, fallbackSignIns(ctx, csrf));
 
   router.get(RETURN_PATH, cookies, async (req, res) => {
     await asPage(ctx, req, res, async () => {
@@ -93,13 +105,27 @@ export function appLinksPages(ctx: AppLinksContext): Router {
     await asPage(ctx, req, res, async () => {
       const request = validatedOrRedirected(ctx, req, res, ParamSet.fromUrl(req.originalUrl));
       if (!request) return;
-      if (!passwords) {
-        signInElsewhere(ctx, req, res, request);
-        return;
-      }
       sendAuthorizePage(ctx, req, res, csrf, request, 200, {});
     });
   });
+
+  if (!passwords && upstream) {
+    router.get(UPSTREAM_START_PATH, cookies, async (req, res) => {
+      await asPage(ctx, req, res, async () => {
+        const params = ParamSet.fromUrl(req.originalUrl);
+        const { values } = params.read({ state: FORM_LIMITS.state, csrf: FORM_LIMITS.csrf });
+        // The page's consent token, in the link instead of a form field: this GET is the user's "allow".
+        csrf.check(req, 'consent', values.state, values.csrf);
+        const request = validatedOrRedirected(ctx, req, res, params);
+        if (!request) return;
+        // The return has no field to carry a token: the sealed pending sign-in names this browser instead.
+        const browser = csrf.browserOf(req) as string; // present: the token check above needs it
+        const started = await sendToProvider(upstream, req, res, request, { name: UPSTREAM_FLOW, carried: browser });
+        if (started.kind === 'failed') await upstreamFailurePage(ctx, upstream, req, res, started.failure, request);
+        else if (started.kind === 'too_large') await tooLargePage(ctx, upstream, req, res, request);
+      });
+    });
+  }
 
   router.post(`${AUTHORIZE_PATH}/consent`, cookies, ...form, async (req, res) => {
     await asPage(ctx, req, res, async () => {
@@ -114,7 +140,9 @@ export function appLinksPages(ctx: AppLinksContext): Router {
         return;
       }
       if (!passwords) {
-        signInElsewhere(ctx, req, res, request);
+        // LOGIN_SOURCE=oidc: allowing is the page's sign-in link; this form only denies, so an allow is stale or forged.
+        req.log.info({ event: 'app_links.login_refused', reason: 'password sign-in is off (LOGIN_SOURCE=oidc)' }, 'fallback form posted a sign-in while an upstream provider signs users in');
+        sendAuthorizePage(ctx, req, res, csrf, request, 400, {});
         return;
       }
       if (values.decision !== 'allow') {
@@ -147,11 +175,8 @@ export function appLinksPages(ctx: AppLinksContext): Router {
         sendAuthorizePage(ctx, req, res, csrf, request, 401, { username, error: (t) => t.wrongCredentials });
         return;
       }
-      const account = outcome.account;
       await limiter.succeeded(username, address);
-      const code = await issueAuthorizationCode(ctx.services, request, account.id);
-      req.log.info({ event: 'app_links.authorize_granted', userId: account.id, clientId: request.clientId, pkce: request.codeChallenge !== undefined }, 'code issued on the fallback page');
-      res.redirect(303, responseUrl(ctx.services, request.redirectUri, { code, state: request.state, source: 'app' }));
+      await grantCode(ctx, req, res, request, outcome.account.id, passwords.name);
     });
   });
 
@@ -182,6 +207,63 @@ function validatedOrRedirected(ctx: AppLinksContext, req: Request, res: Response
   return undefined;
 }
 
+/** The user allowed and signed in (password or upstream provider): Alexa's redirect with a code, as the app would send it. */
+async function grantCode(ctx: AppLinksContext, req: Request, res: Response, request: AuthorizationRequest, userId: string, source: string): Promise<void> {
+  const code = await issueAuthorizationCode(ctx.services, request, userId);
+  req.log.info({ event: 'app_links.authorize_granted', userId, clientId: request.clientId, pkce: request.codeChallenge !== undefined, source }, 'code issued on the fallback page');
+  res.redirect(303, responseUrl(ctx.services, request.redirectUri, { code, state: request.state, source: 'app' }));
+}
+
+/**
+ * The fallback page's sign-ins at the upstream provider, as the /oauth router's callback hands them back
+ * (it has run the provider's checks and mirrored the user): they end as the form's allow would, or on
+ * this page's own refusal. The callback is counted as the step authorize_upstream_return.
+ */
+function fallbackSignIns(ctx: AppLinksContext, csrf: AppLinksCsrf): UpstreamFlow {
+  return {
+    signedIn: async (req, res, account, request, browser) => {
+      countAppLinkStep(ctx.observer, req, res);
+      await asPage(ctx, req, res, async () => {
+        // Only the browser that followed the page's link finishes (its token was checked then): a pending
+        // sign-in moved to another browser, with someone else's answer from the provider, is refused.
+        csrf.checkBrowser(req, browser, 'the upstream sign-in came back in another browser than the one that started it');
+        await grantCode(ctx, req, res, request, account.id, 'upstream');
+      });
+    },
+    failed: async (req, res, failure, request) => {
+      countAppLinkStep(ctx.observer, req, res);
+      await upstreamFailurePage(ctx, ctx.upstream as UpstreamSignIn, req, res, failure, request);
+    },
+  };
+}
+
+/** A failed upstream sign-in, in the /oauth pages' words, with the fallback page's code (upstream_<failure>) and a way to try again. */
+async function upstreamFailurePage(ctx: AppLinksContext, upstream: UpstreamSignIn, req: Request, res: Response, failure: UpstreamFailure, request: AuthorizationRequest): Promise<void> {
+  const name = upstream.provider.source.name;
+  const p = pageContext(ctx.services.settings, req, request.uiLocale);
+  const words = upstreamFailureWords(failure.kind, p.text, name, ctx.services.settings.oauth.clientName);
+  const error = new ServiceError(`upstream_${failure.kind}`, words.status, words.message, failure.reason);
+  await recordAppLinkFailure(ctx.observer, req, res, error);
+  if (failure.kind === 'unavailable') res.setHeader('Retry-After', '5');
+  // A provider without PKCE stays without it: trying again would not help.
+  const retry = failure.kind === 'no_pkce' ? undefined : { href: fallbackUrlFor(request), label: p.text.tryAgainWith(name) };
+  sendPage(res, words.status, problemPage(p, { title: words.title, message: words.message, code: error.code, action: retry }));
+}
+
+/** The request too large to pass through the provider in a cookie (a state of several kilobytes). */
+async function tooLargePage(ctx: AppLinksContext, upstream: UpstreamSignIn, req: Request, res: Response, request: AuthorizationRequest): Promise<void> {
+  const p = pageContext(ctx.services.settings, req, request.uiLocale);
+  const message = p.text.tooLongMessage(upstream.provider.source.name, ctx.services.settings.oauth.clientName);
+  const error = new ServiceError('request_too_large', 400, message, 'authorization request too large to carry through the upstream sign-in');
+  await recordAppLinkFailure(ctx.observer, req, res, error);
+  sendPage(res, 400, problemPage(p, { title: p.text.cannotStartTitle, message, code: error.code }));
+}
+
+/** GET /app-links/authorize for the same request: the fallback page again. */
+function fallbackUrlFor(request: AuthorizationRequest): string {
+  return `${AUTHORIZE_PATH}?${new URLSearchParams(authorizeParamsFor(request)).toString()}`;
+}
+
 function sendAuthorizePage(
   ctx: AppLinksContext,
   req: Request,
@@ -197,20 +279,10 @@ function sendAuthorizePage(
   const token = csrf.issue(req, res, 'consent', request.state);
   const p = pageContext(ctx.services.settings, req, request.uiLocale);
   const clientName = ctx.services.clients.find(request.clientId)?.name ?? ctx.services.settings.oauth.clientName;
-  sendPage(res, status, authorizePage(p, { clientName, request, csrf: token, username: extra.username, error: extra.error?.(p.text) }));
-}
-
-/**
- * LOGIN_SOURCE=oidc: accounts sign in at the upstream provider, whose round trip this one-step page
- * cannot host (its answer must reach the Alexa app as the company's app would send it). The page
- * says where to link instead; the log says why, for the operator.
- */
-function signInElsewhere(ctx: AppLinksContext, req: Request, res: Response, request: AuthorizationRequest): void {
-  const settings = ctx.services.settings;
-  const provider = settings.login.kind === 'oidc' ? settings.login.name : 'the sign-in provider';
-  req.log.warn({ event: 'app_links.authorize_refused', reason: 'LOGIN_SOURCE=oidc: the browser fallback has no password form', client_id: request.clientId }, 'fallback sign-in refused: accounts sign in upstream');
-  const p = pageContext(settings, req, request.uiLocale);
-  sendPage(res, 400, problemPage(p, { title: p.text.appFailedTitle, message: p.text.appUpstreamOnlyMessage(provider, settings.oauth.clientName), code: 'sign_in_elsewhere' }));
+  // LOGIN_SOURCE=oidc: the page's one token also goes in the sign-in link (the user's "allow").
+  const login = ctx.services.settings.login;
+  const upstream = login.kind === 'oidc' ? { name: login.name, href: `${UPSTREAM_START_PATH}?${new URLSearchParams([...authorizeParamsFor(request), ['csrf', token]]).toString()}` } : undefined;
+  sendPage(res, status, authorizePage(p, { clientName, request, csrf: token, username: extra.username, error: extra.error?.(p.text), upstream }));
 }
 
 /**

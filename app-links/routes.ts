@@ -2,8 +2,8 @@ import { type Response, Router } from 'express';
 import type { Services } from '../server/services';
 import { appLinksApi } from './api-routes';
 import { ANDROID_FILE, APPLE_FILE } from './association-files';
-import { createAppLinksContext } from './context';
-import { type AppLinksObserver, UNOBSERVED_APP_LINKS } from './observer';
+import { type AppLinksWiring, createAppLinksContext } from './context';
+import { UNOBSERVED_APP_LINKS } from './observer';
 import { OPENAPI_PATH, serveOpenApi } from './openapi';
 import { appLinksPages } from './page-routes';
 import { countAppLinkSteps, recordAppLinkErrors } from './steps';
@@ -13,7 +13,7 @@ import { countAppLinkSteps, recordAppLinkErrors } from './steps';
  * fallback pages. Nothing is mounted when APP_LINKS_ENABLED is false. Every step, refusal and call to
  * Amazon is told to the observer (server/app.ts passes in the diagnostics' one).
  */
-export function appLinksRouter(services: Services, observer: AppLinksObserver = UNOBSERVED_APP_LINKS): Router {
+export function appLinksRouter(services: Services, wiring: AppLinksWiring = {}): Router {
   const router = Router();
   const settings = services.settings.appLinks;
   if (!settings.enabled) return router;
@@ -35,7 +35,8 @@ export function appLinksRouter(services: Services, observer: AppLinksObserver = 
 
   router.get(OPENAPI_PATH, serveOpenApi(services.settings.publicUrl));
 
-  const ctx = createAppLinksContext(services, observer);
+  const observer = wiring.observer ?? UNOBSERVED_APP_LINKS;
+  const ctx = createAppLinksContext(services, { observer, upstream: wiring.upstream });
   router.use(countAppLinkSteps(observer));
   router.use(appLinksApi(ctx));
   router.use(appLinksPages(ctx));

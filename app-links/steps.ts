@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { toServiceError } from '../server/http/error-handler';
+import { UPSTREAM_CALLBACK_PATH } from '../server/oauth/sign-in/settings';
 import type { AppLinksObserver } from './observer';
 
 /** The app-to-app requests by method and path: the step label, and whether a refusal is a linking failure. */
@@ -13,6 +14,10 @@ const STEPS: ReadonlyArray<{ method: string; path: string; step: string; linking
   { method: 'POST', path: '/app-links/return', step: 'return_finish', linking: true },
   { method: 'GET', path: '/app-links/authorize', step: 'authorize_page', linking: true },
   { method: 'POST', path: '/app-links/authorize/consent', step: 'authorize_consent', linking: true },
+  // LOGIN_SOURCE=oidc: the fallback page's sign-in link, and the provider's answer for it (served by the
+  // /oauth router, which hands the fallback page's sign-ins to it: only those are counted here).
+  { method: 'GET', path: '/app-links/authorize/upstream', step: 'authorize_upstream', linking: true },
+  { method: 'GET', path: UPSTREAM_CALLBACK_PATH, step: 'authorize_upstream_return', linking: true },
 ];
 
 function stepOf(req: Request): (typeof STEPS)[number] | undefined {
@@ -22,15 +27,19 @@ function stepOf(req: Request): (typeof STEPS)[number] | undefined {
 /** Tells the observer of every app-to-app request by step and outcome once it is answered (ok, the error code, or http_<status>). */
 export function countAppLinkSteps(observer: AppLinksObserver) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const step = stepOf(req);
-    if (step) {
-      res.on('finish', () => {
-        const code = res.locals.appLinkErrorCode as string | undefined;
-        observer.answered(step.step, code ?? (res.statusCode < 400 ? 'ok' : `http_${res.statusCode}`));
-      });
-    }
+    countAppLinkStep(observer, req, res);
     next();
   };
+}
+
+/** Tells the observer of this request's step and outcome once it is answered; nothing when it is no step. */
+export function countAppLinkStep(observer: AppLinksObserver, req: Request, res: Response): void {
+  const step = stepOf(req);
+  if (!step) return;
+  res.on('finish', () => {
+    const code = res.locals.appLinkErrorCode as string | undefined;
+    observer.answered(step.step, code ?? (res.statusCode < 400 ? 'ok' : `http_${res.statusCode}`));
+  });
 }
 
 /**

@@ -52,11 +52,11 @@ export function createApp(services: Services, runtime: { load?: () => LoadReport
   );
   app.use(healthRouter(services.store, undefined, runtime.load));
   app.use(opsRouter(services));
-  // One upstream sign-in (LOGIN_SOURCE=oidc): the provider has one callback, served by oauthRouter.
+  // One upstream sign-in (LOGIN_SOURCE=oidc) for both: the provider has one callback, served by oauthRouter.
   const upstream = upstreamSignInFor(services);
   app.use(oauthRouter(services, upstream));
   // The diagnostics observe the companion from outside: app-links/ imports nothing of server/ops/.
-  app.use(appLinksRouter(services, appLinksObserver(opsOf(services))));
+  app.use(appLinksRouter(services, { observer: appLinksObserver(opsOf(services)), upstream }));
   app.use(addonRouter(services));
   app.use(notFound());
   app.use(errorHandler());

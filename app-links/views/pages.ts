@@ -37,25 +37,36 @@ export function linkedPage(page: PageContext, model: { accountLabel: string }): 
  * A refusal explained to a person, with the stable code support can look up. `detail` (the English
  * description for whoever runs the service) is shown outside production only.
  */
-export function problemPage(page: PageContext, model: { title: string; message: string; code: string; detail?: string | undefined }): string {
+export function problemPage(page: PageContext, model: { title: string; message: string; code: string; detail?: string | undefined; action?: { href: string; label: string } | undefined }): string {
   const { text } = page;
   const body = html`<p class="error" role="alert">${model.message}</p>
+${model.action ? html`<p><a href="${model.action.href}">${model.action.label}</a></p>` : ''}
 ${model.detail && !page.production ? html`<p class="muted" data-testid="detail">${model.detail}</p>` : ''}
 <p class="muted">${text.errorCode} <code data-testid="code">${model.code}</code></p>
 ${supportLine(page)}`;
   return renderPage(page, { title: model.title, body });
 }
 
-/** Sign-in and consent in one step, for linking started from the Alexa app when the company's app is not installed. */
-export function authorizePage(page: PageContext, model: { clientName: string; request: AuthorizationRequest; csrf: string; username?: string | undefined; error?: string | undefined }): string {
-  const { request } = model;
+/**
+ * Sign-in and consent in one step, for linking started from the Alexa app when the company's app is not
+ * installed. With `upstream` (LOGIN_SOURCE=oidc) the page has no password fields: allowing is a link that
+ * signs in at the provider, and the form only denies.
+ */
+export function authorizePage(
+  page: PageContext,
+  model: { clientName: string; request: AuthorizationRequest; csrf: string; username?: string | undefined; error?: string | undefined; upstream?: { name: string; href: string } | undefined },
+): string {
+  const { request, upstream } = model;
   const { text } = page;
-  const body = html`<p>${text.signInIntro(page.brand.name, model.clientName)}</p>
+  const body = html`<p>${upstream ? text.upstreamIntro(upstream.name, model.clientName) : text.signInIntro(page.brand.name, model.clientName)}</p>
 ${model.error ? html`<p class="error" role="alert" id="form-error">${model.error}</p>` : ''}
 <p>${text.willBeAbleTo(model.clientName)}</p>
 <ul class="scopes">
 ${request.scope.split(' ').map((scope) => html`<li>${describeScopeFor(page, scope)}</li>\n`)}</ul>
-<form method="post" action="/app-links/authorize/consent" novalidate>
+${upstream
+    ? // A link, not a form button: a form's redirect to the provider would need the provider in CSP form-action.
+      html`<p><a href="${upstream.href}" id="upstream-sign-in" class="button">${text.upstreamButton(upstream.name)}</a></p>\n`
+    : ''}<form method="post" action="/app-links/authorize/consent" novalidate>
 <input type="hidden" name="client_id" value="${request.clientId}">
 <input type="hidden" name="redirect_uri" value="${request.redirectUri}">
 <input type="hidden" name="response_type" value="code">
@@ -65,10 +76,12 @@ ${request.codeChallenge !== undefined ? html`<input type="hidden" name="code_cha
 <input type="hidden" name="code_challenge_method" value="S256">` : ''}
 ${request.uiLocale !== undefined ? html`<input type="hidden" name="ui_locales" value="${request.uiLocale}">` : ''}
 <input type="hidden" name="csrf" value="${model.csrf}">
-${credentialFields(page, { username: model.username, error: model.error })}
+${upstream
+    ? ''
+    : html`${credentialFields(page, { username: model.username, error: model.error })}
 <button type="submit" name="decision" value="allow">${text.allow}</button>
-<button type="submit" name="decision" value="deny" class="secondary">${text.deny}</button>
+`}<button type="submit" name="decision" value="deny" class="secondary">${text.deny}</button>
 </form>
-${accountLinks(page)}`;
+${upstream ? '' : accountLinks(page)}`;
   return renderPage(page, { title: text.appAuthorizeTitle(model.clientName), body });
 }

@@ -86,7 +86,16 @@ const APP_LINKS_ADVICE: Record<string, string> = {
   app_links_not_configured: 'App-to-app linking lacks LWA_CLIENT_ID, LWA_CLIENT_SECRET or SKILL_ID.',
   invalid_token: 'The app\'s bearer token was refused (missing, expired, revoked): the app must refresh its own session first.',
   too_many_requests: 'One user started linking too often in a short time; it passes by itself.',
-  csrf_failed: 'A fallback-page form expired or came from another site; the user reloads the page.',
+  csrf_failed: 'A fallback-page form expired or came from another site, or an upstream sign-in came back in another browser; the user reloads the page.',
+  // LOGIN_SOURCE=oidc: the fallback page's sign-in at the upstream provider (the upstream.failed log line has the reason).
+  upstream_unavailable: 'The upstream provider (LOGIN_UPSTREAM_ISSUER) did not answer discovery or the token request within LOGIN_UPSTREAM_TIMEOUT_MS; the user tries again.',
+  upstream_state_mismatch: 'The provider\'s answer does not belong to the sign-in this browser started (another tab, an old link, or a forged callback); the user starts again.',
+  upstream_nonce_mismatch: 'The ID token\'s nonce is not the one of this browser\'s sign-in (a replayed or forged answer); the user starts again.',
+  upstream_access_denied: 'The user cancelled at the upstream provider, or the provider refused them.',
+  upstream_provider_error: 'The upstream provider answered with an error (see reason): check the client at the provider (LOGIN_UPSTREAM_CLIENT_ID, _SECRET, the redirect URI PUBLIC_URL/oauth/upstream/callback).',
+  upstream_id_token_invalid: 'The ID token failed validation (issuer, audience, signature by LOGIN_UPSTREAM_ID_TOKEN_ALG, expiry): compare the provider\'s client settings with LOGIN_UPSTREAM_*.',
+  upstream_no_pkce: 'The upstream provider does not list S256 PKCE in its discovery document: enable PKCE for the client at the provider.',
+  request_too_large: 'The authorization request (its state) is too large to carry through the upstream sign-in in a cookie.',
   invalid_request: 'The app sent a malformed request (see reason and the OpenAPI document at /app-links/openapi.json).',
 };
 

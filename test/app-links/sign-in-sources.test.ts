@@ -111,31 +111,5 @@ describe('the app-to-app fallback sign-in follows LOGIN_SOURCE', function () {
       }
     });
   });
-
-  describe('LOGIN_SOURCE=oidc: accounts sign in upstream, which this one-step page cannot host', () => {
-    let service: TestService;
-    before(async () => {
-      // Nothing listens at the issuer: the page must not depend on the provider to refuse clearly.
-      service = await startAppLinksService({ env: { LOGIN_SOURCE: 'oidc', LOGIN_UPSTREAM_ISSUER: 'http://127.0.0.1:9/', LOGIN_UPSTREAM_CLIENT_ID: 'linkwright', LOGIN_UPSTREAM_NAME: 'Company SSO' } });
-    });
-    after(async () => {
-      await service?.close();
-    });
-
-    it('shows a clear page instead of a password form, for the page and for a forged post, and never redirects', async () => {
-      const browser = new Browser(service.url);
-      const opened = await browser.get(`/app-links/authorize?${query()}`);
-      const page = await opened.text();
-      expect(opened.status).to.equal(400);
-      expect(opened.headers.get('location')).to.equal(null);
-      expect(page).to.not.include('name="password"');
-      expect(page).to.include('Accounts sign in with Company SSO, which this page cannot show.');
-      expect(page).to.include('data-testid="code">sign_in_elsewhere<');
-      expect(service.logs.events('app_links.authorize_refused').at(-1)).to.include({ reason: 'LOGIN_SOURCE=oidc: the browser fallback has no password form' });
-
-      const posted = await browser.postForm('/app-links/authorize/consent', { client_id: TEST_CLIENT_ID, redirect_uri: ALEXA_REDIRECTS[0], response_type: 'code', scope: 'profile', state: 'AlexaAppState', csrf: 'x', decision: 'allow', username: 'a', password: 'b' });
-      expect(posted.status, 'no page token was ever issued').to.equal(403);
-      expect(posted.headers.get('location')).to.equal(null);
-    });
-  });
+  // LOGIN_SOURCE=oidc (the provider's round trip): test/app-links/upstream-sign-in.test.ts.
 });

@@ -86,5 +86,4 @@ export const ar: PageMessages = {
   appFailedMessage: 'حدث خطأ أثناء الربط. ابدأ من جديد من التطبيق.',
   appUnavailableMessage: 'لا يمكن الربط الآن. يُرجى المحاولة مرة أخرى بعد قليل.',
   appSkillMessage: 'المهارة غير مفعّلة لحساب Amazon هذا. فعّلها في تطبيق Alexa ثم اربط مرة أخرى.',
-  appUpstreamOnlyMessage: (provider, client) => `يتم تسجيل الدخول إلى الحسابات عبر ${provider}، ولا يمكن لهذه الصفحة عرضه. اربط Alexa من تطبيق ${client} أو من تطبيق Alexa بدلًا من ذلك.`,
 };

@@ -86,5 +86,4 @@ export const de: PageMessages = {
   appFailedMessage: 'Beim Verknüpfen ist etwas schiefgelaufen. Beginne in der App neu.',
   appUnavailableMessage: 'Eine Verknüpfung ist gerade nicht möglich. Bitte versuche es gleich noch einmal.',
   appSkillMessage: 'Der Skill ist für dieses Amazon-Konto nicht aktiviert. Aktiviere ihn in der Alexa-App und verknüpfe dann erneut.',
-  appUpstreamOnlyMessage: (provider, client) => `Die Anmeldung erfolgt über ${provider}, was diese Seite nicht anzeigen kann. Verknüpfe Alexa stattdessen in der ${client}-App oder in der Alexa-App.`,
 };

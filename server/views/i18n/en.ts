@@ -87,7 +87,6 @@ export const en = {
   appFailedMessage: 'Something went wrong while linking. Start again from the app.',
   appUnavailableMessage: 'Linking is not possible just now. Please try again in a moment.',
   appSkillMessage: 'The skill is not enabled for this Amazon account. Enable it in the Alexa app, then link again.',
-  appUpstreamOnlyMessage: (provider: string, client: string) => `Accounts sign in with ${provider}, which this page cannot show. Link Alexa from the ${client} app or the Alexa app instead.`,
 };
 
 /** Every string of the end-user pages; each locale provides all of them. */

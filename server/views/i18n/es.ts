@@ -86,5 +86,4 @@ export const es: PageMessages = {
   appFailedMessage: 'Algo falló durante la vinculación. Vuelve a empezar desde la app.',
   appUnavailableMessage: 'Ahora mismo no se puede vincular. Vuelve a intentarlo en un momento.',
   appSkillMessage: 'La skill no está activada para esta cuenta de Amazon. Actívala en la app de Alexa y vuelve a vincular.',
-  appUpstreamOnlyMessage: (provider, client) => `Las cuentas inician sesión con ${provider}, que esta página no puede mostrar. Vincula Alexa desde la app de ${client} o desde la app de Alexa.`,
 };

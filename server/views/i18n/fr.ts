@@ -86,7 +86,6 @@ export const fr: PageMessages = {
   appFailedMessage: "Un problème est survenu pendant l'association. Recommencez depuis l'application.",
   appUnavailableMessage: "L'association est impossible pour le moment. Réessayez dans un instant.",
   appSkillMessage: "La skill n'est pas activée pour ce compte Amazon. Activez-la dans l'application Alexa, puis recommencez l'association.",
-  appUpstreamOnlyMessage: (provider, client) => `Les comptes se connectent avec ${provider}, que cette page ne peut pas afficher. Associez plutôt Alexa depuis l'application ${client} ou l'application Alexa.`,
 };
 
 /** Canadian French: "courriel" for e-mail, as Quebec writes it. */

@@ -86,5 +86,4 @@ export const hi: PageMessages = {
   appFailedMessage: 'लिंक करते समय कुछ गड़बड़ हो गई। ऐप से फिर से शुरू करें।',
   appUnavailableMessage: 'अभी लिंक करना संभव नहीं है। कृपया थोड़ी देर में दोबारा कोशिश करें।',
   appSkillMessage: 'इस Amazon खाते के लिए स्किल चालू नहीं है। इसे Alexa ऐप में चालू करें, फिर दोबारा लिंक करें।',
-  appUpstreamOnlyMessage: (provider, client) => `खातों में ${provider} से साइन इन होता है, जिसे यह पेज नहीं दिखा सकता। इसके बजाय ${client} ऐप या Alexa ऐप से Alexa को लिंक करें।`,
 };

@@ -86,5 +86,4 @@ export const it: PageMessages = {
   appFailedMessage: "Si è verificato un problema durante il collegamento. Ricomincia dall'app.",
   appUnavailableMessage: 'Al momento non è possibile collegare. Riprova tra poco.',
   appSkillMessage: "La skill non è attiva per questo account Amazon. Attivala nell'app Alexa, poi collega di nuovo.",
-  appUpstreamOnlyMessage: (provider, client) => `Gli account accedono con ${provider}, che questa pagina non può mostrare. Collega Alexa dall'app ${client} o dall'app Alexa.`,
 };

@@ -86,5 +86,4 @@ export const ja: PageMessages = {
   appFailedMessage: '連携中に問題が発生しました。アプリからやり直してください。',
   appUnavailableMessage: '現在は連携できません。しばらくしてからもう一度お試しください。',
   appSkillMessage: 'このAmazonアカウントではスキルが有効になっていません。Alexaアプリで有効にしてから、もう一度連携してください。',
-  appUpstreamOnlyMessage: (provider, client) => `アカウントには${provider}でサインインしますが、このページでは表示できません。${client}アプリまたはAlexaアプリから連携してください。`,
 };

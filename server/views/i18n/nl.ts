@@ -86,5 +86,4 @@ export const nl: PageMessages = {
   appFailedMessage: 'Er ging iets mis bij het koppelen. Begin opnieuw vanuit de app.',
   appUnavailableMessage: 'Koppelen is nu niet mogelijk. Probeer het zo opnieuw.',
   appSkillMessage: 'De skill is niet ingeschakeld voor dit Amazon-account. Schakel hem in de Alexa-app in en koppel daarna opnieuw.',
-  appUpstreamOnlyMessage: (provider, client) => `Accounts loggen in met ${provider}, en dat kan deze pagina niet tonen. Koppel Alexa via de ${client}-app of de Alexa-app.`,
 };

@@ -86,5 +86,4 @@ export const pt: PageMessages = {
   appFailedMessage: 'Algo deu errado durante a vinculação. Comece de novo pelo app.',
   appUnavailableMessage: 'Não é possível vincular agora. Tente de novo em instantes.',
   appSkillMessage: 'A skill não está ativada para esta conta da Amazon. Ative-a no app Alexa e vincule de novo.',
-  appUpstreamOnlyMessage: (provider, client) => `As contas entram com ${provider}, que esta página não consegue mostrar. Vincule a Alexa pelo app ${client} ou pelo app Alexa.`,
 };

@@ -183,7 +183,7 @@ describe('the upstream sign-in pages and the development callback page pass axe-
   });
 
   for (const width of WIDTHS) {
-    it(`the sign-in link page after "use another account", an upstream failure page, and the callback page at ${width} px`, async () => {
+    it(`the sign-in link page after "use another account", an upstream failure page, the app-to-app fallback page, and the callback page at ${width} px`, async () => {
       const context = await axeContext(browser, width);
       const page = await context.newPage();
       const cspViolations = recordCspViolations(page);
@@ -201,6 +201,11 @@ describe('the upstream sign-in pages and the development callback page pass axe-
         await page.goto(`${upstream.url}/oauth/upstream/callback?code=stale&state=stale`);
         expect(await page.locator('h1').innerText()).to.equal('This sign-in has expired');
         await checkPage(page, 'upstream-expired', width, cspViolations);
+
+        // The app-to-app fallback page: the provider's link instead of the password fields, and Deny.
+        await page.goto(`${upstream.url}/app-links/authorize?${authorizeQuery()}`);
+        expect(await page.locator('#upstream-sign-in').innerText()).to.equal('Sign in with Ride Hailer ID');
+        await checkPage(page, 'app-links-authorize-upstream', width, cspViolations);
 
         const devBase = developing.services.settings.oauth.devCallbackUri as string;
         await page.goto(`${devBase}?code=a-code-for-the-developer&state=dev`);
