@@ -142,6 +142,12 @@ describe('bench targets', () => {
     const [busy] = evaluateTargets([caseResult('ours.overload', [], { overload: busyGenerator })]);
     expect(busy?.verdict).to.equal('MISS');
     expect(busy?.detail).to.contain('load generator at 97 % of its core');
+    const ceiling = caseResult('ceiling.node-http', [row({ connections: 50, rps: 20_000 })]);
+    const [bounded] = evaluateTargets([caseResult('ours.overload', [], { overload: busyGenerator }), ceiling]);
+    expect(bounded?.detail).to.contain('a bare node:http echo answers 20000 on this core');
+    expect(bounded?.detail).to.contain('≥ 100 ms');
+    const [within] = evaluateTargets([caseResult('ours.overload', [], { overload: busyGenerator }), caseResult('ceiling.node-http', [row({ connections: 50, rps: 64_000 })])]);
+    expect(within?.detail).not.to.contain('Little');
   });
 
   it('sorts keys by kind for --cost and prints bytes per linked user, transient and process keys apart', () => {
