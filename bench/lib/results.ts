@@ -40,6 +40,8 @@ export interface OverloadResult {
   rssMaxKb: number;
   /** The load generator's CPU in the storm, as a share of its core (near 1: the generator limits the figures). */
   generatorCpuShare: number;
+  /** Storm connections that got no answer in the whole run (never accepted, or starved). */
+  unansweredConnections: number;
 }
 
 /** Everything measured for one case; `error` when it could not run (the reason, not a figure). */

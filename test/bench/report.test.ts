@@ -37,6 +37,7 @@ function run(overrides: Partial<LoadResult>): LoadResult {
     cpuUsPerRequest: 200,
     storeCpuUsPerRequest: Number.NaN,
     generatorCpuShare: 0.5,
+    unansweredConnections: 0,
     ...overrides,
   };
 }
@@ -142,6 +143,16 @@ describe('bench targets', () => {
     const [busy] = evaluateTargets([caseResult('ours.overload', [], { overload: busyGenerator })]);
     expect(busy?.verdict).to.equal('MISS');
     expect(busy?.detail).to.contain('load generator at 97 % of its core');
+    const starved = overloadFigures(baseline, run({ connections: 2000, completed: 40_000, shed: 30_000, acceptedP99Ms: 40, durationSec: 10, unansweredConnections: 700 }), 32_000);
+    const [starvedVerdict] = evaluateTargets([caseResult('ours.overload', [], { overload: starved })]);
+    expect(starvedVerdict?.verdict, 'connections never answered are timeouts the run did not wait for').to.equal('MISS');
+    expect(starvedVerdict?.detail).to.contain('700 of 2000 connections never answered');
+    const ceiling = caseResult('ceiling.node-http', [row({ connections: 50, rps: 20_000 })]);
+    const [bounded] = evaluateTargets([caseResult('ours.overload', [], { overload: busyGenerator }), ceiling]);
+    expect(bounded?.detail).to.contain('a bare node:http echo answers 20000 on this core');
+    expect(bounded?.detail).to.contain('≥ 100 ms');
+    const [within] = evaluateTargets([caseResult('ours.overload', [], { overload: busyGenerator }), caseResult('ceiling.node-http', [row({ connections: 50, rps: 64_000 })])]);
+    expect(within?.detail).not.to.contain('Little');
   });
 
   it('sorts keys by kind for --cost and prints bytes per linked user, transient and process keys apart', () => {
