@@ -27,6 +27,13 @@ const NEVER_SHED = new Set(['/healthz', '/readyz', '/metrics']);
 const WINDOW_MS = 100;
 const WARN_EVERY_MS = 5_000;
 const MIN_IN_FLIGHT = 64;
+/**
+ * The event loop must run late in this many windows in a row before requests are shed: one long block
+ * (a big synchronous job) is over by the time its window is read, and shedding the next 100 ms for it
+ * would refuse a fast client's every request while the process is idle. A saturated loop is late in
+ * every window, so it is still shed within about two of them.
+ */
+const LATE_WINDOWS_TO_SHED = 2;
 
 /**
  * Sheds load early. Past a bound of requests in flight, or while the event loop runs late, a request
@@ -39,6 +46,8 @@ const MIN_IN_FLIGHT = 64;
 export class OverloadGuard {
   private inFlight = 0;
   private delayMs = 0;
+  /** Consecutive sampling windows whose mean delay was over the bound. */
+  private lateWindows = 0;
   private shedTotal = 0;
   private shedSinceWarning = 0;
   private lastWarning = 0;
@@ -99,7 +108,7 @@ export class OverloadGuard {
   /** The bound the process is over right now, if any. */
   overloadedBy(): ShedReason | undefined {
     if (this.limit && this.inFlight >= this.limit.value) return 'in_flight';
-    if (this.histogram && this.delayMs > this.settings.maxEventLoopDelayMs) return 'event_loop_delay';
+    if (this.histogram && this.lateWindows >= LATE_WINDOWS_TO_SHED) return 'event_loop_delay';
     return undefined;
   }
 
@@ -119,10 +128,16 @@ export class OverloadGuard {
     this.histogram?.disable();
   }
 
+  /** Folds one sampling window's mean event-loop delay (ms) into the decision; the sampler calls it every window. */
+  recordWindowDelay(delayMs: number): void {
+    this.delayMs = delayMs;
+    this.lateWindows = delayMs > this.settings.maxEventLoopDelayMs ? this.lateWindows + 1 : 0;
+  }
+
   private endWindow(): void {
     if (this.histogram) {
       // The mean over the window, not the maximum: one garbage-collection pause must not shed a window.
-      this.delayMs = this.histogram.count > 0 ? this.histogram.mean / 1e6 : 0;
+      this.recordWindowDelay(this.histogram.count > 0 ? this.histogram.mean / 1e6 : 0);
       this.histogram.reset();
     }
     if (this.limit && this.settings.targetLatencyMs > 0) this.limit.onWindow({ finished: this.finished, slow: this.slow, limited: this.limited });

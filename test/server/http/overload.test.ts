@@ -106,6 +106,25 @@ describe('overload: shedding load early', () => {
   });
 
   describe('event-loop delay', () => {
+    it('does not shed for one late window (one long block), only for two in a row', () => {
+      const guard = new OverloadGuard({ ...testSettings(0).overload, maxInFlight: 0, maxEventLoopDelayMs: 500 }, silentLogger());
+      try {
+        guard.recordWindowDelay(10);
+        guard.recordWindowDelay(1300); // the window that held a 1.3 s block, read once the block is over
+        expect(guard.overloadedBy()).to.equal(undefined);
+        guard.recordWindowDelay(10);
+        expect(guard.overloadedBy()).to.equal(undefined);
+        guard.recordWindowDelay(600);
+        guard.recordWindowDelay(700); // late window after late window: the loop is saturated
+        expect(guard.overloadedBy()).to.equal('event_loop_delay');
+        expect(guard.report()).to.include({ shedding: true, eventLoopDelayMs: 700 });
+        guard.recordWindowDelay(12);
+        expect(guard.overloadedBy()).to.equal(undefined);
+      } finally {
+        guard.stop();
+      }
+    });
+
     it('sheds while the event loop runs late and stops once it catches up', async () => {
       const guard = new OverloadGuard({ ...testSettings(0).overload, maxInFlight: 0, maxEventLoopDelayMs: 20 }, silentLogger());
       try {
