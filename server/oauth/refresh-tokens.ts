@@ -56,6 +56,17 @@ const REVOKED_IN_ADVANCE_RETENTION_MS = 15 * 60_000;
 const MAX_CURRENT = 5;
 
 
+/**
+ * Where the grants of a user who has a record of their own (an account) are listed, in that record:
+ * the list lives and goes with the account, for no more bytes than its ids (AccountDirectory).
+ */
+export interface GrantLists {
+  /** Lists a grant; before writing, `settle` answers which of those already listed to keep. False when the user has no record. */
+  addGrant(userId: string, grantId: string, settle: (listed: string[]) => Promise<string[]>): Promise<boolean>;
+  grantsOf(userId: string): Promise<string[]>;
+  removeGrant(userId: string, grantId: string): Promise<void>;
+}
+
 /** Called after a family was revoked here, whichever path revoked it. */
 export type FamilyRevokedListener = (familyId: string, reason: string) => Promise<void>;
 
@@ -68,6 +79,8 @@ export class RefreshTokens {
     private readonly clock: Clock,
     private readonly policy: RefreshPolicy,
     private readonly log: Logger,
+    /** Without it (or for a user it has no record of) a user's grants are listed in a set of their own. */
+    private readonly lists?: GrantLists,
   ) {}
 
   /**
@@ -92,9 +105,9 @@ export class RefreshTokens {
 
   /**
    * `issue` in two halves: the token and family now, and `stored`, which settles once the family is
-   * written, so the caller can sign the access token while the writes travel. The family record and the
-   * user's index are written together. The family is only written if its id is free: a family revoked
-   * in advance (its code was replayed first, see revokeFamilyRecord) stays revoked.
+   * written and listed among the user's grants (see list), so the caller can sign the access token while
+   * the writes travel. The family is only written if its id is free: a family revoked in advance (its
+   * code was replayed first, see revokeFamilyRecord) stays revoked.
    */
   begin(grant: { userId: string; clientId: string; scope: string }, familyId = this.newFamilyId()): { token: string; family: RefreshFamily; stored: Promise<void> } {
     const secret = pooledRandomToken(32);
@@ -110,12 +123,35 @@ export class RefreshTokens {
       createdAt: now,
       lastUsedAt: now,
     };
-    const stored = Promise.all([
-      this.store.setIfAbsent(familyKey(familyId), this.encode(family), this.ttlMs(family)),
-      // The user's set of families expires with the longest-lived of them (extended on every rotation).
-      this.store.addToSet(userKey(grant.userId), familyId, this.ttlMs(family)),
-    ]).then(([written]) => (written ? undefined : this.keepRevoked(family)));
+    const written = this.store.setIfAbsent(familyKey(familyId), this.encode(family), this.ttlMs(family));
+    const stored = this.list(family, written).then((wasWritten) => (wasWritten ? undefined : this.keepRevoked(family)));
     return { token: `${familyId}.${secret}`, family, stored };
+  }
+
+  /**
+   * Lists a family among its user's grants, for revoking them all: in the user's account when there is
+   * one, else in the user's own set, which expires with the longest-lived of its families (extended on
+   * every rotation). The account's list is written only once `written` (the family's own write) has
+   * settled, so whoever finds the family listed there finds it stored; listed grants that are gone are
+   * dropped in the same write. Answers what `written` answered.
+   */
+  private async list(family: RefreshFamily, written: Promise<boolean>): Promise<boolean> {
+    if (this.lists) {
+      let familyWritten: boolean | undefined;
+      const listed = await this.lists.addGrant(family.userId, family.id, async (others) => {
+        familyWritten = await written;
+        return this.existing(others);
+      });
+      if (listed) return familyWritten ?? written;
+    }
+    const [wasWritten] = await Promise.all([written, this.store.addToSet(userKey(family.userId), family.id, this.ttlMs(family))]);
+    return wasWritten;
+  }
+
+  /** Those of the families that are still stored (revoked ones included). */
+  private async existing(familyIds: string[]): Promise<string[]> {
+    const records = await Promise.all(familyIds.map((id) => this.store.get(familyKey(id))));
+    return familyIds.filter((_, i) => records[i] !== null);
   }
 
   /**
@@ -173,8 +209,9 @@ export class RefreshTokens {
       // (its retry, after the grace window, would then look like reuse and revoke the grant).
       const ttl = this.ttlMs(next);
       const writing = this.store.compareAndSet(familyKey(family.id), raw, this.encode(next), ttl, writeBy);
-      // Sent in the same tick (one pipelined round trip): the user's family set lives as long as this family.
-      if (ttl !== undefined) this.store.addToSet(userKey(next.userId), next.id, ttl).catch(() => undefined);
+      // Sent in the same tick (one pipelined round trip): a user's own set that lists this family (a user
+      // without an account, or a family listed before accounts held the list) lives as long as the family.
+      if (ttl !== undefined) this.store.extendSet(userKey(next.userId), next.id, ttl).catch(() => undefined);
       let prepared: { value: T } | { error: unknown };
       try {
         prepared = { value: whileWriting(next) };
@@ -219,9 +256,24 @@ export class RefreshTokens {
     return raw === null ? undefined : this.decode(familyId, raw);
   }
 
-  /** The ids of every family a user has been granted (live or recently revoked). */
+  /**
+   * The ids of every family a user has been granted (live or recently revoked). Those listed in the
+   * user's account are all stored (a grant gone is left out here, and dropped from the list at the
+   * user's next grant); those in a user's own set may name a family not stored yet (see revokeUser).
+   */
   async familiesOf(userId: string): Promise<string[]> {
-    return this.store.members(userKey(userId));
+    const [inAccount, inSet] = await Promise.all([this.lists ? this.lists.grantsOf(userId).then((ids) => this.existing(ids)) : [], this.store.members(userKey(userId))]);
+    return [...new Set([...inAccount, ...inSet])];
+  }
+
+  /** Takes a family that is gone off its user's lists. */
+  async unlist(userId: string, familyId: string): Promise<void> {
+    await Promise.all([this.lists?.removeGrant(userId, familyId), this.store.removeFromSet(userKey(userId), familyId)]);
+  }
+
+  /** Lists a stored family again (it was taken off while its write was still on its way). */
+  async relist(family: RefreshFamily): Promise<void> {
+    await this.list(family, Promise.resolve(true));
   }
 
   /**
