@@ -40,4 +40,19 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // A domain module does not import the diagnostics that observe it: it owns an observer interface and
+    // server/hot-routes.ts passes server/ops/'s implementation in (test/kit/dependency-direction.test.ts too).
+    files: ['server/{oauth,skill,identity,accounts,store}/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(\\.\\./)+ops(/|$)', message: 'server/ops/ observes this module: define an observer interface here and let the composition root (server/hot-routes.ts) pass the ops adapter in.' },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -56,6 +56,10 @@ export async function startOurService(
     // Ride Hailer lets an unlinked user in at launch unless told to offer linking there (the card).
     SKILL_LINK_AT_LAUNCH: String(skill.linkAtLaunch ?? false),
   };
+  // The overload bounds can be tried from the bench's own environment (README, Overload).
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && (name.startsWith('OVERLOAD_') || name === 'MAX_CONNECTIONS' || name === 'LISTEN_BACKLOG')) settingsEnv[name] = value;
+  }
   if (skill.verifySignature) {
     const chain = await fixtures.signingChain();
     settingsEnv.SKILL_TRUSTED_ROOTS_FILE = chain.rootsFile;

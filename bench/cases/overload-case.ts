@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { runLoad, type LoadPlan, type LoadResult } from '../lib/load';
 import type { OverloadResult } from '../lib/results';
 import { BENCH_CLIENT_ID, BENCH_SCOPE } from '../lib/constants';
@@ -17,6 +18,28 @@ const SETTLE_MS = 1000;
 /** Under overload a refusal is an expected answer too, as long as it is the 503 the service promises. */
 function sheddingAllowed(plan: LoadPlan): LoadPlan {
   return { ...plan, check: (status, body) => plan.check(status, body) || (status === 503 && body.includes('"temporarily_unavailable"')) };
+}
+
+/**
+ * Samples the listening socket's accept queue (connections the kernel completed that the server has not
+ * accepted yet; `ss`'s Recv-Q) twice a second, and keeps the deepest. Undefined without `ss`.
+ */
+function watchAcceptQueue(url: string): { stop(): number | undefined } {
+  const port = new URL(url).port;
+  let deepest: number | undefined;
+  const timer = setInterval(() => {
+    execFile('ss', ['-Hlnt', `sport = :${port}`], (error, stdout) => {
+      if (error) return;
+      const depth = Number(stdout.trim().split(/\s+/)[1]);
+      if (Number.isFinite(depth)) deepest = Math.max(deepest ?? 0, depth);
+    });
+  }, 500);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return deepest;
+    },
+  };
 }
 
 /** Folds the two runs into the figures the table and the targets use. */
@@ -39,6 +62,8 @@ export function overloadFigures(baseline: LoadResult, storm: LoadResult, targetR
     socketErrors: storm.socketErrors,
     badResponses: storm.badResponses,
     rssMaxKb: storm.rssMaxKb,
+    generatorCpuShare: storm.generatorCpuShare,
+    unansweredConnections: storm.unansweredConnections,
   };
 }
 
@@ -78,12 +103,16 @@ export const ourOverload: BenchCase = {
     const baseline = await load(OVERLOAD_BASELINE_CONNECTIONS, options.durationSec);
     say(`baseline ${OVERLOAD_BASELINE_CONNECTIONS} conns: ${Math.round(baseline.rps)} req/s, p99 ${baseline.acceptedP99Ms.toFixed(2)} ms`);
     const targetRps = Math.round(baseline.rps * OVERLOAD_FACTOR);
+    const queue = watchAcceptQueue(started.url);
     const storm = await load(OVERLOAD_CONNECTIONS, options.durationSec, targetRps);
+    const deepestAcceptQueue = queue.stop();
     const figures = overloadFigures(baseline, storm, targetRps);
     say(
       `storm ${OVERLOAD_CONNECTIONS} conns asking ${targetRps} req/s: offered ${Math.round(figures.offeredRps)}, accepted ${Math.round(figures.acceptedRps)}, shed ${Math.round(figures.shedRps)} req/s, ` +
-        `accepted p99 ${figures.acceptedP99Ms.toFixed(2)} ms (${figures.p99Ratio.toFixed(1)}× baseline), max ${figures.maxMs.toFixed(0)} ms, timeouts ${figures.timeouts}, RSS ${(figures.rssMaxKb / 1024).toFixed(0)} MB, server CPU ${storm.cpuUsPerRequest.toFixed(0)} µs/answer`,
+        `accepted p99 ${figures.acceptedP99Ms.toFixed(2)} ms (${figures.p99Ratio.toFixed(1)}× baseline), max ${figures.maxMs.toFixed(0)} ms, timeouts ${figures.timeouts}, ${figures.unansweredConnections} connections never answered, RSS ${(figures.rssMaxKb / 1024).toFixed(0)} MB, load generator ${(figures.generatorCpuShare * 100).toFixed(0)} % of its core, server CPU ${storm.cpuUsPerRequest.toFixed(0)} µs/answer`,
     );
+    say(`  accept queue at most ${deepestAcceptQueue ?? '?'} connections waiting to be accepted (libuv accepts one per turn of a saturated event loop)`);
+    say(`  storm latencies: accepted p50 ${storm.acceptedP50Ms.toFixed(1)} ms, every answer p50 ${storm.p50Ms.toFixed(1)} / p99 ${storm.p99Ms.toFixed(1)} ms; ${storm.socketErrors} socket errors; statuses ${JSON.stringify(storm.statusCounts)}`);
     if (storm.badSamples.length > 0) say(`  unexpected answers, e.g. ${storm.badSamples[0]}`);
     return { overload: figures };
   },

@@ -47,6 +47,16 @@ export interface LoadResult {
   cpuUsPerRequest: number;
   /** The store's (Redis's) CPU time per completed request, in µs; NaN when there is none to read. */
   storeCpuUsPerRequest: number;
+  /**
+   * The load generator's own CPU over the run, as a share of one core (its process, autocannon included).
+   * Near 1 it is the bottleneck: latencies then include its own event-loop delay, not only the server's.
+   */
+  generatorCpuShare: number;
+  /**
+   * Connections that got no answer at all in the run. Their requests were still waiting when it ended
+   * (under 10 s, so not timeouts): in a connection storm, connections the server never accepted.
+   */
+  unansweredConnections: number;
 }
 
 /** Growable array of latencies; typed storage keeps 500k readings cheap for the load core. */
@@ -101,9 +111,11 @@ export async function runLoad(options: { url: string; connections: number; durat
   };
 
   let nextConnection = 0;
-  const wrap = (request: autocannon.Request): autocannon.Request => ({
+  const answersByConnection: number[] = [];
+  const wrap = (connection: number) => (request: autocannon.Request): autocannon.Request => ({
     ...request,
     onResponse: (status, body, context, headers) => {
+      answersByConnection[connection] = (answersByConnection[connection] ?? 0) + 1;
       statusCounts[status] = (statusCounts[status] ?? 0) + 1;
       // Once the pool is dry the run is stopping; the stand-in requests still in flight are no verdict.
       if (!poolExhausted && !plan.check(status, body)) {
@@ -118,6 +130,8 @@ export async function runLoad(options: { url: string; connections: number; durat
   const rss = new RssSampler(options.serverPid);
   const cpuBefore = readCpuSeconds(options.serverPid);
   const storeBefore = options.storePid === undefined ? undefined : readCpuSeconds(options.storePid);
+  const generatorBefore = process.cpuUsage();
+  const wallBefore = performance.now();
   const instance = autocannon({
     url: options.url,
     connections: options.connections,
@@ -129,12 +143,12 @@ export async function runLoad(options: { url: string; connections: number; durat
     setupClient: (client) => {
       const connection = nextConnection++;
       clients.push({ client, connection });
-      client.setRequests(plan.requests(connection, control).map(wrap));
+      client.setRequests(plan.requests(connection, control).map(wrap(connection)));
     },
   });
   const renewal = plan.renewEveryMs
     ? setInterval(() => {
-        for (const { client, connection } of clients) client.setRequests(plan.requests(connection, control).map(wrap));
+        for (const { client, connection } of clients) client.setRequests(plan.requests(connection, control).map(wrap(connection)));
       }, plan.renewEveryMs)
     : undefined;
   running.instance = instance;
@@ -160,6 +174,8 @@ export async function runLoad(options: { url: string; connections: number; durat
     clearInterval(renewal);
     rssSamples = rss.stop();
   }
+  const generatorUsage = process.cpuUsage(generatorBefore);
+  const wallMs = performance.now() - wallBefore;
   const cpuAfter = readCpuSeconds(options.serverPid);
   const storeAfter = options.storePid === undefined ? undefined : readCpuSeconds(options.storePid);
 
@@ -189,6 +205,8 @@ export async function runLoad(options: { url: string; connections: number; durat
     rssMaxKb: rssSamples.reduce((max, s) => Math.max(max, s.kb), 0),
     rssSamples,
     storeCpuUsPerRequest: storeBefore !== undefined && storeAfter !== undefined && sorted.length > 0 ? ((storeAfter - storeBefore) * 1e6) / (sorted.length + earlyAnswers) : Number.NaN,
+    unansweredConnections: clients.filter(({ connection }) => (answersByConnection[connection] ?? 0) === 0).length,
+    generatorCpuShare: wallMs > 0 ? (generatorUsage.user + generatorUsage.system) / 1000 / wallMs : Number.NaN,
     cpuUsPerRequest: cpuBefore !== undefined && cpuAfter !== undefined && sorted.length > 0 ? ((cpuAfter - cpuBefore) * 1e6) / sorted.length : Number.NaN,
   };
 }

@@ -38,6 +38,10 @@ export interface OverloadResult {
   /** Answers that were neither the case's success nor a 503. */
   badResponses: number;
   rssMaxKb: number;
+  /** The load generator's CPU in the storm, as a share of its core (near 1: the generator limits the figures). */
+  generatorCpuShare: number;
+  /** Storm connections that got no answer in the whole run (never accepted, or starved). */
+  unansweredConnections: number;
 }
 
 /** Everything measured for one case; `error` when it could not run (the reason, not a figure). */

@@ -1,3 +1,4 @@
+import { openSync } from 'node:fs';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { pinnedCommand } from './cpu';
 import type { FromServer, ToServer } from './ipc';
@@ -65,7 +66,9 @@ export class ServerProcess {
   /** Starts the child pinned to its core and resolves once it serves requests. */
   static async start(spec: ServerSpec): Promise<ServerProcess> {
     const { command, args } = pinnedCommand(spec.core, [process.execPath, ...(spec.nodeFlags ?? []), spec.entry]);
-    const child = spawn(command, args, { env: spec.env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    // BENCH_SERVER_STDOUT=FILE keeps the servers' stdout (their log lines, with LOG_LEVEL=info) for a look afterwards.
+    const stdout = process.env.BENCH_SERVER_STDOUT ? openSync(process.env.BENCH_SERVER_STDOUT, 'a') : 'ignore';
+    const child = spawn(command, args, { env: spec.env, stdio: ['ignore', stdout, 'pipe', 'ipc'] });
     const server = new ServerProcess(spec, child);
     const timeoutMs = spec.startTimeoutMs ?? 30_000;
     let timer: NodeJS.Timeout | undefined;

@@ -1,7 +1,8 @@
-import jwt from 'jsonwebtoken';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import jws from 'jws';
 import type { Clock } from '../clock';
 import { epochSeconds } from '../clock';
-import type { KeyRing } from './keys';
+import type { KeyRing, SigningKey } from './keys';
 import type { ProfileClaims } from './profile-claims';
 import { pooledRandomToken } from './random-pool';
 
@@ -52,7 +53,12 @@ export class AccessTokens {
      * was not registered for (RFC 8707 `resource` is only checked against it).
      */
     private readonly audienceOfClient: (clientId: string) => string | undefined = () => undefined,
-  ) {}
+  ) {
+    this.untaggedUntilMs = clock.now() + 2 * ttlSec * 1000;
+  }
+
+  /** Until when tokens without a tag are still verified by signature (see verify). */
+  private readonly untaggedUntilMs: number;
 
   /** The audience our tokens carry by default: the service itself is the resource server. */
   get audience(): string {
@@ -81,40 +87,102 @@ export class AccessTokens {
       exp: iat + this.ttlSec,
       ...(grant.gty ? { gty: grant.gty } : {}),
     };
-    const token = jwt.sign(claims, key.privateKey, { algorithm: key.alg, keyid: key.kid, header: { alg: key.alg, typ: 'at+jwt', kid: key.kid } });
+    // The payload is serialized here, not by the JWS library, so the tag covers the exact bytes signed.
+    const payload = JSON.stringify(claims);
+    const header = { alg: key.alg, typ: 'at+jwt', kid: key.kid, [TAG_HEADER]: tagOf(key.tagKey, Buffer.from(payload, 'utf8').toString('base64url')) };
+    const token = jws.sign({ header: header as jws.Header, payload, privateKey: key.privateKey });
     return { token, expiresIn: this.ttlSec };
   }
 
   /**
-   * Verifies signature, issuer, audience and lifetime. The algorithm is pinned to the one of the key
-   * named by `kid`, so a token cannot choose `none`, HS256 with our public key, or another curve.
-   * Throws InvalidAccessTokenError with the reason. `audiences` are the ones accepted: by default only
-   * this service, so a token meant for the MCP server acts nowhere here; introspection and revocation,
-   * which describe every token we issued, pass them all.
+   * Verifies signature, issuer, audience and lifetime. Throws InvalidAccessTokenError with the reason.
+   * `audiences` are the ones accepted: by default only this service, so a token meant for the MCP server
+   * acts nowhere here; introspection and revocation, which describe every token we issued, pass them all.
+   *
+   * Our tokens carry a tag beside their signature: an HMAC of the payload under a key derived from the
+   * signing key (SigningKey.tagKey), so only a holder of the signing key can make one. It is checked
+   * first because it costs about a tenth of an ES256 verification (measured: 10 µs against 110 µs): a
+   * token whose payload was made or changed by anyone else is refused before any signature check, so a
+   * stream of fresh forgeries costs less than valid tokens do. The signature is still verified for every
+   * token accepted, so a token altered anywhere is refused, as every resource server elsewhere (which
+   * ignores the header and verifies against the JWKS) would refuse it. Untagged tokens (issued by a
+   * process not yet upgraded) are verified by signature alone for two token lifetimes after this process
+   * started, then refused at once: none of them can still be valid.
    */
   verify(token: string, audiences: readonly string[] = [this.issuer]): AccessTokenClaims {
-    const decoded = jwt.decode(token, { complete: true });
-    if (!decoded || typeof decoded.payload === 'string') throw new InvalidAccessTokenError('not a JWT');
-    const kid = decoded.header.kid;
-    const key = kid ? this.keys.find(kid) : undefined;
-    if (!key) throw new InvalidAccessTokenError(`unknown signing key ${kid ?? '(none)'}`);
-    try {
-      const claims = jwt.verify(token, key.publicKey, {
-        algorithms: [key.alg],
-        issuer: this.issuer,
-        audience: audiences.length === 1 ? (audiences[0] as string) : (audiences as [string, ...string[]]),
-        clockTimestamp: epochSeconds(this.clock),
-      }) as jwt.JwtPayload;
-      if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.client_id !== 'string') {
-        throw new InvalidAccessTokenError('required claims missing');
-      }
-      if (claims.gty !== undefined && claims.gty !== CLIENT_CREDENTIALS_GTY) throw new InvalidAccessTokenError(`unknown gty ${String(claims.gty).slice(0, 40)}`);
-      return claims as unknown as AccessTokenClaims;
-    } catch (error) {
-      if (error instanceof InvalidAccessTokenError) throw error;
-      throw new InvalidAccessTokenError((error as Error).message);
+    const parts = token.split('.');
+    if (parts.length !== 3) throw new InvalidAccessTokenError('jwt malformed');
+    const [headerPart, payloadPart] = parts as [string, string, string];
+    const header = parseSegment(headerPart);
+    const kid = header?.kid;
+    const key = typeof kid === 'string' ? this.keys.find(kid) : undefined;
+    if (!header || !key) throw new InvalidAccessTokenError(`unknown signing key ${typeof kid === 'string' ? kid.slice(0, 64) : '(none)'}`);
+    // Pinned to the algorithm of the key named by `kid`: a token cannot choose `none`, HS256 with our public key, or another curve.
+    if (header.alg !== key.alg) throw new InvalidAccessTokenError('invalid algorithm');
+    const tag = header[TAG_HEADER];
+    if (tag === undefined) {
+      if (this.clock.now() >= this.untaggedUntilMs) throw new InvalidAccessTokenError('untagged token');
+    } else if (typeof tag !== 'string' || !tagMatches(key.tagKey, payloadPart, tag)) {
+      throw new InvalidAccessTokenError('invalid signature');
     }
+    if (!signatureValid(token, key)) throw new InvalidAccessTokenError('invalid signature');
+    const claims = parseSegment(payloadPart);
+    if (!claims) throw new InvalidAccessTokenError('jwt malformed');
+    return checkClaims(claims, this.issuer, audiences, epochSeconds(this.clock));
   }
+}
+
+/** The JWS header parameter carrying the tag (RFC 7515 §4.3 private name; others ignore it). */
+const TAG_HEADER = 'lwt';
+/** 128 bits of HMAC-SHA256: forging one is a 2^128 guess. */
+const TAG_BYTES = 16;
+
+function tagOf(tagKey: Buffer, payloadPart: string): string {
+  return createHmac('sha256', tagKey).update(payloadPart).digest().subarray(0, TAG_BYTES).toString('base64url');
+}
+
+function tagMatches(tagKey: Buffer, payloadPart: string, tag: string): boolean {
+  const presented = Buffer.from(tag, 'base64url');
+  const expected = createHmac('sha256', tagKey).update(payloadPart).digest().subarray(0, TAG_BYTES);
+  // Constant-time: how much of a tag matched must not be measurable.
+  return presented.length === TAG_BYTES && timingSafeEqual(presented, expected);
+}
+
+function signatureValid(token: string, key: SigningKey): boolean {
+  try {
+    // @types/jws predates KeyObject support; jwa (under jws) takes a KeyObject and so skips re-parsing a PEM per call.
+    return jws.verify(token, key.alg, key.publicKey as unknown as Buffer);
+  } catch {
+    return false; // A signature of the wrong length for the curve throws instead of answering false.
+  }
+}
+
+function parseSegment(part: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The registered-claim checks jsonwebtoken makes (same reasons, so logs read alike), and ours: the
+ * claims every token of ours carries, and a `gty` we know.
+ */
+function checkClaims(claims: Record<string, unknown>, issuer: string, audiences: readonly string[], now: number): AccessTokenClaims {
+  if (typeof claims.exp !== 'number') throw new InvalidAccessTokenError('jwt expired');
+  if (now >= claims.exp) throw new InvalidAccessTokenError('jwt expired');
+  if (typeof claims.nbf === 'number' && now < claims.nbf) throw new InvalidAccessTokenError('jwt not active');
+  if (claims.iss !== issuer) throw new InvalidAccessTokenError(`jwt issuer invalid. expected: ${issuer}`);
+  const aud = claims.aud;
+  const presented = Array.isArray(aud) ? aud : [aud];
+  if (!presented.some((a) => typeof a === 'string' && audiences.includes(a))) throw new InvalidAccessTokenError(`jwt audience invalid. expected: ${audiences.join(' or ')}`);
+  if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.client_id !== 'string') {
+    throw new InvalidAccessTokenError('required claims missing');
+  }
+  if (claims.gty !== undefined && claims.gty !== CLIENT_CREDENTIALS_GTY) throw new InvalidAccessTokenError(`unknown gty ${String(claims.gty).slice(0, 40)}`);
+  return claims as unknown as AccessTokenClaims;
 }
 
 export class InvalidAccessTokenError extends Error {

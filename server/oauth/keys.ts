@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 
 export type SigningAlgorithm = 'ES256' | 'ES384' | 'RS256';
 
@@ -9,6 +9,12 @@ export interface SigningKey {
   privateKey: KeyObject;
   publicKey: KeyObject;
   publicJwk: JsonWebKey;
+  /**
+   * The key of the tag our own tokens carry beside their signature (see AccessTokens), derived from the
+   * private key: whoever can sign with this key can tag, and nobody else, so a deployment's processes
+   * agree on it without a secret of its own, and it rotates with the signing key.
+   */
+  tagKey: Buffer;
 }
 
 /**
@@ -81,7 +87,8 @@ function toSigningKey(privateKey: KeyObject, label: string): SigningKey {
   const publicKey = createPublicKey(privateKey);
   const jwk = publicKey.export({ format: 'jwk' });
   const kid = thumbprint(jwk);
-  return { kid, alg, privateKey, publicKey, publicJwk: { ...jwk, kid, alg, use: 'sig' } };
+  const tagKey = Buffer.from(hkdfSync('sha256', privateKey.export({ format: 'der', type: 'pkcs8' }), 'linkwright', `access-token tag ${kid}`, 32));
+  return { kid, alg, privateKey, publicKey, publicJwk: { ...jwk, kid, alg, use: 'sig' }, tagKey };
 }
 
 function algorithmFor(key: KeyObject, label: string): SigningAlgorithm {

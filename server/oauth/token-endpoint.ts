@@ -1,7 +1,6 @@
 import { OAuthError, ServiceError } from '../errors';
 import type { HotRequest, HotResponse, HotRoute } from '../http/hot-routes';
 import { toServiceError } from '../http/error-handler';
-import { opsOf } from '../ops/ops';
 import type { Services } from '../services';
 import { authenticateClient } from './client-auth';
 import { parseFormBody } from './form-body';
@@ -11,6 +10,7 @@ import { OAUTH_PATHS } from './metadata';
 import { describeProblem } from './params';
 import { isValidVerifier } from './pkce';
 import { resourceProblem } from './resource-indicator';
+import { type TokenEndpointObserver, UNOBSERVED_TOKEN_ENDPOINT } from './token-endpoint-observer';
 import type { GrantType } from './clients';
 import { GRANT_TYPES } from '../config/clients-file';
 
@@ -42,11 +42,11 @@ interface TokenLogContext {
  * POST /oauth/token: the authorization_code, refresh_token and client_credentials grants, each only for
  * a client registered for it (unauthorized_client otherwise) and authenticated as it registered,
  * served as a hot route (straight from node:http: Alexa calls it for every linked user every hour).
- * Answers JSON with no-store; every refusal is logged as `token.refused` with the failed check, counted
- * and recorded for the diagnostics page. Other methods on the path are left to express (405).
+ * Answers JSON with no-store; every refusal is logged as `token.refused` with the failed check, and told
+ * to the observer (which counts it and records it for the diagnostics page). Other methods on the path
+ * are left to express (405).
  */
-export function tokenHotRoute(services: Services): HotRoute {
-  const ops = opsOf(services);
+export function tokenHotRoute(services: Services, observer: TokenEndpointObserver = UNOBSERVED_TOKEN_ENDPOINT): HotRoute {
   const { clients, grants } = services;
   const seconds = (started: bigint): number => Number(process.hrtime.bigint() - started) / 1e9;
 
@@ -105,14 +105,14 @@ export function tokenHotRoute(services: Services): HotRoute {
   const refuse = (error: unknown, req: HotRequest, context: TokenLogContext, started: bigint): { answer: HotResponse; recorded: Promise<unknown> } => {
     const failure = toServiceError(error);
     const facts = { code: failure.code, reason: failure.reason };
-    const { category, advice } = ops.explain('token', facts);
-    const line = { event: 'token.refused', step: 'token', ...context, error: failure.code, status: failure.status, reason: failure.reason, category, advice };
+    const explained = observer.explain(facts);
+    const line = { event: 'token.refused', step: 'token', ...context, error: failure.code, status: failure.status, reason: failure.reason, category: explained?.category, advice: explained?.advice };
     if (failure.status >= 500) req.log.warn({ ...line, err: failure.status === 500 ? error : undefined }, 'token request failed');
     // warn, not info: a refused link must stay visible at LOG_LEVEL=warn (the level busy deployments run at).
     else req.log.warn(line, 'token request refused');
-    ops.metrics.tokenRequest(context.grant_type, failure.code, seconds(started));
-    ops.sighted('token', { clientId: context.client_id, redirectUri: context.redirect_uri });
-    const recorded = ops.linkingFailed('token', facts, { clientId: context.client_id, req, error });
+    observer.answered(context.grant_type, failure.code, seconds(started));
+    observer.sighted({ clientId: context.client_id, redirectUri: context.redirect_uri });
+    const recorded = observer.refused(facts, { clientId: context.client_id, req, error });
     return { answer: oauthErrorAnswer(failure), recorded };
   };
 
@@ -127,8 +127,8 @@ export function tokenHotRoute(services: Services): HotRoute {
         const { response, grantType, clientId, redirectUri } = await grant(req, context);
         // The info line is built only when it will be written (production logs it; the bench runs at warn).
         if (req.log.isLevelEnabled('info')) req.log.info({ event: 'token.issued', ...context, scope: response.scope, expires_in: response.expires_in }, 'tokens issued');
-        ops.metrics.tokenRequest(grantType, 'issued', seconds(started));
-        ops.sighted('token', { clientId, redirectUri });
+        observer.answered(grantType, 'issued', seconds(started));
+        observer.sighted({ clientId, redirectUri });
         return { status: 200, headers: NO_STORE_HEADERS, json: response };
       } catch (error) {
         const { answer, recorded } = refuse(error, req, context, started);
@@ -139,7 +139,7 @@ export function tokenHotRoute(services: Services): HotRoute {
     tooLarge: (req) => {
       // Refused before the body is read, so nothing is known of the request but its size.
       const { answer, recorded } = refuse(new ServiceError('invalid_request', 413, 'The request body is too large.'), req, {}, process.hrtime.bigint());
-      void recorded; // linkingFailed never rejects; the answer does not wait for the diagnostics record.
+      void recorded; // refused never rejects; the answer does not wait for the diagnostics record.
       return answer;
     },
   };

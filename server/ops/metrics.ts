@@ -1,10 +1,8 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { SkillRequestOutcome } from '../skill/skill-endpoint-observer';
 
 /** Where a linking attempt can fail; the `step` label of linkwright_linking_failures_total. */
 export type LinkingStep = 'authorize' | 'token' | 'skill' | 'app_links';
-
-/** What a skill request amounted to: an answer, a request to link, an apology, or a refusal before the skill ran. */
-export type SkillRequestOutcome = 'ok' | 'link_required' | 'apologised' | 'refused';
 
 /** Latency buckets (seconds) around the budgets that matter: Alexa's 4.5 s for tokens, 8 s for skill answers. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4.5, 8];

@@ -1,7 +1,15 @@
-import type { ResponseEnvelope } from 'ask-sdk-model';
-import { isLinkAnswer, type TokenResolver } from '../../kit/ask-sdk';
-import type { SkillRequestOutcome } from './metrics';
+import type { TokenResolver } from '../../kit/ask-sdk';
+import type { SkillEndpointObserver } from '../skill/skill-endpoint-observer';
 import type { Ops } from './ops';
+
+/** The skill endpoint's observer for server/hot-routes.ts: request metrics, resolutions and their failures. */
+export function skillEndpointObserver(ops: Ops): SkillEndpointObserver {
+  const metrics = ops.metrics;
+  return {
+    watchResolver: (resolver) => observedResolver(resolver, ops),
+    answered: (type, outcome, seconds) => metrics.skillRequest(type, outcome, seconds),
+  };
+}
 
 /**
  * Wraps the skill's token resolver so every resolution is counted, and every token that does not resolve
@@ -29,13 +37,4 @@ export function observedResolver(resolver: TokenResolver, ops: Ops): TokenResolv
       return resolution;
     },
   };
-}
-
-/**
- * What a skill answer amounted to: asked the user to link (LinkAccount card or voice-forward linking),
- * apologised (the skill's error handler says so on the invocation context), or an ordinary answer.
- */
-export function skillOutcome(response: ResponseEnvelope, apologised: boolean): Exclude<SkillRequestOutcome, 'refused'> {
-  if (apologised) return 'apologised';
-  return isLinkAnswer(response.response) ? 'link_required' : 'ok';
 }

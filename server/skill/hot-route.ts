@@ -1,8 +1,5 @@
 import type { RequestEnvelope } from 'ask-sdk-model';
 import type { HotRequest, HotResponse, HotRoute } from '../http/hot-routes';
-import type { SkillRequestOutcome } from '../ops/metrics';
-import { opsOf } from '../ops/ops';
-import { observedResolver, skillOutcome } from '../ops/skill-observer';
 import type { Services } from '../services';
 import type { InvocationContext } from './handlers/deps';
 import { ALEXA_BODY_LIMIT_BYTES, createAlexaVerifier, REFUSED_BODY, VerificationError } from '../../kit/verify';
@@ -11,6 +8,7 @@ import { Profiles } from './profiles';
 import { RideCatalogue } from './rides';
 import { createRideHailerSkill } from './skill';
 import { grantReplacement } from './grant-replacement';
+import { type SkillEndpointObserver, type SkillRequestOutcome, skillOutcome, UNOBSERVED_SKILL_ENDPOINT } from './skill-endpoint-observer';
 import { SkillUserLinks } from './skill-user-links';
 import { apologyEnvelope } from './speech';
 
@@ -31,9 +29,10 @@ interface Answered {
 /**
  * The Alexa skill endpoint, POST /alexa, served straight from node:http (see server/http/hot-routes.ts).
  * The raw body bytes are verified (signature, certificate, timestamp, application id), then handed to
- * the ask-sdk skill. Every refusal is a generic 400 with the reason in the log only.
+ * the ask-sdk skill. Every refusal is a generic 400 with the reason in the log only. Every answer, and
+ * every token resolution, is told to the observer (metrics and the diagnostics page).
  */
-export function skillHotRoute(services: Services): HotRoute {
+export function skillHotRoute(services: Services, observer: SkillEndpointObserver = UNOBSERVED_SKILL_ENDPOINT): HotRoute {
   const settings = services.settings.skill;
   const verifier = createAlexaVerifier({
     applicationId: settings.skillId,
@@ -43,14 +42,13 @@ export function skillHotRoute(services: Services): HotRoute {
     timeoutMs: services.settings.amazon.timeoutMs,
     clock: services.clock,
   });
-  const ops = opsOf(services);
   // The Alexa clients of the registry (several skills may share a deployment): only their grants end.
   const alexaClientIds = services.clients.alexaClientIds();
   const skill = createRideHailerSkill({
     skillName: settings.skillName,
     voiceForward: settings.voiceForward,
     linkAtLaunch: settings.linkAtLaunch,
-    resolver: observedResolver(createTokenResolver(services, settings), ops),
+    resolver: observer.watchResolver(createTokenResolver(services, settings)),
     links: new SkillUserLinks(services.store, services.clock, {
       ttlMs: services.settings.oauth.refreshIdleTtlSec > 0 ? services.settings.oauth.refreshIdleTtlSec * 1000 : undefined,
       replaceGrant: grantReplacement(services.refreshTokens, services.revocations, alexaClientIds, services.log),
@@ -95,13 +93,13 @@ export function skillHotRoute(services: Services): HotRoute {
     async handle(req) {
       const started = process.hrtime.bigint();
       const answered = await answer(req);
-      ops.metrics.skillRequest(answered.type, answered.outcome, Number(process.hrtime.bigint() - started) / 1e9);
+      observer.answered(answered.type, answered.outcome, Number(process.hrtime.bigint() - started) / 1e9);
       return answered.response;
     },
     tooLarge(req) {
       // The reason keeps the words body-parser used, so log searches written for it still match.
       const refused = refuse(req, 'body unreadable (entity.too.large)');
-      ops.metrics.skillRequest(refused.type, refused.outcome, 0);
+      observer.answered(refused.type, refused.outcome, 0);
       return refused.response;
     },
   };

@@ -36,6 +36,8 @@ function run(overrides: Partial<LoadResult>): LoadResult {
     rssSamples: [],
     cpuUsPerRequest: 200,
     storeCpuUsPerRequest: Number.NaN,
+    generatorCpuShare: 0.5,
+    unansweredConnections: 0,
     ...overrides,
   };
 }
@@ -137,6 +139,20 @@ describe('bench targets', () => {
     expect(judge({ ...good, acceptedP99Ms: 50 })).to.deep.equal(['MISS']);
     expect(judge({ ...good, timeouts: 1 })).to.deep.equal(['MISS']);
     expect(renderOverload([caseResult('ours.overload', [], { overload: good })])).to.contain('4.0×');
+    const busyGenerator = overloadFigures(baseline, run({ connections: 2000, completed: 40_000, shed: 30_000, acceptedP99Ms: 400, durationSec: 10, generatorCpuShare: 0.97 }), 32_000);
+    const [busy] = evaluateTargets([caseResult('ours.overload', [], { overload: busyGenerator })]);
+    expect(busy?.verdict).to.equal('MISS');
+    expect(busy?.detail).to.contain('load generator at 97 % of its core');
+    const starved = overloadFigures(baseline, run({ connections: 2000, completed: 40_000, shed: 30_000, acceptedP99Ms: 40, durationSec: 10, unansweredConnections: 700 }), 32_000);
+    const [starvedVerdict] = evaluateTargets([caseResult('ours.overload', [], { overload: starved })]);
+    expect(starvedVerdict?.verdict, 'connections never answered are timeouts the run did not wait for').to.equal('MISS');
+    expect(starvedVerdict?.detail).to.contain('700 of 2000 connections never answered');
+    const ceiling = caseResult('ceiling.node-http', [row({ connections: 50, rps: 20_000 })]);
+    const [bounded] = evaluateTargets([caseResult('ours.overload', [], { overload: busyGenerator }), ceiling]);
+    expect(bounded?.detail).to.contain('a bare node:http echo answers 20000 on this core');
+    expect(bounded?.detail).to.contain('≥ 100 ms');
+    const [within] = evaluateTargets([caseResult('ours.overload', [], { overload: busyGenerator }), caseResult('ceiling.node-http', [row({ connections: 50, rps: 64_000 })])]);
+    expect(within?.detail).not.to.contain('Little');
   });
 
   it('sorts keys by kind for --cost and prints bytes per linked user, transient and process keys apart', () => {

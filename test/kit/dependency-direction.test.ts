@@ -29,6 +29,13 @@ function importsOf(file: string): string[] {
   return [...text.matchAll(IMPORT)].map((match) => (match[1] ?? match[2]) as string);
 }
 
+/** Every module a text names, type-only ones and `import('…')` types included (a type is a dependency too). */
+const ANY_IMPORT = /^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/gm;
+
+function everyImportIn(text: string): string[] {
+  return [...text.matchAll(ANY_IMPORT)].map((match) => (match[1] ?? match[2] ?? match[3]) as string);
+}
+
 describe('kit: dependencies point one way', () => {
   // Type-only imports vanish at run time (express's types for the tokens middleware a company mounts).
   it('kit/ imports nothing outside kit/ but node built-ins and its own few packages', () => {
@@ -54,6 +61,41 @@ describe('kit: dependencies point one way', () => {
         const target = relative(KIT, resolve(dirname(file), specifier));
         if (target.startsWith('..')) continue;
         if (!['ask-sdk', 'verify', 'tokens', 'mcp'].includes(target)) offending.push(`${relative(ROOT, file)} → ${specifier}`);
+      }
+    }
+    expect(offending).to.deep.equal([]);
+  });
+});
+
+/** The domain: what the diagnostics (server/ops/) observe, through observer interfaces the domain owns. */
+const DOMAIN = ['server/oauth', 'server/skill', 'server/identity', 'server/accounts', 'server/store'];
+const OPS = join(ROOT, 'server/ops');
+
+describe('server: a domain module imports nothing of the diagnostics that observe it', () => {
+  it('reads every form of import, type-only and inline import() types included', () => {
+    const text = [
+      "import { a } from '../ops/a';",
+      "import type { B } from '../ops/b';",
+      'import {\n  type C,\n  d,\n} from "../ops/c";',
+      "export { e } from '../ops/e';",
+      "import '../ops/f';",
+      "let g: import('../ops/g').G;",
+      "const h = require('../ops/h');",
+    ].join('\n');
+    expect(everyImportIn(text)).to.deep.equal(['a', 'b', 'c', 'e', 'f', 'g', 'h'].map((name) => `../ops/${name}`));
+  });
+
+  it(`${DOMAIN.join(', ')} import nothing of server/ops/ (server/hot-routes.ts passes the observers in)`, () => {
+    const offending: string[] = [];
+    for (const dir of DOMAIN) {
+      const files = sources(join(ROOT, dir));
+      expect(files.length, `no sources in ${dir}`).to.be.above(0);
+      for (const file of files) {
+        for (const specifier of everyImportIn(readFileSync(file, 'utf8'))) {
+          if (!specifier.startsWith('.')) continue;
+          const target = resolve(dirname(file), specifier);
+          if (target === OPS || target.startsWith(`${OPS}/`)) offending.push(`${relative(ROOT, file)} → ${specifier}`);
+        }
       }
     }
     expect(offending).to.deep.equal([]);
