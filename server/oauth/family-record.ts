@@ -68,9 +68,9 @@ function parseTime(text: string): number {
 
 /** Free-text fields (ids, scope, reason) keep `|` and `%` out of the separators' way. */
 function escape(text: string): string {
-  return text.replace(/[%|]/g, (c) => (c === '%' ? '%25' : '%7C'));
+  return text.includes('%') || text.includes('|') ? text.replace(/[%|]/g, (c) => (c === '%' ? '%25' : '%7C')) : text;
 }
 
 function unescape(text: string): string {
-  return text.replace(/%25|%7C/g, (c) => (c === '%25' ? '%' : '|'));
+  return text.includes('%') ? text.replace(/%25|%7C/g, (c) => (c === '%25' ? '%' : '|')) : text;
 }
