@@ -41,11 +41,14 @@ export function createServices(settings: Settings, deps: { store: Store; clock: 
   // No redirect URI and no grant of its own: this client can introspect, and obtain or revoke nothing.
   if (oauth.introspectionClient) clients.register({ ...oauth.introspectionClient, redirectUris: [], scopes: [], kind: 'service', grantTypes: [] });
 
+  const accounts = new AccountDirectory(store, clock);
+  // A user's grants are listed in their account (no key of their own per user).
   const refreshTokens = new RefreshTokens(
     store,
     clock,
     { lifetimeSec: oauth.refreshLifetimeSec, idleTtlSec: oauth.refreshIdleTtlSec, graceSec: oauth.refreshGraceSec },
     log,
+    accounts,
   );
   const revocations = new Revocations(store, refreshTokens, oauth.accessTokenTtlSec, log);
   const revocationAnswers = new RevocationCache(revocations, clock, settings.skill.revocationCacheMs);
@@ -53,7 +56,6 @@ export function createServices(settings: Settings, deps: { store: Store; clock: 
   revocations.onRevoked(({ familyId }) => revocationAnswers.forget(familyId));
   const codes = new AuthorizationCodes(store, clock, oauth.authCodeTtlSec, (familyId, reason) => revocations.revokeFamily(familyId, reason));
   const accessTokens = new AccessTokens(keys, settings.publicUrl, oauth.accessTokenTtlSec, clock, (clientId) => clients.find(clientId)?.audience);
-  const accounts = new AccountDirectory(store, clock);
   const claims = oauth.accessTokenClaims;
   const profileOf = claims.length === 0 ? undefined : async (userId: string) => {
     const account = await accounts.get(userId);

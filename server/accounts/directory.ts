@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import { ServiceError } from '../errors';
 import type { Store } from '../store';
+import { packId, unpackId } from '../store/packed-id';
+import { decodeAccount, encodeAccount, type StoredAccount } from './account-record';
 import { dummyPasswordHash, hashPassword, hashProblem, needsRehash, verifyPassword } from './passwords';
 
 /** A user of the company, as the skill and the pages see it. */
@@ -14,10 +16,6 @@ export interface Account {
   email?: string;
   /** Set for accounts created from another identity provider (e.g. Login with Amazon). */
   external?: { provider: string; subject: string; email?: string };
-}
-
-interface StoredAccount extends Account {
-  passwordHash?: string;
 }
 
 /** What `account import` reads from one line. */
@@ -59,9 +57,9 @@ export class AccountDirectory {
     return this.insert(input.username, input.passwordHash, input.displayName, input.email);
   }
 
-  /** Every account (local and mirrored from a sign-in source), oldest first. */
+  /** Every account (local and mirrored from a sign-in source), oldest first; reads the whole store (an operator's listing). */
   async list(): Promise<Account[]> {
-    const ids = await this.store.members(INDEX_KEY);
+    const ids = (await this.store.keysStartingWith(ID_PREFIX)).map((key) => key.slice(ID_PREFIX.length));
     const accounts = await Promise.all(ids.map((id) => this.get(id)));
     return accounts.filter((account): account is Account => account !== undefined).sort((a, b) => a.createdAt - b.createdAt || a.username.localeCompare(b.username));
   }
@@ -73,7 +71,6 @@ export class AccountDirectory {
     const keys = [idKey(account.id), nameKey(account.username)];
     if (account.external) keys.push(externalKey(account.external.provider, account.external.subject));
     await this.store.delete(...keys);
-    await this.store.removeFromSet(INDEX_KEY, account.id);
     return true;
   }
 
@@ -89,11 +86,10 @@ export class AccountDirectory {
       passwordHash,
     };
     // Claiming the name first, in one step, stops two concurrent sign-ups from sharing it.
-    if (!(await this.store.setIfAbsent(nameKey(username), account.id))) {
+    if (!(await this.store.setIfAbsent(nameKey(username), packId(account.id)))) {
       throw new ServiceError('account_exists', 409, `An account named ${username} already exists.`);
     }
-    await this.store.set(idKey(account.id), JSON.stringify(account));
-    await this.store.addToSet(INDEX_KEY, account.id);
+    await this.store.set(idKey(account.id), encodeAccount(account));
     return publicView(account);
   }
 
@@ -102,8 +98,9 @@ export class AccountDirectory {
     const account = await this.findStoredByName(username);
     if (!account) throw new ServiceError('account_unknown', 404, `No account named ${normaliseUsername(username)}.`);
     if (password.length < 8 || password.length > 1024) throw new ServiceError('invalid_password', 400, 'Passwords are 8 to 1024 characters long.');
-    await this.store.set(idKey(account.id), JSON.stringify({ ...account, passwordHash: await hashPassword(password) }));
-    await this.store.addToSet(INDEX_KEY, account.id); // accounts made before the index existed join it here
+    const passwordHash = await hashPassword(password);
+    // Read again and swapped in one step: a grant recorded meanwhile (addGrant) must not be lost.
+    await this.update(account.id, (stored) => ({ ...stored, passwordHash }));
   }
 
   /** The account whose password matches, or undefined; takes the same time whether or not the name exists. */
@@ -116,18 +113,63 @@ export class AccountDirectory {
     return publicView(account);
   }
 
-  /** Replaces an imported (or weaker) hash with ours, unless the record changed meanwhile. */
+  /** Replaces an imported (or weaker) hash with ours, unless the password changed meanwhile. */
   private async rehash(account: StoredAccount, password: string): Promise<void> {
-    const raw = await this.store.get(idKey(account.id));
-    if (raw === null || (JSON.parse(raw) as StoredAccount).passwordHash !== account.passwordHash) return;
-    await this.store.compareAndSet(idKey(account.id), raw, JSON.stringify({ ...account, passwordHash: await hashPassword(password) }));
-    await this.store.addToSet(INDEX_KEY, account.id);
+    const passwordHash = await hashPassword(password);
+    await this.update(account.id, (stored) => (stored.passwordHash === account.passwordHash ? { ...stored, passwordHash } : undefined));
   }
 
   /** Looks an account up by id. */
   async get(id: string): Promise<Account | undefined> {
     const raw = await this.store.get(idKey(id));
-    return raw === null ? undefined : publicView(JSON.parse(raw) as StoredAccount);
+    return raw === null ? undefined : publicView(decodeAccount(id, raw));
+  }
+
+  /**
+   * Records a grant (a refresh family id) in the user's account, where revoking every grant of the user
+   * finds it. Before the record is written, `settle` is given the grants already listed and answers
+   * those to keep (the ones that still exist), so the list never holds more than the user's grants
+   * still stored; the caller may finish its own writes there too. False when no account has this id
+   * (or the record kept changing), so the caller lists the grant elsewhere.
+   */
+  async addGrant(userId: string, grantId: string, settle: (listed: string[]) => Promise<string[]>): Promise<boolean> {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const raw = await this.store.get(idKey(userId));
+      if (raw === null) return false;
+      const stored = decodeAccount(userId, raw);
+      const listed = stored.grants ?? [];
+      if (listed.includes(grantId)) return true;
+      const kept = await settle(listed);
+      if (await this.store.compareAndSet(idKey(userId), raw, encodeAccount({ ...stored, grants: [...listed.filter((id) => kept.includes(id)), grantId] }))) return true;
+    }
+    return false;
+  }
+
+  /** The grants recorded in a user's account (none when there is no account). */
+  async grantsOf(userId: string): Promise<string[]> {
+    const raw = await this.store.get(idKey(userId));
+    return raw === null ? [] : (decodeAccount(userId, raw).grants ?? []);
+  }
+
+  /** Takes a grant off a user's account (it no longer exists). */
+  async removeGrant(userId: string, grantId: string): Promise<void> {
+    await this.update(userId, (stored) => (stored.grants?.includes(grantId) ? { ...stored, grants: stored.grants.filter((id) => id !== grantId) } : undefined));
+  }
+
+  /**
+   * Rewrites an account record from what is stored now, in one compare-and-set (retried when another
+   * write came between): `change` answers the new record, or undefined to leave it. Every write of an
+   * existing record goes through here, so none undoes another (a grant recorded meanwhile stays).
+   */
+  private async update(id: string, change: (stored: StoredAccount) => StoredAccount | undefined): Promise<StoredAccount | undefined> {
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      const raw = await this.store.get(idKey(id));
+      if (raw === null) return undefined;
+      const next = change(decodeAccount(id, raw));
+      if (next === undefined) return undefined;
+      if (await this.store.compareAndSet(idKey(id), raw, encodeAccount(next))) return next;
+    }
+    throw new ServiceError('account_conflict', 503, 'The account is being changed; try again.');
   }
 
   /** Looks an account up by username. */
@@ -141,7 +183,7 @@ export class AccountDirectory {
     const linkKey = externalKey(provider, subject);
     const existing = await this.store.get(linkKey);
     if (existing !== null) {
-      const account = await this.get(existing);
+      const account = await this.get(unpackId(existing));
       if (account) return account;
     }
     const account: StoredAccount = {
@@ -151,15 +193,12 @@ export class AccountDirectory {
       createdAt: this.clock.now(),
       external: { provider, subject, ...(profile.email ? { email: profile.email } : {}) },
     };
-    await this.store.set(idKey(account.id), JSON.stringify(account));
+    await this.store.set(idKey(account.id), encodeAccount(account));
     // Two first requests at once: the one that claims the link wins, the other adopts its account.
-    if (await this.store.setIfAbsent(linkKey, account.id)) {
-      await this.store.addToSet(INDEX_KEY, account.id);
-      return publicView(account);
-    }
+    if (await this.store.setIfAbsent(linkKey, packId(account.id))) return publicView(account);
     await this.store.delete(idKey(account.id));
     const winner = await this.store.get(linkKey);
-    const found = winner === null ? undefined : await this.get(winner);
+    const found = winner === null ? undefined : await this.get(unpackId(winner));
     if (!found) throw new ServiceError('account_conflict', 503, 'The account is being created; try again.');
     return found;
   }
@@ -173,19 +212,14 @@ export class AccountDirectory {
     const displayName = profile.name?.trim() || account.displayName;
     const email = profile.email ?? account.external?.email;
     if (displayName === account.displayName && email === account.external?.email) return account;
-    const raw = await this.store.get(idKey(account.id));
-    if (raw === null) return account;
-    const stored = JSON.parse(raw) as StoredAccount;
-    const next: StoredAccount = { ...stored, displayName, external: { provider, subject, ...(email ? { email } : {}) } };
-    // A concurrent sign-in refreshing the same record is as good as ours.
-    await this.store.compareAndSet(idKey(account.id), raw, JSON.stringify(next));
-    return publicView(next);
+    const next = await this.update(account.id, (stored) => ({ ...stored, displayName, external: { provider, subject, ...(email ? { email } : {}) } }));
+    return next ? publicView(next) : account;
   }
 
   /** The local record of a user of a sign-in source, if they signed in before. */
   async findExternal(provider: string, subject: string): Promise<Account | undefined> {
     const id = await this.store.get(externalKey(provider, subject));
-    return id === null ? undefined : this.get(id);
+    return id === null ? undefined : this.get(unpackId(id));
   }
 
   private async findStoredByName(username: string): Promise<StoredAccount | undefined> {
@@ -194,18 +228,22 @@ export class AccountDirectory {
     const external = /^([a-z]+):(.+)$/.exec(username.trim());
     if (id === null && external) id = await this.store.get(externalKey(external[1] as string, external[2] as string));
     if (id === null) return undefined;
-    const raw = await this.store.get(idKey(id));
-    return raw === null ? undefined : (JSON.parse(raw) as StoredAccount);
+    const accountId = unpackId(id);
+    const raw = await this.store.get(idKey(accountId));
+    return raw === null ? undefined : decodeAccount(accountId, raw);
   }
 }
 
 function publicView(account: StoredAccount): Account {
-  const { passwordHash: _omit, ...rest } = account;
+  const { passwordHash: _hash, grants: _grants, ...rest } = account;
   return rest;
 }
 
-/** The ids of every account, for `account list` (the store has no key scan). */
-const INDEX_KEY = 'accounts';
+/**
+ * Account records are `account:<id>`; `account list` finds them by this prefix. (Deployments before
+ * this kept every id in a set, `accounts`, as well; it is no longer read or written.)
+ */
+const ID_PREFIX = 'account:';
 
 function externalKey(provider: string, subject: string): string {
   return `account-ext:${provider}:${subject}`;
@@ -216,5 +254,5 @@ function nameKey(username: string): string {
 }
 
 function idKey(id: string): string {
-  return `account:${id}`;
+  return `${ID_PREFIX}${id}`;
 }

@@ -41,7 +41,8 @@ export class Grants {
   /**
    * The authorization_code grant: redeems the code once and starts a refresh family. The family's id is
    * chosen first and written into the code's spent marker by the redemption itself, so a replay at any
-   * later moment revokes it (three store round trips in all: read, spend, family and user index).
+   * later moment revokes it (three store round trips in all: read and spend the code; write the family
+   * while reading the user's account; list the grant in the account).
    */
   async exchangeCode(code: string, request: RedeemRequest): Promise<TokenResponse> {
     const familyId = this.refreshTokens.newFamilyId();

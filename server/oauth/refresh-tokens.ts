@@ -3,6 +3,7 @@ import type { Clock } from '../clock';
 import { OAuthError } from '../errors';
 import type { Logger } from '../log';
 import type { Store } from '../store';
+import { decodeFamily, encodeFamily } from './family-record';
 import { pooledRandomToken } from './random-pool';
 
 /**
@@ -16,7 +17,11 @@ export interface RefreshFamily {
   scope: string;
   /** Hashes of the tokens that may be redeemed now: the newest, plus any re-issued in the grace window. */
   current: string[];
-  /** Hash of the token redeemed last; redeemable again until `previousValidUntil` (Alexa retries). */
+  /**
+   * Hash of the token redeemed last, redeemable again until `previousValidUntil` (Alexa retries), for
+   * families rotated before tokens were derived. With a `successorKey` it is null: the previous token is
+   * the one whose derived successor is the current token, so its hash need not be kept.
+   */
   previous: string | null;
   previousValidUntil: number;
   /**
@@ -51,6 +56,17 @@ const REVOKED_IN_ADVANCE_RETENTION_MS = 15 * 60_000;
 const MAX_CURRENT = 5;
 
 
+/**
+ * Where the grants of a user who has a record of their own (an account) are listed, in that record:
+ * the list lives and goes with the account, for no more bytes than its ids (AccountDirectory).
+ */
+export interface GrantLists {
+  /** Lists a grant; before writing, `settle` answers which of those already listed to keep. False when the user has no record. */
+  addGrant(userId: string, grantId: string, settle: (listed: string[]) => Promise<string[]>): Promise<boolean>;
+  grantsOf(userId: string): Promise<string[]>;
+  removeGrant(userId: string, grantId: string): Promise<void>;
+}
+
 /** Called after a family was revoked here, whichever path revoked it. */
 export type FamilyRevokedListener = (familyId: string, reason: string) => Promise<void>;
 
@@ -63,6 +79,8 @@ export class RefreshTokens {
     private readonly clock: Clock,
     private readonly policy: RefreshPolicy,
     private readonly log: Logger,
+    /** Without it (or for a user it has no record of) a user's grants are listed in a set of their own. */
+    private readonly lists?: GrantLists,
   ) {}
 
   /**
@@ -87,9 +105,9 @@ export class RefreshTokens {
 
   /**
    * `issue` in two halves: the token and family now, and `stored`, which settles once the family is
-   * written, so the caller can sign the access token while the writes travel. The family record and the
-   * user's index are written together. The family is only written if its id is free: a family revoked
-   * in advance (its code was replayed first, see revokeFamilyRecord) stays revoked.
+   * written and listed among the user's grants (see list), so the caller can sign the access token while
+   * the writes travel. The family is only written if its id is free: a family revoked in advance (its
+   * code was replayed first, see revokeFamilyRecord) stays revoked.
    */
   begin(grant: { userId: string; clientId: string; scope: string }, familyId = this.newFamilyId()): { token: string; family: RefreshFamily; stored: Promise<void> } {
     const secret = pooledRandomToken(32);
@@ -105,12 +123,35 @@ export class RefreshTokens {
       createdAt: now,
       lastUsedAt: now,
     };
-    const stored = Promise.all([
-      this.store.setIfAbsent(familyKey(familyId), JSON.stringify(family), this.ttlMs(family)),
-      // The user's set of families expires with the longest-lived of them (extended on every rotation).
-      this.store.addToSet(userKey(grant.userId), familyId, this.ttlMs(family)),
-    ]).then(([written]) => (written ? undefined : this.keepRevoked(family)));
+    const written = this.store.setIfAbsent(familyKey(familyId), this.encode(family), this.ttlMs(family));
+    const stored = this.list(family, written).then((wasWritten) => (wasWritten ? undefined : this.keepRevoked(family)));
     return { token: `${familyId}.${secret}`, family, stored };
+  }
+
+  /**
+   * Lists a family among its user's grants, for revoking them all: in the user's account when there is
+   * one, else in the user's own set, which expires with the longest-lived of its families (extended on
+   * every rotation). The account's list is written only once `written` (the family's own write) has
+   * settled, so whoever finds the family listed there finds it stored; listed grants that are gone are
+   * dropped in the same write. Answers what `written` answered.
+   */
+  private async list(family: RefreshFamily, written: Promise<boolean>): Promise<boolean> {
+    if (this.lists) {
+      let familyWritten: boolean | undefined;
+      const listed = await this.lists.addGrant(family.userId, family.id, async (others) => {
+        familyWritten = await written;
+        return this.existing(others);
+      });
+      if (listed) return familyWritten ?? written;
+    }
+    const [wasWritten] = await Promise.all([written, this.store.addToSet(userKey(family.userId), family.id, this.ttlMs(family))]);
+    return wasWritten;
+  }
+
+  /** Those of the families that are still stored (revoked ones included). */
+  private async existing(familyIds: string[]): Promise<string[]> {
+    const records = await Promise.all(familyIds.map((id) => this.store.get(familyKey(id))));
+    return familyIds.filter((_, i) => records[i] !== null);
   }
 
   /**
@@ -127,7 +168,7 @@ export class RefreshTokens {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const { value: raw, writeBy } = await this.store.readForUpdate(familyKey(parsed.familyId));
       if (raw === null) throw invalid('The refresh token is unknown or has expired.', 'refresh family unknown or expired');
-      const family = JSON.parse(raw) as RefreshFamily;
+      const family = this.decode(parsed.familyId, raw);
       const now = this.clock.now();
       if (family.clientId !== clientId) throw invalid('The refresh token was issued to another client.', 'refresh token client mismatch');
       if (family.revokedAt !== undefined) throw invalid('The refresh token has been revoked.', `refresh family revoked (${family.revokedReason ?? 'revoked'})`);
@@ -138,10 +179,11 @@ export class RefreshTokens {
       if (family.current.some((hash) => sameHash(hash, presentedHash))) {
         next.successorKey = pooledRandomToken(32);
         secret = successorSecret(next.successorKey, parsed.secret);
-        next.previous = presentedHash;
+        // The presented token stays redeemable through the grace period, recognised by its successor.
+        next.previous = null;
         next.previousValidUntil = now + this.policy.graceSec * 1000;
         next.current = [secretHash(secret)];
-      } else if (family.previous !== null && sameHash(family.previous, presentedHash) && now <= family.previousValidUntil) {
+      } else if (this.isPrevious(family, parsed.secret, presentedHash) && now <= family.previousValidUntil) {
         if (family.successorKey !== undefined && this.isSuccessor(family, parsed.secret)) {
           // A retry of the last rotation (its answer was lost, or several presentations raced): it gets
           // the very successor the first one got, and nothing is written. However many times one token is
@@ -156,7 +198,7 @@ export class RefreshTokens {
         next.current = [...family.current, secretHash(secret)].slice(-MAX_CURRENT);
       } else {
         await this.revokeFamilyRecord(parsed.familyId, 'refresh token reused');
-        const outside = family.previous !== null && sameHash(family.previous, presentedHash);
+        const outside = this.isPrevious(family, parsed.secret, presentedHash);
         throw invalid(
           'The refresh token was already used; the grant has been revoked. Link the account again.',
           outside ? 'refresh token reused after the grace window' : 'refresh token reused (older generation)',
@@ -166,9 +208,10 @@ export class RefreshTokens {
       // refused rather than applied later, which would leave the client holding only the consumed token
       // (its retry, after the grace window, would then look like reuse and revoke the grant).
       const ttl = this.ttlMs(next);
-      const writing = this.store.compareAndSet(familyKey(family.id), raw, JSON.stringify(next), ttl, writeBy);
-      // Sent in the same tick (one pipelined round trip): the user's family set lives as long as this family.
-      if (ttl !== undefined) this.store.addToSet(userKey(next.userId), next.id, ttl).catch(() => undefined);
+      const writing = this.store.compareAndSet(familyKey(family.id), raw, this.encode(next), ttl, writeBy);
+      // Sent in the same tick (one pipelined round trip): a user's own set that lists this family (a user
+      // without an account, or a family listed before accounts held the list) lives as long as the family.
+      if (ttl !== undefined) this.store.extendSet(userKey(next.userId), next.id, ttl).catch(() => undefined);
       let prepared: { value: T } | { error: unknown };
       try {
         prepared = { value: whileWriting(next) };
@@ -184,6 +227,11 @@ export class RefreshTokens {
     throw new OAuthError('temporarily_unavailable', 'The refresh token is being used concurrently; retry.', 503, 'refresh rotation contended');
   }
 
+  /** Whether a presented token is the one redeemed last (by its stored hash, or by its derived successor). */
+  private isPrevious(family: RefreshFamily, secret: string, presentedHash: string): boolean {
+    return family.previous !== null ? sameHash(family.previous, presentedHash) : this.isSuccessor(family, secret);
+  }
+
   /** Whether the family's current token is the one the last rotation derived from this previous secret. */
   private isSuccessor(family: RefreshFamily, previousSecret: string): boolean {
     if (family.successorKey === undefined || family.current.length !== 1) return false;
@@ -196,21 +244,36 @@ export class RefreshTokens {
     if (!parsed) return undefined;
     const raw = await this.store.get(familyKey(parsed.familyId));
     if (raw === null) return undefined;
-    const family = JSON.parse(raw) as RefreshFamily;
+    const family = this.decode(parsed.familyId, raw);
     const presentedHash = secretHash(parsed.secret);
-    const known = family.current.some((h) => sameHash(h, presentedHash)) || (family.previous !== null && sameHash(family.previous, presentedHash));
+    const known = family.current.some((h) => sameHash(h, presentedHash)) || this.isPrevious(family, parsed.secret, presentedHash);
     return known && family.revokedAt === undefined ? family : undefined;
   }
 
   /** Reads a family by id (revoked ones too, while they are kept). */
   async get(familyId: string): Promise<RefreshFamily | undefined> {
     const raw = await this.store.get(familyKey(familyId));
-    return raw === null ? undefined : (JSON.parse(raw) as RefreshFamily);
+    return raw === null ? undefined : this.decode(familyId, raw);
   }
 
-  /** The ids of every family a user has been granted (live or recently revoked). */
+  /**
+   * The ids of every family a user has been granted (live or recently revoked). Those listed in the
+   * user's account are all stored (a grant gone is left out here, and dropped from the list at the
+   * user's next grant); those in a user's own set may name a family not stored yet (see revokeUser).
+   */
   async familiesOf(userId: string): Promise<string[]> {
-    return this.store.members(userKey(userId));
+    const [inAccount, inSet] = await Promise.all([this.lists ? this.lists.grantsOf(userId).then((ids) => this.existing(ids)) : [], this.store.members(userKey(userId))]);
+    return [...new Set([...inAccount, ...inSet])];
+  }
+
+  /** Takes a family that is gone off its user's lists. */
+  async unlist(userId: string, familyId: string): Promise<void> {
+    await Promise.all([this.lists?.removeGrant(userId, familyId), this.store.removeFromSet(userKey(userId), familyId)]);
+  }
+
+  /** Lists a stored family again (it was taken off while its write was still on its way). */
+  async relist(family: RefreshFamily): Promise<void> {
+    await this.list(family, Promise.resolve(true));
   }
 
   /**
@@ -224,14 +287,14 @@ export class RefreshTokens {
       if (raw === null) {
         const now = this.clock.now();
         const placeholder: RefreshFamily = { id: familyId, clientId: '', userId: '', scope: '', current: [], previous: null, previousValidUntil: 0, createdAt: now, lastUsedAt: now, revokedAt: now, revokedReason: reason };
-        if (!(await this.store.setIfAbsent(familyKey(familyId), JSON.stringify(placeholder), REVOKED_IN_ADVANCE_RETENTION_MS))) continue; // stored meanwhile
+        if (!(await this.store.setIfAbsent(familyKey(familyId), this.encode(placeholder), REVOKED_IN_ADVANCE_RETENTION_MS))) continue; // stored meanwhile
         for (const listener of this.revokedListeners) await listener(familyId, reason);
         return false;
       }
-      const family = JSON.parse(raw) as RefreshFamily;
+      const family = this.decode(familyId, raw);
       if (family.revokedAt !== undefined) return false;
-      const revoked: RefreshFamily = { ...family, current: [], previous: null, revokedAt: this.clock.now(), revokedReason: reason };
-      if (await this.store.compareAndSet(familyKey(familyId), raw, JSON.stringify(revoked), REVOKED_RETENTION_MS)) {
+      const revoked = revokedRecord(family, this.clock.now(), reason);
+      if (await this.store.compareAndSet(familyKey(familyId), raw, this.encode(revoked), REVOKED_RETENTION_MS)) {
         this.log.info({ event: 'refresh.family_revoked', familyId, userId: family.userId, reason }, 'refresh family revoked');
         for (const listener of this.revokedListeners) await listener(familyId, reason);
         return true;
@@ -252,6 +315,14 @@ export class RefreshTokens {
     return false;
   }
 
+  private encode(family: RefreshFamily): string {
+    return encodeFamily(family, this.policy.graceSec * 1000);
+  }
+
+  private decode(id: string, raw: string): RefreshFamily {
+    return decodeFamily(id, raw, this.policy.graceSec * 1000);
+  }
+
   /** The store TTL: until the family would expire anyway (plus a day, so expiry is reported as such). */
   private ttlMs(family: RefreshFamily): number | undefined {
     const limits: number[] = [];
@@ -268,14 +339,20 @@ export class RefreshTokens {
   private async keepRevoked(family: RefreshFamily): Promise<void> {
     const key = familyKey(family.id);
     const raw = await this.store.get(key);
-    const advance = raw === null ? undefined : (JSON.parse(raw) as RefreshFamily);
+    const advance = raw === null ? undefined : this.decode(family.id, raw);
     const reason = advance?.revokedReason ?? 'revoked before it was stored';
-    const revoked: RefreshFamily = { ...family, current: [], previous: null, revokedAt: advance?.revokedAt ?? this.clock.now(), revokedReason: reason };
+    const revoked = revokedRecord(family, advance?.revokedAt ?? this.clock.now(), reason);
     // A lost write leaves the placeholder, which is revoked as well.
-    if (raw === null) await this.store.setIfAbsent(key, JSON.stringify(revoked), REVOKED_RETENTION_MS);
-    else await this.store.compareAndSet(key, raw, JSON.stringify(revoked), REVOKED_RETENTION_MS);
+    if (raw === null) await this.store.setIfAbsent(key, this.encode(revoked), REVOKED_RETENTION_MS);
+    else await this.store.compareAndSet(key, raw, this.encode(revoked), REVOKED_RETENTION_MS);
     this.log.info({ event: 'refresh.family_revoked', familyId: family.id, userId: family.userId, reason }, 'refresh family revoked before it was stored');
   }
+}
+
+/** What a revoked family keeps: who, what and when, and why; no token is redeemable, so no hash or key is kept. */
+function revokedRecord(family: RefreshFamily, revokedAt: number, revokedReason: string): RefreshFamily {
+  const { successorKey: _dropped, ...rest } = family;
+  return { ...rest, current: [], previous: null, previousValidUntil: 0, revokedAt, revokedReason };
 }
 
 function invalid(description: string, reason: string): OAuthError {

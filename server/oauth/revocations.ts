@@ -66,17 +66,16 @@ export class Revocations {
    */
   async revokeUser(userId: string, reason: string, clientIds?: ReadonlySet<string>): Promise<number> {
     let live = 0;
-    const index = `user-families:${userId}`;
     for (const familyId of await this.refreshTokens.familiesOf(userId)) {
       let family = await this.refreshTokens.get(familyId);
       if (!family) {
-        await this.store.removeFromSet(index, familyId);
-        // A new family and its index entry are written at once (RefreshTokens.begin), in order on one
-        // Redis node but in either order on a Cluster: a family appearing meanwhile is put back and
-        // revoked rather than left out of the index, where no later revocation would find it.
+        await this.refreshTokens.unlist(userId, familyId);
+        // A new family and its entry in a user's set are written at once (RefreshTokens.begin), in order
+        // on one Redis node but in either order on a Cluster: a family appearing meanwhile is put back
+        // and revoked rather than left off the list, where no later revocation would find it.
         family = await this.refreshTokens.get(familyId);
         if (!family) continue;
-        await this.store.addToSet(index, familyId);
+        await this.refreshTokens.relist(family);
       }
       if (clientIds !== undefined && !clientIds.has(family.clientId)) continue;
       if (family.revokedAt === undefined) live += 1;

@@ -3,6 +3,7 @@ import type { LinkStore } from '../../kit/ask-sdk';
 import type { Clock } from '../clock';
 import { sha256 } from '../crypto-utils';
 import type { Store } from '../store';
+import { packId, unpackId } from '../store/packed-id';
 import type { GrantReplacement } from './grant-replacement';
 
 /** What the mappings need besides the store: how long they live, and who settles a replaced grant. */
@@ -40,14 +41,14 @@ export class SkillUserLinks implements LinkStore {
   async remember(alexaUserId: string, personId: string | undefined, userId: string, grantId?: string): Promise<void> {
     // Looked up by the ids themselves (identifiers, not credentials): no hash on the hot path.
     const seen = personId === undefined ? alexaUserId : `${alexaUserId}\n${personId}`;
-    const value = grantId === undefined ? userId : `${userId}\n${grantId}`;
+    const value = encodeLink(userId, grantId);
     if (this.written.get(seen) === value) return;
     const ttl = this.options.ttlMs;
     const replace = grantId !== undefined ? this.options.replaceGrant : undefined;
     if (personId === undefined) {
-      // The account's own link carries its grant in the same key (`userId\ngrantId`): one key per link.
+      // The account's own link carries its grant in the same key (see encodeLink): one key per link.
       if (replace === undefined) await this.store.set(userKey(alexaUserId), value, ttl);
-      else await this.settle(userKey(alexaUserId), value, grantId as string, (previous) => previous.split('\n')[1], replace, ttl);
+      else await this.settle(userKey(alexaUserId), value, grantId as string, (previous) => decodeLink(previous).grantId, replace, ttl);
     } else {
       if (replace !== undefined) await this.settle(grantKey(seen), grantId as string, grantId as string, (previous) => previous, replace, ttl);
       await this.store.addToSet(personsKey(alexaUserId), userId, ttl);
@@ -69,7 +70,7 @@ export class SkillUserLinks implements LinkStore {
   /** Our users recorded for an Alexa account: its own link and its persons'. */
   async usersOf(alexaUserId: string): Promise<string[]> {
     const [own, persons] = await Promise.all([this.store.get(userKey(alexaUserId)), this.store.members(personsKey(alexaUserId))]);
-    const ownUser = own === null ? undefined : own.split('\n')[0];
+    const ownUser = own === null ? undefined : decodeLink(own).userId;
     return [...new Set([...(ownUser === undefined ? [] : [ownUser]), ...persons])];
   }
 
@@ -78,6 +79,29 @@ export class SkillUserLinks implements LinkStore {
     for (const key of this.written.keys()) if (key === alexaUserId || key.startsWith(`${alexaUserId}\n`)) this.written.delete(key);
     await this.store.delete(userKey(alexaUserId), personsKey(alexaUserId));
   }
+}
+
+const GRANT_ID = /^[A-Za-z0-9_-]{22}$/;
+const COMPACT_LINK = /^[A-Za-z0-9_-]{44}$/;
+
+/**
+ * An account-level mapping's value: the grant id (22 characters, a refresh family's) followed by the
+ * packed user id (a UUID in 22, see packId), 44 characters in all, which Redis keeps inside the key's
+ * own allocation; any other pair as `userId\ngrantId` (or `userId` alone), as every mapping was written
+ * before, with a newline added to a lone id that would look like the compact form.
+ */
+function encodeLink(userId: string, grantId: string | undefined): string {
+  const packed = packId(userId);
+  if (grantId !== undefined && GRANT_ID.test(grantId) && GRANT_ID.test(packed)) return grantId + packed;
+  const value = grantId === undefined ? userId : `${userId}\n${grantId}`;
+  return COMPACT_LINK.test(value) ? `${value}\n` : value;
+}
+
+function decodeLink(value: string): { userId: string; grantId: string | undefined } {
+  if (COMPACT_LINK.test(value)) return { grantId: value.slice(0, 22), userId: unpackId(value.slice(22)) };
+  const newline = value.indexOf('\n');
+  if (newline === -1) return { userId: value, grantId: undefined };
+  return { userId: value.slice(0, newline), grantId: value.slice(newline + 1) || undefined };
 }
 
 /** Alexa user ids are long; the store keys hold a fixed-size hash of one. */

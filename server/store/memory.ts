@@ -102,6 +102,17 @@ export class MemoryStore implements Store {
     if (entry.value.size === 0) this.entries.delete(key);
   }
 
+  async extendSet(key: string, member: string, ttlMs: number): Promise<void> {
+    const entry = this.live(key);
+    if (!entry || !(entry.value instanceof Set) || !entry.value.has(member)) return;
+    await this.addToSet(key, member, ttlMs);
+  }
+
+  async keysStartingWith(prefix: string): Promise<string[]> {
+    this.sweep();
+    return [...this.entries.keys()].filter((key) => key.startsWith(prefix));
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {

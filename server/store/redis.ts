@@ -49,12 +49,20 @@ if wanted > 0 then
 end
 return 1`;
 
+const EXTEND_SET = `
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return 0 end
+local wanted = tonumber(ARGV[2])
+local left = redis.call('PTTL', KEYS[1])
+if left >= 0 and left < wanted then redis.call('PEXPIRE', KEYS[1], wanted) end
+return 1`;
+
 /** The commands we define with Lua; the same on a single node and on a Cluster. */
 type ScriptedRedis = (Redis | Cluster) & {
   lwCompareAndSet(key: string, expectPresent: string, expected: string, writeNext: string, next: string, ttl: string, writeBy: string): Promise<number>;
   lwReadWithTime(key: string): Promise<[string, string, string?]>;
   lwIncrement(key: string, ttl: string, by: string): Promise<number>;
   lwAddToSet(key: string, member: string, ttl: string): Promise<number>;
+  lwExtendSet(key: string, member: string, ttl: string): Promise<number>;
 };
 
 export interface RedisStoreOptions {
@@ -105,6 +113,7 @@ export class RedisStore implements Store {
     client.defineCommand('lwReadWithTime', { numberOfKeys: 1, lua: READ_WITH_TIME });
     client.defineCommand('lwIncrement', { numberOfKeys: 1, lua: INCREMENT_WITH_TTL });
     client.defineCommand('lwAddToSet', { numberOfKeys: 1, lua: ADD_TO_SET });
+    client.defineCommand('lwExtendSet', { numberOfKeys: 1, lua: EXTEND_SET });
     const onEvent = options.onEvent;
     client.on('ready', () => {
       this.stalled = false;
@@ -195,6 +204,27 @@ export class RedisStore implements Store {
 
   async removeFromSet(key: string, member: string): Promise<void> {
     await this.run(() => this.redis.srem(this.k(key), member));
+  }
+
+  async extendSet(key: string, member: string, ttlMs: number): Promise<void> {
+    await this.run(() => this.redis.lwExtendSet(this.k(key), member, String(ttl(ttlMs))));
+  }
+
+  async keysStartingWith(prefix: string): Promise<string[]> {
+    const pattern = `${(this.prefix + prefix).replace(/[*?[\]\\]/g, '\\$&')}*`;
+    // A Cluster's keys live on its masters; each is scanned in turn (Sentinel's client talks to the master).
+    const nodes: Redis[] = this.redis.isCluster ? (this.redis as Cluster).nodes('master') : [this.redis as Redis];
+    const keys = new Set<string>();
+    for (const node of nodes) {
+      let cursor = '0';
+      do {
+        // One deadline per batch: a listing of a large keyspace takes many, each answered quickly.
+        const [next, batch] = await this.run(() => node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000));
+        cursor = next;
+        for (const key of batch) keys.add(key.slice(this.prefix.length));
+      } while (cursor !== '0');
+    }
+    return [...keys];
   }
 
   async ping(): Promise<void> {

@@ -11,7 +11,8 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 500;
  * The one storage contract of the service. Values are strings (callers serialise); every key the
  * domain passes is relative, the implementation adds the configured prefix. Each operation touches
  * exactly one key, so every atomic step stays on one Redis Cluster slot without hash tags; a future
- * operation over several keys must wrap them in one `{hash tag}`.
+ * operation over several keys must wrap them in one `{hash tag}`. (keysStartingWith is a listing, not a
+ * step: it reads every node.)
  *
  * TTLs are in milliseconds. `undefined` means the record does not expire.
  */
@@ -48,6 +49,17 @@ export interface Store {
   members(key: string): Promise<string[]>;
   /** Removes a member from a set. */
   removeFromSet(key: string, member: string): Promise<void>;
+  /**
+   * Extends a set's TTL to at least `ttlMs` if the set holds `member`, as addToSet would; a set that
+   * does not hold it (or does not exist) is left alone, never created.
+   */
+  extendSet(key: string, member: string, ttlMs: number): Promise<void>;
+  /**
+   * Every live key that starts with `prefix`, for listings an operator asks for (`account list`): it
+   * reads the whole keyspace, a batch at a time on every node, so no request path may use it, and it is
+   * no snapshot (keys written meanwhile may or may not be listed).
+   */
+  keysStartingWith(prefix: string): Promise<string[]>;
   /** Resolves when the store answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   /** Releases connections; pending work finishes first. */

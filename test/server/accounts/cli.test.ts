@@ -6,6 +6,7 @@ import { Readable, Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import bcrypt from 'bcryptjs';
 import { expect } from 'chai';
+import { decodeAccount } from '../../../server/accounts/account-record';
 import { AccountDirectory } from '../../../server/accounts/directory';
 import { runAccountCli } from '../../../server/accounts/cli';
 import { systemClock } from '../../../server/clock';
@@ -237,7 +238,7 @@ describe('account command (npm run account)', function () {
     expect(await accounts.authenticate('s@example.com', 'old scrypt password')).to.not.equal(undefined);
     // The first successful sign-in replaced the imported hash with ours, and the password still works.
     const id = (await accounts.findByName('b@example.com'))?.id as string;
-    const stored = JSON.parse((await store.get(`account:${id}`)) as string) as { passwordHash: string };
+    const stored = decodeAccount(id, (await store.get(`account:${id}`)) as string);
     expect(stored.passwordHash).to.match(/^scrypt\$32768\$8\$1\$/);
     expect(await accounts.authenticate('b@example.com', 'old bcrypt password')).to.not.equal(undefined);
   });

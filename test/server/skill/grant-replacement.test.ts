@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { sha256 } from '../../../server/crypto-utils';
+import { packId } from '../../../server/store/packed-id';
 import type { RequestEnvelope } from 'ask-sdk-model';
 import { alexaUserId, launchRequest, postToSkill, skillEvent, speechOf } from '../../support/alexa-requests';
 import type { TestService } from '../../support/service';
@@ -101,7 +102,8 @@ describe('skill: a new link of an Alexa account revokes the grant it replaces', 
     const { refreshTokens } = service.services;
     expect(await refreshTokens.familiesOf(rider.account.id)).to.deep.equal([rider.familyId]);
     const mapping = `skill-user:${sha256(alexa)}`;
-    expect(await service.store.get(mapping)).to.equal(`${rider.account.id}\n${rider.familyId}`);
+    // The grant, then the user's id packed: 44 characters, kept inside the key's own allocation.
+    expect(await service.store.get(mapping)).to.equal(`${rider.familyId}${packId(rider.account.id)}`);
     service.clock.advance(service.services.settings.oauth.refreshIdleTtlSec * 1000 + 2 * 86_400_000);
     expect(await refreshTokens.get(rider.familyId)).to.equal(undefined);
     expect(await refreshTokens.familiesOf(rider.account.id)).to.deep.equal([]);

@@ -130,6 +130,33 @@ function contract(name: string, open: () => Promise<StoreFixture>): void {
       expect(await store.members('t')).to.deep.equal([]);
     });
 
+    it('extends a set that holds the member, and creates none', async () => {
+      await store.addToSet('held', 'a', 40);
+      await store.extendSet('held', 'a', 60_000);
+      await store.extendSet('other', 'a', 60_000);
+      await store.addToSet('without', 'b', 40);
+      await store.extendSet('without', 'a', 60_000);
+      await fixture.expire(80);
+      expect(await store.members('held')).to.deep.equal(['a']);
+      expect(await store.members('other')).to.deep.equal([]);
+      expect(await store.members('without')).to.deep.equal([]);
+    });
+
+    it('lists the live keys that start with a prefix, glob characters taken literally', async () => {
+      const many = Array.from({ length: 1500 }, (_, i) => `list:${i}`);
+      await Promise.all(many.map((key) => store.set(key, 'x')));
+      await store.addToSet('list:set', 'm');
+      await store.set('list*[x]?\\', 'x');
+      await store.set('lis', 'x');
+      await store.set('listed-elsewhere', 'x');
+      await store.set('list:short', 'x', 40);
+      await fixture.expire(80);
+      const listed = await store.keysStartingWith('list:');
+      expect(listed.sort()).to.deep.equal([...many, 'list:set'].sort());
+      expect(await store.keysStartingWith('list*[x]?\\')).to.deep.equal(['list*[x]?\\']);
+      expect(await store.keysStartingWith('nothing:')).to.deep.equal([]);
+    });
+
     it('stores arbitrary text, including JSON and Unicode, unchanged', async () => {
       const value = JSON.stringify({ name: 'Zoë 🚕', nested: { quote: '"\\' } });
       await store.set('json', value);
