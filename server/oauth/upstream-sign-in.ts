@@ -157,7 +157,7 @@ export function upstreamCallbackHandler(ctx: AuthorizationContext, upstream: Ups
     const params = new URLSearchParams();
     const { values, problems } = query.read({ code: 2048, state: 1024, iss: 2048, error: 256, error_description: 1024, error_uri: 2048, session_state: 1024 });
     if (problems.length > 0) {
-      await fail(new UpstreamFailure('provider_error', `callback parameter ${problems[0]?.name} ${problems[0]?.kind}`));
+      await fail(new UpstreamFailure('bad_answer', `callback parameter ${problems[0]?.name} ${problems[0]?.kind}`));
       return;
     }
     for (const [name, value] of Object.entries(values)) if (value !== undefined) params.set(name, value);
@@ -196,6 +196,8 @@ const PAGES: Record<UpstreamFailureKind, { status: number; title: (t: PageMessag
   nonce_mismatch: { status: 400, title: (t) => t.upstreamUnverifiedTitle, message: (t, name) => t.upstreamNonceMessage(name) },
   access_denied: { status: 403, title: (t) => t.upstreamCancelledTitle, message: (t, name, client) => t.upstreamCancelledMessage(name, client) },
   provider_error: { status: 502, title: (t) => t.upstreamFailedTitle, message: (t, name) => t.upstreamFailedMessage(name) },
+  // The same words: to the person it is the sign-in that failed; the status says whose request was bad.
+  bad_answer: { status: 400, title: (t) => t.upstreamFailedTitle, message: (t, name) => t.upstreamFailedMessage(name) },
   id_token_invalid: { status: 502, title: (t) => t.upstreamUnverifiedTitle, message: (t, name) => t.upstreamChecksMessage(name) },
   no_pkce: { status: 502, title: (t) => t.upstreamSetupTitle, message: (t, name) => t.upstreamSetupMessage(name) },
   expired: { status: 400, title: (t) => t.upstreamExpiredTitle, message: (t, _name, client) => t.upstreamExpiredMessage(client) },

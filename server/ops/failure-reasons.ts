@@ -93,6 +93,7 @@ const APP_LINKS_ADVICE: Record<string, string> = {
   upstream_nonce_mismatch: 'The ID token\'s nonce is not the one of this browser\'s sign-in (a replayed or forged answer); the user starts again.',
   upstream_access_denied: 'The user cancelled at the upstream provider, or the provider refused them.',
   upstream_provider_error: 'The upstream provider answered with an error (see reason): check the client at the provider (LOGIN_UPSTREAM_CLIENT_ID, _SECRET, the redirect URI PUBLIC_URL/oauth/upstream/callback).',
+  upstream_bad_answer: 'The browser came back with an answer that does not hold (a malformed callback, an error in it, or a code the provider does not know): a stale or made-up link; the user starts again. Many of them from one client are someone probing.',
   upstream_id_token_invalid: 'The ID token failed validation (issuer, audience, signature by LOGIN_UPSTREAM_ID_TOKEN_ALG, expiry): compare the provider\'s client settings with LOGIN_UPSTREAM_*.',
   upstream_no_pkce: 'The upstream provider does not list S256 PKCE in its discovery document: enable PKCE for the client at the provider.',
   request_too_large: 'The authorization request (its state) is too large to carry through the upstream sign-in in a cookie.',

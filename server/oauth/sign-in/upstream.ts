@@ -9,6 +9,7 @@ export type UpstreamFailureKind =
   | 'nonce_mismatch'
   | 'access_denied'
   | 'provider_error'
+  | 'bad_answer'
   | 'id_token_invalid'
   | 'no_pkce'
   | 'expired';
@@ -145,10 +146,15 @@ export class UpstreamProvider {
 function classify(error: unknown, step: 'discovery' | 'token'): UpstreamFailure {
   if (error instanceof UpstreamFailure) return error;
   if (error instanceof oidc.AuthorizationResponseError) {
-    return new UpstreamFailure(error.error === 'access_denied' ? 'access_denied' : 'provider_error', `the provider answered error=${error.error}${error.error_description ? ` (${error.error_description.slice(0, 200)})` : ''}`);
+    // Anyone can bring a callback with an error in it (with their own pending sign-in), so it is a bad
+    // request, not a failing provider, unless it says the provider is down.
+    const kind = error.error === 'access_denied' ? 'access_denied' : error.error === 'server_error' || error.error === 'temporarily_unavailable' ? 'unavailable' : 'bad_answer';
+    return new UpstreamFailure(kind, `the provider answered error=${error.error}${error.error_description ? ` (${error.error_description.slice(0, 200)})` : ''}`);
   }
   if (error instanceof oidc.ResponseBodyError) {
-    return new UpstreamFailure(error.status >= 500 ? 'unavailable' : 'provider_error', `${step} endpoint answered HTTP ${error.status} error=${error.error}`);
+    // invalid_grant: the code the browser brought back is not one the provider issued (or it was spent).
+    const kind = error.status >= 500 ? 'unavailable' : error.error === 'invalid_grant' ? 'bad_answer' : 'provider_error';
+    return new UpstreamFailure(kind, `${step} endpoint answered HTTP ${error.status} error=${error.error}`);
   }
   if (error instanceof oidc.ClientError) {
     const detail = error.cause instanceof Error ? error.cause.message : error.message;
@@ -163,6 +169,8 @@ function classify(error: unknown, step: 'discovery' | 'token'): UpstreamFailure 
     if (step === 'discovery') return new UpstreamFailure('unavailable', `discovery failed: ${detail}`);
     if (detail.includes('"nonce"')) return new UpstreamFailure('nonce_mismatch', `the ID token's nonce is not the one this sign-in was started with`);
     if (detail.includes('"state"')) return new UpstreamFailure('state_mismatch', detail);
+    // The authorization response itself (issuer parameter, code, flow) as the browser brought it back.
+    if (/"iss" \(issuer\)|no authorization code|implicit and hybrid/.test(detail)) return new UpstreamFailure('bad_answer', `the callback does not hold: ${detail}`);
     return new UpstreamFailure('id_token_invalid', `the token response failed validation: ${detail}`);
   }
   if (error instanceof TypeError) {

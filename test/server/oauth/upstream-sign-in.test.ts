@@ -215,8 +215,31 @@ describe('sign-in through an upstream OpenID Connect provider (LOGIN_SOURCE=oidc
       const browser = new Browser(world.service.url);
       await toProvider(browser, world);
       const answer = await callback(browser, new URL(`${world.service.url}/oauth/upstream/callback?state=a&state=b&code=x`));
-      expect(answer.status).to.equal(502);
-      expect(lastFailure(world)).to.include({ failure: 'provider_error', reason: 'callback parameter state duplicated' });
+      expect(answer.status).to.equal(400);
+      expect(lastFailure(world)).to.include({ failure: 'bad_answer', reason: 'callback parameter state duplicated' });
+    });
+
+    it('answers a callback the browser made up (an error, a code the provider never issued) with a 400 page, and the provider down with a 503', async () => {
+      const browser = new Browser(world.service.url);
+      const state = (await toProvider(browser, world)).searchParams.get('state') as string;
+      const iss = encodeURIComponent(world.provider.issuer);
+      const madeUp = await callback(browser, new URL(`${world.service.url}/oauth/upstream/callback?error=invalid_scope&state=${state}&iss=${iss}`));
+      expect(madeUp.status, JSON.stringify(lastFailure(world))).to.equal(400);
+      expect(headings(madeUp.page)).to.have.length(1);
+      expect(lastFailure(world)).to.include({ failure: 'bad_answer' });
+      const state2 = (await toProvider(browser, world)).searchParams.get('state') as string;
+      const down = await callback(browser, new URL(`${world.service.url}/oauth/upstream/callback?error=temporarily_unavailable&state=${state2}&iss=${iss}`));
+      expect(down.status).to.equal(503);
+      expect(lastFailure(world)).to.include({ failure: 'unavailable' });
+      const state4 = (await toProvider(browser, world)).searchParams.get('state') as string;
+      const withoutIssuer = await callback(browser, new URL(`${world.service.url}/oauth/upstream/callback?code=x&state=${state4}`));
+      expect(withoutIssuer.status).to.equal(400);
+      expect(lastFailure(world)?.reason).to.match(/"iss" \(issuer\) missing/);
+      const state3 = (await toProvider(browser, world)).searchParams.get('state') as string;
+      const unknownCode = await callback(browser, new URL(`${world.service.url}/oauth/upstream/callback?code=never-issued&state=${state3}&iss=${iss}`));
+      expect(unknownCode.status).to.equal(400);
+      expect(lastFailure(world)).to.include({ failure: 'bad_answer' });
+      expect(lastFailure(world)?.reason).to.match(/invalid_grant/);
     });
 
     it('offers the provider instead of a password form after "use another account", and refuses password posts', async () => {
