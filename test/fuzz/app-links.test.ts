@@ -4,6 +4,7 @@ import { startAppLinksService, signedInUser, LWA } from '../app-links/support';
 import { Browser, authorizeQuery, createRider, hiddenField } from '../server/oauth/flow-helpers';
 import type { TestService } from '../support/service';
 import { type BaseFor, FACE_TIMEOUT_MS, expectNoServerErrors, totals } from './support';
+import { APP_LINKS_ENDPOINTS } from './endpoints';
 
 function cookieHeader(browser: Browser): Array<[string, string]> {
   const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
@@ -65,20 +66,7 @@ describe('fuzz: app-to-app linking (association files, JSON API, fallback pages)
 
   const errorLines = (): Array<Record<string, unknown>> => service.logs.lines.filter((line) => (line.level as number) >= 50);
 
-  for (const name of [
-    'GET /.well-known/apple-app-site-association',
-    'GET /.well-known/assetlinks.json',
-    'GET /app-links/openapi.json',
-    'POST /app-links/start',
-    'POST /app-links/complete',
-    'GET /app-links/status',
-    'DELETE /app-links/link',
-    'POST /app-links/authorize',
-    'GET /app-links/return',
-    'POST /app-links/return',
-    'GET /app-links/authorize',
-    'POST /app-links/authorize/consent',
-  ]) {
+  for (const name of APP_LINKS_ENDPOINTS) {
     it(`${name}: no 5xx and no unanswered request`, async () => {
       await expectNoServerErrors(service.url, name, endpoints.get(name) as BaseFor, errorLines);
     });

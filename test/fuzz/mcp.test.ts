@@ -3,6 +3,7 @@ import { startTestService, type TestService } from '../support/service';
 import { createRider, PASSWORD, USERNAME } from '../server/oauth/flow-helpers';
 import { mcpClient, PLUS_ENV, serviceToken, textOf, userTokens } from '../kit/mcp/support';
 import { type BaseFor, FACE_TIMEOUT_MS, expectNoServerErrors, totals } from './support';
+import { MCP_ENDPOINTS } from './endpoints';
 
 const ACCEPT: [string, string] = ['Accept', 'application/json, text/event-stream'];
 
@@ -39,6 +40,7 @@ describe('fuzz: the Alexa+ add-on (MCP through linkwright/mcp) and its metadata'
           : { jsonrpc: '2.0', id: 2, method: 'tools/list' },
       },
     }));
+    endpoints.set('GET /.well-known/oauth-protected-resource', () => ({ method: 'GET', path: '/.well-known/oauth-protected-resource' }));
     endpoints.set('GET /.well-known/oauth-protected-resource/mcp', () => ({ method: 'GET', path: '/.well-known/oauth-protected-resource/mcp' }));
   });
   after(async () => {
@@ -48,7 +50,7 @@ describe('fuzz: the Alexa+ add-on (MCP through linkwright/mcp) and its metadata'
 
   const errorLines = (): Array<Record<string, unknown>> => service.logs.lines.filter((line) => (line.level as number) >= 50);
 
-  for (const name of ['POST /mcp (user token, tools/call)', 'POST /mcp (service token, initialize or tools/list)', 'GET /.well-known/oauth-protected-resource/mcp']) {
+  for (const name of MCP_ENDPOINTS) {
     it(`${name}: no 5xx and no unanswered request`, async () => {
       await expectNoServerErrors(service.url, name, endpoints.get(name) as BaseFor, errorLines);
     });

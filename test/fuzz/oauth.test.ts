@@ -4,6 +4,7 @@ import { TEST_CLIENT_ID } from '../support/settings';
 import { ALEXA_REDIRECTS, authorizeQuery, basicAuth, Browser, createRider, obtainCode, openAuthorize, redeem, signIn } from '../server/oauth/flow-helpers';
 import { TEST_CLIENT_SECRET } from '../support/settings';
 import { type BaseFor, FACE_TIMEOUT_MS, expectNoServerErrors, totals } from './support';
+import { BRAND_ENDPOINTS, brandAssetsEnv, DEV_CALLBACK_ENDPOINTS, OAUTH_ENDPOINTS } from './endpoints';
 
 const LOGIN_WINDOW_MS = 901_000;
 
@@ -86,20 +87,7 @@ describe('fuzz: the authorization server (OAuth endpoints and pages)', function 
 
   const errorLines = (): Array<Record<string, unknown>> => service.logs.lines.filter((line) => (line.level as number) >= 50);
 
-  for (const name of [
-    'GET /.well-known/oauth-authorization-server',
-    'GET /oauth/jwks',
-    'GET /assets/linkwright.css',
-    'GET /oauth/authorize',
-    'POST /oauth/login',
-    'GET /oauth/consent',
-    'POST /oauth/consent',
-    'POST /oauth/token',
-    'POST /oauth/introspect',
-    'GET /oauth/userinfo',
-    'POST /oauth/userinfo',
-    'POST /oauth/revoke',
-  ]) {
+  for (const name of OAUTH_ENDPOINTS) {
     it(`${name}: no 5xx and no unanswered request`, async () => {
       await expectNoServerErrors(service.url, name, endpoints.get(name) as BaseFor, errorLines);
     });
@@ -126,18 +114,47 @@ describe('fuzz: the development callback pages (mounted when no redirect URI is 
 
   const errorLines = (): Array<Record<string, unknown>> => service.logs.lines.filter((line) => (line.level as number) >= 50);
 
-  it('GET /oauth/dev/start: no 5xx and no unanswered request', async () => {
+  const [devStart, devCallback] = DEV_CALLBACK_ENDPOINTS;
+
+  it(`${devStart}: no 5xx and no unanswered request`, async () => {
     expect((await fetch(`${service.url}/oauth/dev/start`, { redirect: 'manual' })).status).to.be.below(400);
-    await expectNoServerErrors(service.url, 'GET /oauth/dev/start', () => ({ method: 'GET', path: '/oauth/dev/start' }), errorLines);
+    await expectNoServerErrors(service.url, devStart, () => ({ method: 'GET', path: '/oauth/dev/start' }), errorLines);
   });
 
-  it('GET /oauth/dev/callback: no 5xx and no unanswered request', async () => {
+  it(`${devCallback}: no 5xx and no unanswered request`, async () => {
     const base: BaseFor = (prng) => ({
       method: 'GET',
       path: '/oauth/dev/callback',
       query: prng.chance(0.5) ? [['code', 'x'.repeat(43)], ['state', 'dev-state']] : [['error', 'access_denied'], ['error_description', 'The user said no'], ['state', 'dev-state']],
     });
-    await expectNoServerErrors(service.url, 'GET /oauth/dev/callback', base, errorLines);
+    await expectNoServerErrors(service.url, devCallback, base, errorLines);
     expect((await fetch(`${service.url}/oauth/dev/callback?code=abc&state=s`)).status).to.equal(200);
   });
+});
+
+describe('fuzz: the brand assets (mounted when BRAND_COLOR, BRAND_STYLESHEET_FILE and BRAND_LOGO_FILE are set)', function () {
+  this.timeout(FACE_TIMEOUT_MS);
+  let service: TestService;
+  let brand: ReturnType<typeof brandAssetsEnv>;
+
+  before(async () => {
+    brand = brandAssetsEnv();
+    service = await startTestService({ env: brand.env });
+  });
+  after(async () => {
+    await service?.close();
+    brand?.remove();
+  });
+
+  const errorLines = (): Array<Record<string, unknown>> => service.logs.lines.filter((line) => (line.level as number) >= 50);
+
+  for (const name of BRAND_ENDPOINTS) {
+    const path = name.slice('GET '.length);
+    it(`${name}: no 5xx and no unanswered request`, async () => {
+      const etag = (await fetch(`${service.url}${path}`)).headers.get('etag') ?? '"none"';
+      // Half of them revalidate, so the 304 branch is fuzzed too.
+      await expectNoServerErrors(service.url, name, (prng) => ({ method: 'GET', path, headers: prng.chance(0.5) ? [['If-None-Match', etag]] : [] }), errorLines);
+      expect((await fetch(`${service.url}${path}`)).status).to.equal(200);
+    });
+  }
 });

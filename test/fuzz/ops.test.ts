@@ -4,6 +4,7 @@ import { ADMIN, METRICS_TOKEN, OPS_ENV } from '../server/ops/helpers';
 import { rawRequest, requestBytes } from '../support/raw-http';
 import { startTestService, type TestService } from '../support/service';
 import { type BaseFor, FACE_TIMEOUT_MS, expectNoServerErrors, totals } from './support';
+import { OPS_ENDPOINTS } from './endpoints';
 
 function cookieHeader(browser: Browser): Array<[string, string]> {
   const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
@@ -61,19 +62,7 @@ describe('fuzz: health, metrics, the operator pages and unknown paths', function
 
   const errorLines = (): Array<Record<string, unknown>> => service.logs.lines.filter((line) => (line.level as number) >= 50);
 
-  for (const name of [
-    'GET /healthz',
-    'GET /readyz',
-    'GET /metrics',
-    'GET /no/such/path',
-    'GET /ops/login',
-    'POST /ops/login',
-    'GET /ops/assets/ops.css',
-    'GET /ops',
-    'GET /ops/users',
-    'POST /ops/users/revoke',
-    'POST /ops/logout',
-  ]) {
+  for (const name of OPS_ENDPOINTS) {
     it(`${name}: no 5xx and no unanswered request`, async () => {
       await expectNoServerErrors(service.url, name, endpoints.get(name) as BaseFor, errorLines);
     });

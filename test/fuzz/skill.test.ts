@@ -6,6 +6,9 @@ import { AlexaSigner, allowOnlyLoopback, restoreNetwork, writeTrustedRoots } fro
 import type { TestService } from '../support/service';
 import { linkRider, startSkillService } from '../server/skill/skill-test-kit';
 import { type BaseFor, FACE_TIMEOUT_MS, type BaseRequest, expectNoServerErrors, JSON_ODD, ODD_STRINGS, type Prng, totals } from './support';
+import { SKILL_ENDPOINTS } from './endpoints';
+
+const [signedName, envelopesName] = SKILL_ENDPOINTS;
 
 /** Where in an envelope a value may be replaced by an odd one (the skill's own reading of each is fuzzed). */
 const ENVELOPE_PATHS: ReadonlyArray<readonly string[]> = [
@@ -82,7 +85,7 @@ describe('fuzz: the skill endpoint POST /alexa', function () {
         const body = JSON.stringify(envelope);
         return { method: 'POST', path: '/alexa', headers: Object.entries(signer.headers(body)), body: { kind: 'json', value: envelope } };
       };
-      await expectNoServerErrors(service.url, 'POST /alexa (signed)', base, errorLines);
+      await expectNoServerErrors(service.url, signedName, base, errorLines);
       // A well-formed signed request is still served.
       const envelope = JSON.stringify(launchRequest({ clock: service.clock }));
       const answer = await postToSkill(service.url, envelope, signer.headers(envelope));
@@ -129,7 +132,7 @@ describe('fuzz: the skill endpoint POST /alexa', function () {
         for (let i = 0; i < changes; i += 1) setPath(envelope, prng.pick(ENVELOPE_PATHS), prng.chance(0.6) ? prng.pick(JSON_ODD) : prng.pick(ODD_STRINGS));
         return { method: 'POST', path: '/alexa', body: { kind: 'json', value: envelope } };
       };
-      await expectNoServerErrors(service.url, 'POST /alexa (envelopes)', base, errorLines, { minFaults: 0 });
+      await expectNoServerErrors(service.url, envelopesName, base, errorLines, { minFaults: 0 });
       const answer = await postToSkill(service.url, launchRequest({ clock: service.clock, accessToken }));
       expect(answer.status).to.equal(200);
       expect(answer.body.response?.outputSpeech?.ssml).to.be.a('string');

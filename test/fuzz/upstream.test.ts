@@ -6,6 +6,7 @@ import type { TestService } from '../support/service';
 import { ALEXA_REDIRECTS, startAppLinksService } from '../app-links/support';
 import { Browser, authorizeQuery } from '../server/oauth/flow-helpers';
 import { type BaseFor, FACE_TIMEOUT_MS, expectNoServerErrors } from './support';
+import { UPSTREAM_ENDPOINTS } from './endpoints';
 
 function cookieHeader(browser: Browser): Array<[string, string]> {
   const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
@@ -65,7 +66,7 @@ describe('fuzz: upstream sign-in (LOGIN_SOURCE=oidc)', function () {
 
   const errorLines = (): Array<Record<string, unknown>> => service.logs.lines.filter((line) => (line.level as number) >= 50);
 
-  for (const name of ['GET /oauth/upstream/callback', 'GET /app-links/authorize/upstream']) {
+  for (const name of UPSTREAM_ENDPOINTS) {
     it(`${name}: no 5xx and no unanswered request`, async () => {
       await expectNoServerErrors(service.url, name, endpoints.get(name) as BaseFor, errorLines);
     });
