@@ -2,36 +2,15 @@ import { expect } from 'chai';
 import type { Browser as Chromium } from 'playwright-core';
 import { ManualClock } from '../../server/clock';
 import { opsOf } from '../../server/ops/ops';
-import { MemoryStore } from '../../server/store/memory';
 import { launchBrowser, recordCspViolations, screenshot } from '../support/browser';
-import { signInAtProvider, startOidcProvider, type TestOidcProvider, UPSTREAM_CLIENT_ID, UPSTREAM_CLIENT_SECRET } from '../support/oidc-provider';
+import { signInAtProvider, startOidcProvider, type TestOidcProvider, upstreamLoginEnv } from '../support/oidc-provider';
 import { freePort } from '../support/ports';
 import type { TestService } from '../support/service';
 import { TEST_CLIENT_ID } from '../support/settings';
 import { Browser, headings, hiddenField } from '../server/oauth/flow-helpers';
 import { metric } from '../server/ops/helpers';
 import { ALEXA_REDIRECTS, startAppLinksService } from './support';
-
-/** A memory store that counts writes, to show what a visitor whom the provider has not vouched for costs. */
-class CountingStore extends MemoryStore {
-  writes = 0;
-  override async set(key: string, value: string, ttlMs?: number): Promise<void> {
-    this.writes += 1;
-    return super.set(key, value, ttlMs);
-  }
-  override async setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
-    this.writes += 1;
-    return super.setIfAbsent(key, value, ttlMs);
-  }
-  override async compareAndSet(key: string, expected: string | null, next: string | null, ttlMs?: number): Promise<boolean> {
-    this.writes += 1;
-    return super.compareAndSet(key, expected, next, ttlMs);
-  }
-  override async increment(key: string, ttlMs: number, by?: number): Promise<number> {
-    this.writes += 1;
-    return super.increment(key, ttlMs, by);
-  }
-}
+import { CountingStore } from '../support/counting-store';
 
 interface World {
   provider: TestOidcProvider;
@@ -52,12 +31,7 @@ async function startWorld(): Promise<World> {
     env: {
       PORT: String(port),
       PUBLIC_URL: publicUrl,
-      LOGIN_SOURCE: 'oidc',
-      LOGIN_UPSTREAM_ISSUER: provider.issuer,
-      LOGIN_UPSTREAM_CLIENT_ID: UPSTREAM_CLIENT_ID,
-      LOGIN_UPSTREAM_CLIENT_SECRET: UPSTREAM_CLIENT_SECRET,
-      LOGIN_UPSTREAM_NAME: 'Company SSO',
-      LOGIN_UPSTREAM_TIMEOUT_MS: '1000',
+      ...upstreamLoginEnv(provider.issuer),
     },
   });
   return { provider, service, store };
@@ -67,6 +41,11 @@ const ALEXA_APP_STATE = 'AlexaAppState';
 
 function query(extra: Record<string, string> = {}): string {
   return new URLSearchParams({ response_type: 'code', client_id: TEST_CLIENT_ID, redirect_uri: ALEXA_REDIRECTS[0], scope: 'profile', state: ALEXA_APP_STATE, ...extra }).toString();
+}
+
+/** Posts the fallback page's form with its token and the authorization request, plus `fields`. */
+function postConsent(browser: Browser, page: string, fields: Record<string, string>): Promise<Response> {
+  return browser.postForm('/app-links/authorize/consent', { client_id: TEST_CLIENT_ID, redirect_uri: ALEXA_REDIRECTS[0] as string, response_type: 'code', scope: 'profile', state: ALEXA_APP_STATE, csrf: hiddenField(page, 'csrf'), ...fields });
 }
 
 /** Opens the fallback page (asserting it is shown) and returns it with its sign-in link. */
@@ -239,17 +218,7 @@ describe('the app-to-app fallback page with LOGIN_SOURCE=oidc signs in at the pr
     expect(stranger.status).to.equal(403);
     expect(browser.cookies.has('lw-upstream')).to.equal(false);
 
-    const posted = await browser.postForm('/app-links/authorize/consent', {
-      client_id: TEST_CLIENT_ID,
-      redirect_uri: ALEXA_REDIRECTS[0],
-      response_type: 'code',
-      scope: 'profile',
-      state: ALEXA_APP_STATE,
-      csrf: hiddenField(page, 'csrf'),
-      decision: 'allow',
-      username: 'a',
-      password: 'b',
-    });
+    const posted = await postConsent(browser, page, { decision: 'allow', username: 'a', password: 'b' });
     expect(posted.status, 'the page again: allowing is the sign-in link').to.equal(400);
     expect(posted.headers.get('location')).to.equal(null);
     expect(await posted.text()).to.include('id="upstream-sign-in"');
@@ -259,15 +228,7 @@ describe('the app-to-app fallback page with LOGIN_SOURCE=oidc signs in at the pr
   it('answers Deny on the page with access_denied at the Alexa redirect, as with the password form', async () => {
     const browser = new Browser(world.service.url);
     const { page } = await openFallback(browser);
-    const posted = await browser.postForm('/app-links/authorize/consent', {
-      client_id: TEST_CLIENT_ID,
-      redirect_uri: ALEXA_REDIRECTS[0],
-      response_type: 'code',
-      scope: 'profile',
-      state: ALEXA_APP_STATE,
-      csrf: hiddenField(page, 'csrf'),
-      decision: 'deny',
-    });
+    const posted = await postConsent(browser, page, { decision: 'deny' });
     expect(posted.status).to.equal(303);
     const landed = new URL(posted.headers.get('location') as string);
     expect(`${landed.origin}${landed.pathname}`).to.equal(ALEXA_REDIRECTS[0]);

@@ -3,13 +3,8 @@ import nock from 'nock';
 import { startAppLinksService, signedInUser, LWA } from '../app-links/support';
 import { Browser, authorizeQuery, createRider, hiddenField } from '../server/oauth/flow-helpers';
 import type { TestService } from '../support/service';
-import { type BaseFor, FACE_TIMEOUT_MS, expectNoServerErrors, totals } from './support';
+import { type BaseFor, FACE_TIMEOUT_MS, expectNoServerErrors, totals, cookieHeader } from './support';
 import { APP_LINKS_ENDPOINTS } from './endpoints';
-
-function cookieHeader(browser: Browser): Array<[string, string]> {
-  const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  return cookie ? [['Cookie', cookie]] : [];
-}
 
 const AUTHORIZE_FIELDS = (): Array<[string, string]> => [...new URLSearchParams(authorizeQuery({ code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }))];
 

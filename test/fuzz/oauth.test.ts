@@ -3,15 +3,10 @@ import { startTestService, type TestService } from '../support/service';
 import { TEST_CLIENT_ID } from '../support/settings';
 import { ALEXA_REDIRECTS, authorizeQuery, basicAuth, Browser, createRider, obtainCode, openAuthorize, redeem, signIn } from '../server/oauth/flow-helpers';
 import { TEST_CLIENT_SECRET } from '../support/settings';
-import { type BaseFor, FACE_TIMEOUT_MS, expectNoServerErrors, totals } from './support';
+import { type BaseFor, FACE_TIMEOUT_MS, expectNoServerErrors, totals, cookieHeader } from './support';
 import { BRAND_ENDPOINTS, brandAssetsEnv, DEV_CALLBACK_ENDPOINTS, OAUTH_ENDPOINTS } from './endpoints';
 
 const LOGIN_WINDOW_MS = 901_000;
-
-function cookieHeader(browser: Browser): Array<[string, string]> {
-  const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  return cookie ? [['Cookie', cookie]] : [];
-}
 
 function pairs(query: string): Array<[string, string]> {
   return [...new URLSearchParams(query)];

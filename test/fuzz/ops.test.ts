@@ -3,13 +3,8 @@ import { Browser, createRider, hiddenField, obtainCode, redeem } from '../server
 import { ADMIN, METRICS_TOKEN, OPS_ENV } from '../server/ops/helpers';
 import { rawRequest, requestBytes } from '../support/raw-http';
 import { startTestService, type TestService } from '../support/service';
-import { type BaseFor, FACE_TIMEOUT_MS, expectNoServerErrors, totals } from './support';
+import { type BaseFor, FACE_TIMEOUT_MS, expectNoServerErrors, totals, cookieHeader } from './support';
 import { OPS_ENDPOINTS } from './endpoints';
-
-function cookieHeader(browser: Browser): Array<[string, string]> {
-  const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  return cookie ? [['Cookie', cookie]] : [];
-}
 
 describe('fuzz: health, metrics, the operator pages and unknown paths', function () {
   this.timeout(FACE_TIMEOUT_MS);

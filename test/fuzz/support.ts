@@ -453,3 +453,9 @@ export async function expectNoServerErrors(baseUrl: string, name: string, base: 
   expect(logged, `${name}: error-level log lines (seed ${FUZZ_SEED})`).to.deep.equal([]);
   return report;
 }
+
+/** A browser's cookies as the one Cookie header a fuzzed request carries (none when it has none). */
+export function cookieHeader(browser: { cookies: ReadonlyMap<string, string> }): Array<[string, string]> {
+  const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  return cookie ? [['Cookie', cookie]] : [];
+}

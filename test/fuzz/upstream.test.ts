@@ -1,17 +1,12 @@
 import { expect } from 'chai';
 import { TEST_CLIENT_ID } from '../support/settings';
-import { startOidcProvider, type TestOidcProvider, UPSTREAM_CLIENT_ID, UPSTREAM_CLIENT_SECRET } from '../support/oidc-provider';
+import { startOidcProvider, type TestOidcProvider, upstreamLoginEnv } from '../support/oidc-provider';
 import { freePort } from '../support/ports';
 import type { TestService } from '../support/service';
 import { ALEXA_REDIRECTS, startAppLinksService } from '../app-links/support';
 import { Browser, authorizeQuery } from '../server/oauth/flow-helpers';
-import { type BaseFor, FACE_TIMEOUT_MS, expectNoServerErrors } from './support';
+import { type BaseFor, FACE_TIMEOUT_MS, expectNoServerErrors, cookieHeader } from './support';
 import { UPSTREAM_ENDPOINTS } from './endpoints';
-
-function cookieHeader(browser: Browser): Array<[string, string]> {
-  const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  return cookie ? [['Cookie', cookie]] : [];
-}
 
 /**
  * The endpoints of an upstream sign-in (LOGIN_SOURCE=oidc, a real node-oidc-provider on loopback): the
@@ -32,11 +27,7 @@ describe('fuzz: upstream sign-in (LOGIN_SOURCE=oidc)', function () {
       env: {
         PORT: String(port),
         PUBLIC_URL: publicUrl,
-        LOGIN_SOURCE: 'oidc',
-        LOGIN_UPSTREAM_ISSUER: provider.issuer,
-        LOGIN_UPSTREAM_CLIENT_ID: UPSTREAM_CLIENT_ID,
-        LOGIN_UPSTREAM_CLIENT_SECRET: UPSTREAM_CLIENT_SECRET,
-        LOGIN_UPSTREAM_TIMEOUT_MS: '1000',
+        ...upstreamLoginEnv(provider.issuer),
       },
     });
 

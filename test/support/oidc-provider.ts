@@ -6,6 +6,18 @@ import Provider from 'oidc-provider';
 export const UPSTREAM_CLIENT_ID = 'linkwright-upstream-test';
 export const UPSTREAM_CLIENT_SECRET = 'upstream-test-secret-0123456789abcdefghijklmnop';
 
+/** The settings of a service whose accounts sign in at `issuer` (LOGIN_SOURCE=oidc) as the test client. */
+export function upstreamLoginEnv(issuer: string, name = 'Company SSO'): Record<string, string> {
+  return {
+    LOGIN_SOURCE: 'oidc',
+    LOGIN_UPSTREAM_ISSUER: issuer,
+    LOGIN_UPSTREAM_CLIENT_ID: UPSTREAM_CLIENT_ID,
+    LOGIN_UPSTREAM_CLIENT_SECRET: UPSTREAM_CLIENT_SECRET,
+    LOGIN_UPSTREAM_NAME: name,
+    LOGIN_UPSTREAM_TIMEOUT_MS: '1000',
+  };
+}
+
 /** The parts of oidc-provider's Koa API the harness uses (its types are not installed). */
 interface KoaContext {
   path: string;

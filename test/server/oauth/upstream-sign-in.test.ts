@@ -5,33 +5,12 @@ import { ManualClock } from '../../../server/clock';
 import { loadSettings } from '../../../server/config/settings';
 import { Interactions } from '../../../server/oauth/interactions';
 import { RequestSeal } from '../../../server/oauth/request-seal';
-import { MemoryStore } from '../../../server/store/memory';
 import { launchBrowser, screenshot } from '../../support/browser';
-import { signInAtProvider, startOidcProvider, type TestOidcProvider, UPSTREAM_CLIENT_ID, UPSTREAM_CLIENT_SECRET } from '../../support/oidc-provider';
+import { signInAtProvider, startOidcProvider, type TestOidcProvider, UPSTREAM_CLIENT_ID, upstreamLoginEnv } from '../../support/oidc-provider';
 import { freePort } from '../../support/ports';
 import { startTestService, type TestService } from '../../support/service';
 import { ALEXA_REDIRECTS, answerConsent, authorizeQuery, Browser, formState, headings, pkcePair, redeem } from './flow-helpers';
-
-/** A memory store that counts writes, to show what a visitor who never signs in costs the store. */
-class CountingStore extends MemoryStore {
-  writes = 0;
-  override async set(key: string, value: string, ttlMs?: number): Promise<void> {
-    this.writes += 1;
-    return super.set(key, value, ttlMs);
-  }
-  override async setIfAbsent(key: string, value: string, ttlMs?: number): Promise<boolean> {
-    this.writes += 1;
-    return super.setIfAbsent(key, value, ttlMs);
-  }
-  override async compareAndSet(key: string, expected: string | null, next: string | null, ttlMs?: number): Promise<boolean> {
-    this.writes += 1;
-    return super.compareAndSet(key, expected, next, ttlMs);
-  }
-  override async increment(key: string, ttlMs: number, by?: number): Promise<number> {
-    this.writes += 1;
-    return super.increment(key, ttlMs, by);
-  }
-}
+import { CountingStore } from '../../support/counting-store';
 
 interface World {
   provider: TestOidcProvider;
@@ -53,12 +32,7 @@ async function startWorld(options: { idTokenAlg?: 'RS256' | 'HS256'; issuer?: st
     env: {
       PORT: String(port),
       PUBLIC_URL: publicUrl,
-      LOGIN_SOURCE: 'oidc',
-      LOGIN_UPSTREAM_ISSUER: options.issuer ?? provider.issuer,
-      LOGIN_UPSTREAM_CLIENT_ID: UPSTREAM_CLIENT_ID,
-      LOGIN_UPSTREAM_CLIENT_SECRET: UPSTREAM_CLIENT_SECRET,
-      LOGIN_UPSTREAM_NAME: 'Ride Hailer ID',
-      LOGIN_UPSTREAM_TIMEOUT_MS: '1000',
+      ...upstreamLoginEnv(options.issuer ?? provider.issuer, 'Ride Hailer ID'),
       ...options.env,
     },
   });
