@@ -4,7 +4,7 @@ import { hotRoutes } from '../../server/hot-routes';
 import { appLinksEnv } from '../app-links/support';
 import { PLUS_ENV } from '../kit/mcp/support';
 import { OPS_ENV } from '../server/ops/helpers';
-import { startOidcProvider, type TestOidcProvider, UPSTREAM_CLIENT_ID, UPSTREAM_CLIENT_SECRET } from '../support/oidc-provider';
+import { startOidcProvider, type TestOidcProvider, upstreamLoginEnv } from '../support/oidc-provider';
 import { freePort } from '../support/ports';
 import { startTestService, type TestService } from '../support/service';
 import { brandAssetsEnv, FUZZED_ENDPOINTS } from './endpoints';
@@ -108,10 +108,7 @@ describe('fuzz coverage: every endpoint the service serves has a fuzz run', func
           ...appLinksEnv(),
           PORT: String(port),
           PUBLIC_URL: `http://127.0.0.1:${port}`,
-          LOGIN_SOURCE: 'oidc',
-          LOGIN_UPSTREAM_ISSUER: provider.issuer,
-          LOGIN_UPSTREAM_CLIENT_ID: UPSTREAM_CLIENT_ID,
-          LOGIN_UPSTREAM_CLIENT_SECRET: UPSTREAM_CLIENT_SECRET,
+          ...upstreamLoginEnv(provider.issuer),
         },
       }),
     );

@@ -7,7 +7,7 @@ import { ALEXA_API, ENABLED, isolateNetwork, mockDiscovery, mockEnable, mockLwaT
 import { PAGE_MESSAGES } from '../../../server/views/i18n';
 import { axeContext, axeViolations, fitsWidth, WIDTHS } from '../../support/axe';
 import { launchBrowser, recordCspViolations, screenshot } from '../../support/browser';
-import { startOidcProvider, type TestOidcProvider, UPSTREAM_CLIENT_ID, UPSTREAM_CLIENT_SECRET } from '../../support/oidc-provider';
+import { startOidcProvider, type TestOidcProvider, upstreamLoginEnv } from '../../support/oidc-provider';
 import { freePort } from '../../support/ports';
 import { startTestService, type TestService } from '../../support/service';
 import { TEST_CLIENT_ID } from '../../support/settings';
@@ -147,11 +147,7 @@ describe('the upstream sign-in pages and the development callback page pass axe-
         ...brandEnv(),
         PORT: String(port),
         PUBLIC_URL: `http://127.0.0.1:${port}`,
-        LOGIN_SOURCE: 'oidc',
-        LOGIN_UPSTREAM_ISSUER: provider.issuer,
-        LOGIN_UPSTREAM_CLIENT_ID: UPSTREAM_CLIENT_ID,
-        LOGIN_UPSTREAM_CLIENT_SECRET: UPSTREAM_CLIENT_SECRET,
-        LOGIN_UPSTREAM_NAME: 'Ride Hailer ID',
+        ...upstreamLoginEnv(provider.issuer, 'Ride Hailer ID'),
       },
     });
     // No redirect URI configured: the development callback page stands in for Alexa.
