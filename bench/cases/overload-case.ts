@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { runLoad, type LoadPlan, type LoadResult } from '../lib/load';
 import type { OverloadResult } from '../lib/results';
-import { BENCH_CLIENT_ID, BENCH_SCOPE } from '../lib/constants';
-import { mintMany, startOurService } from './our-service';
+import { startOurService } from './our-service';
 import { OUR_TOKEN_PATH } from './token-cases';
 import { refreshChainPlan } from './token-requests';
 import type { BenchCase } from './types';
+import { refreshTokenPool } from './token-pools';
 
 /** The connection counts of the overload case: a sustainable load, and a connection storm (issue 15). */
 export const OVERLOAD_BASELINE_CONNECTIONS = 50;
@@ -81,17 +81,13 @@ export const ourOverload: BenchCase = {
   byDefault: true,
   start: async (context) => {
     const ours = await startOurService(context, { verifySignature: false }, { pinnedWithServer: true });
-    let user = 0;
     return {
       server: ours.server,
       storePid: ours.storePid,
       url: ours.url,
       close: ours.close,
       plan: async (connections) => {
-        const pool = await mintMany(connections, async () => {
-          const { token } = await ours.domain.refreshTokens.issue({ userId: `bench-overload-${(user += 1)}`, clientId: BENCH_CLIENT_ID, scope: BENCH_SCOPE });
-          return token;
-        });
+        const pool = await refreshTokenPool(ours, connections, 'bench-overload');
         return sheddingAllowed(refreshChainPlan(OUR_TOKEN_PATH, pool));
       },
     };

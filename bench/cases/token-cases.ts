@@ -4,6 +4,7 @@ import { mintMany, startOurService } from './our-service';
 import { startPeer } from './peer-service';
 import { codeExchangePlan, refreshChainPlan } from './token-requests';
 import type { BenchCase, CaseContext, StartedCase } from './types';
+import { refreshTokenPool } from './token-pools';
 
 /** Our token endpoint (helper A's route). */
 export const OUR_TOKEN_PATH = '/oauth/token';
@@ -20,17 +21,13 @@ function ourRefreshCase(logLevel?: string): BenchCase {
     byDefault: true,
     start: async (context) => {
       const ours = await startOurService(context, { verifySignature: false }, logLevel ? { logLevel } : {});
-      let user = 0;
       return {
         server: ours.server,
         storePid: ours.storePid,
         url: ours.url,
         close: ours.close,
         plan: async (connections) => {
-          const pool = await mintMany(connections, async () => {
-            const { token } = await ours.domain.refreshTokens.issue({ userId: `bench-user-${(user += 1)}`, clientId: BENCH_CLIENT_ID, scope: BENCH_SCOPE });
-            return token;
-          });
+          const pool = await refreshTokenPool(ours, connections, 'bench-user');
           return refreshChainPlan(OUR_TOKEN_PATH, pool);
         },
       };

@@ -30,6 +30,17 @@ export async function linkPoolUsers(ours: OurService, count = POOL_USERS): Promi
   });
 }
 
+/** Users numbered across every pool of the run, so a pool minted again never reuses one. */
+let pooledUsers = 0;
+
+/** `count` refresh tokens, each of a fresh family of its own user (`<prefix>-<n>`): one per connection of a chain plan. */
+export function refreshTokenPool(ours: OurService, count: number, userPrefix: string): Promise<string[]> {
+  return mintMany(count, async () => {
+    const { token } = await ours.domain.refreshTokens.issue({ userId: `${userPrefix}-${(pooledUsers += 1)}`, clientId: BENCH_CLIENT_ID, scope: BENCH_SCOPE });
+    return token;
+  });
+}
+
 /** How the tokens of a pooled run are spread over its requests. */
 export interface PoolShape {
   /** Consecutive requests carrying one token: 1 is the worst case (a token never seen before, every request). */

@@ -1,4 +1,4 @@
-import { openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { pinnedCommand } from './cpu';
 import type { FromServer, ToServer } from './ipc';
@@ -69,6 +69,8 @@ export class ServerProcess {
     // BENCH_SERVER_STDOUT=FILE keeps the servers' stdout (their log lines, with LOG_LEVEL=info) for a look afterwards.
     const stdout = process.env.BENCH_SERVER_STDOUT ? openSync(process.env.BENCH_SERVER_STDOUT, 'a') : 'ignore';
     const child = spawn(command, args, { env: spec.env, stdio: ['ignore', stdout, 'pipe', 'ipc'] });
+    // The child has its own copy of the descriptor now.
+    if (typeof stdout === 'number') closeSync(stdout);
     const server = new ServerProcess(spec, child);
     const timeoutMs = spec.startTimeoutMs ?? 30_000;
     let timer: NodeJS.Timeout | undefined;

@@ -1,6 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import jws from 'jws';
 import type { Clock } from '../clock';
+import { safeEqual } from '../crypto-utils';
 import { epochSeconds } from '../clock';
 import type { KeyRing, SigningKey } from './keys';
 import type { ProfileClaims } from './profile-claims';
@@ -122,7 +123,7 @@ export class AccessTokens {
     const tag = header[TAG_HEADER];
     if (tag === undefined) {
       if (this.clock.now() >= this.untaggedUntilMs) throw new InvalidAccessTokenError('untagged token');
-    } else if (typeof tag !== 'string' || !tagMatches(key.tagKey, payloadPart, tag)) {
+    } else if (typeof tag !== 'string' || !safeEqual(tag, tagOf(key.tagKey, payloadPart))) {
       throw new InvalidAccessTokenError('invalid signature');
     }
     if (!signatureValid(token, key)) throw new InvalidAccessTokenError('invalid signature');
@@ -139,13 +140,6 @@ const TAG_BYTES = 16;
 
 function tagOf(tagKey: Buffer, payloadPart: string): string {
   return createHmac('sha256', tagKey).update(payloadPart).digest().subarray(0, TAG_BYTES).toString('base64url');
-}
-
-function tagMatches(tagKey: Buffer, payloadPart: string, tag: string): boolean {
-  const presented = Buffer.from(tag, 'base64url');
-  const expected = createHmac('sha256', tagKey).update(payloadPart).digest().subarray(0, TAG_BYTES);
-  // Constant-time: how much of a tag matched must not be measurable.
-  return presented.length === TAG_BYTES && timingSafeEqual(presented, expected);
 }
 
 function signatureValid(token: string, key: SigningKey): boolean {
