@@ -4,8 +4,14 @@ import { BuiltinTokenResolver } from './builtin-resolver';
 import { JwksKeySet, LwaTokenResolver, OidcTokenResolver, type TokenResolver } from '../../kit/linking';
 import { VerifiedTokenCache } from './verified-tokens';
 
+/** What a caller of createTokenResolver may add. */
+export interface TokenResolverExtras {
+  /** The built-in provider reads a user's display name beside its revocation check (see BuiltinTokenResolver). */
+  displayNameOf?: (userId: string) => Promise<string | undefined>;
+}
+
 /** Builds the token resolver SKILL_LINKING_PROVIDER chooses. */
-export function createTokenResolver(services: Services, skill: SkillSettings): TokenResolver {
+export function createTokenResolver(services: Services, skill: SkillSettings, extras: TokenResolverExtras = {}): TokenResolver {
   switch (skill.linkingProvider) {
     case 'lwa':
       return new LwaTokenResolver({
@@ -32,6 +38,10 @@ export function createTokenResolver(services: Services, skill: SkillSettings): T
     }
     case 'builtin':
       // The revocation answers are the process's one cache, subscribed to every revocation at composition (createServices).
-      return new BuiltinTokenResolver(services.accessTokens, services.revocationAnswers, services.clients.alexaClientIds(), new VerifiedTokenCache(services.clock));
+      return new BuiltinTokenResolver(
+        services.accessTokens, services.revocationAnswers, services.clients.alexaClientIds(), new VerifiedTokenCache(services.clock),
+        undefined,
+        extras.displayNameOf,
+      );
   }
 }

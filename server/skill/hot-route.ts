@@ -44,18 +44,19 @@ export function skillHotRoute(services: Services, observer: SkillEndpointObserve
   });
   // The Alexa clients of the registry (several skills may share a deployment): only their grants end.
   const alexaClientIds = services.clients.alexaClientIds();
+  const profiles = new Profiles(services.accounts, services.clock);
   const skill = createRideHailerSkill({
     skillName: settings.skillName,
     voiceForward: settings.voiceForward,
     linkAtLaunch: settings.linkAtLaunch,
-    resolver: observer.watchResolver(createTokenResolver(services, settings)),
+    resolver: observer.watchResolver(createTokenResolver(services, settings, { displayNameOf: (userId) => profiles.displayNameOf(userId) })),
     links: new SkillUserLinks(services.store, services.clock, {
       ttlMs: services.settings.oauth.refreshIdleTtlSec > 0 ? services.settings.oauth.refreshIdleTtlSec * 1000 : undefined,
       replaceGrant: grantReplacement(services.refreshTokens, services.revocations, alexaClientIds, services.log),
     }),
     // Only Alexa's grants: disabling the skill must not sign the user out of the company's own app.
     revoke: (userId) => services.revocations.revokeUser(userId, 'skill disabled', alexaClientIds),
-    profiles: new Profiles(services.accounts, services.clock),
+    profiles,
     rides: new RideCatalogue(),
     log: services.log,
   });

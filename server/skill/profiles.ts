@@ -33,6 +33,21 @@ export class Profiles {
   }
 
   /**
+   * The display name of a user, from the remembered names or the directory (remembered in turn);
+   * undefined when the account is gone. For the token resolver, which reads it beside the revocation
+   * check so that profileOf finds it in the user and asks the store no more.
+   */
+  async displayNameOf(userId: string): Promise<string | undefined> {
+    const now = this.clock.now();
+    const remembered = this.displayNames.get(userId);
+    if (remembered !== undefined && now < remembered.until) return remembered.name;
+    const account = await this.accounts.get(userId);
+    if (!account) return undefined;
+    this.displayNames.set(account.id, { name: account.displayName, until: now + DISPLAY_NAME_TTL_MS });
+    return account.displayName;
+  }
+
+  /**
    * The linked user's profile; undefined when the account is gone (then the user must link again).
    * A name read from the directory is reused for DISPLAY_NAME_TTL_MS (see there for the staleness).
    */

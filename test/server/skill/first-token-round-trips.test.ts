@@ -1,0 +1,84 @@
+import { expect } from 'chai';
+import { MemoryStore } from '../../../server/store/memory';
+import type { Store } from '../../../server/store';
+import { alexaUserId, launchRequest, postToSkill, speechOf } from '../../support/alexa-requests';
+import type { TestService } from '../../support/service';
+import { linkRider, startSkillService } from './skill-test-kit';
+
+/**
+ * A memory store that groups its calls into round trips the way a pipelining Redis client sends them:
+ * a call made while another is still pending travels with it; a call made once all have settled starts
+ * a new round trip.
+ */
+class RoundTripStore extends MemoryStore {
+  rounds: string[][] = [];
+  private pending = 0;
+  recording = false;
+
+  constructor() {
+    super();
+    for (const name of ['get', 'set', 'setIfAbsent', 'getAndSet', 'readForUpdate', 'compareAndSet', 'take', 'delete', 'increment', 'addToSet', 'members', 'removeFromSet', 'extendSet'] as const) {
+      const original = (MemoryStore.prototype[name] as (...args: unknown[]) => Promise<unknown>).bind(this);
+      (this as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+        if (this.recording) {
+          if (this.pending === 0) this.rounds.push([]);
+          this.rounds[this.rounds.length - 1]?.push(`${name} ${String(args[0]).split(':')[0]}`);
+        }
+        this.pending += 1;
+        return original(...args).finally(() => {
+          this.pending -= 1;
+        });
+      };
+    }
+  }
+}
+
+describe('skill: a token this process has not seen costs two store round trips', () => {
+  let service: TestService;
+  let store: RoundTripStore;
+
+  beforeEach(async () => {
+    store = new RoundTripStore();
+    service = await startSkillService({}, { store: store as Store });
+  });
+  afterEach(async () => service.close());
+
+  it('reads the revocation marker and the account in one round trip, then records the Alexa user, and greets by name', async () => {
+    const rider = await linkRider(service, 'Priya');
+    store.recording = true;
+    const answer = await postToSkill(service.url, launchRequest({ clock: service.clock, accessToken: rider.accessToken, userId: alexaUserId('priya') }));
+    store.recording = false;
+    expect(answer.status).to.equal(200);
+    expect(speechOf(answer)).to.contain('Priya');
+    expect(store.rounds).to.deep.equal([['get revoked-sid', 'get account'], ['getAndSet skill-user']]);
+  });
+
+  it('asks nothing more of the store on the next request with the same token', async () => {
+    const rider = await linkRider(service, 'Priya');
+    const envelope = () => launchRequest({ clock: service.clock, accessToken: rider.accessToken, userId: alexaUserId('priya') });
+    await postToSkill(service.url, envelope());
+    store.recording = true;
+    const answer = await postToSkill(service.url, envelope());
+    expect(speechOf(answer)).to.contain('Priya');
+    expect(store.rounds).to.deep.equal([]);
+  });
+
+  it('refuses a revoked family although its account was read beside the check, and records no Alexa user', async () => {
+    const rider = await linkRider(service, 'Priya');
+    await service.services.revocations.revokeFamily(rider.familyId, 'user unlinked');
+    store.recording = true;
+    const answer = await postToSkill(service.url, launchRequest({ clock: service.clock, accessToken: rider.accessToken, userId: alexaUserId('priya') }));
+    expect(answer.status).to.equal(200);
+    expect(speechOf(answer)).not.to.contain('Priya');
+    expect(store.rounds).to.deep.equal([['get revoked-sid', 'get account']]);
+  });
+
+  it('treats a token whose account is gone as not linked, as before the name was read early', async () => {
+    const rider = await linkRider(service, 'Priya');
+    await store.delete(`account:${rider.account.id}`);
+    const answer = await postToSkill(service.url, launchRequest({ clock: service.clock, accessToken: rider.accessToken, userId: alexaUserId('priya') }));
+    expect(answer.status).to.equal(200);
+    expect(speechOf(answer)).not.to.contain('Priya');
+    expect(service.logs.events('skill.account_missing')).to.have.length.greaterThan(0);
+  });
+});
