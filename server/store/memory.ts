@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import { systemClock } from '../clock';
-import type { Store } from './store';
+import { applyFieldUpdate, type FieldUpdate, type Store } from './store';
 
 interface Entry {
   value: string | Set<string>;
@@ -51,6 +51,14 @@ export class MemoryStore implements Store {
     if (next === null) this.entries.delete(key);
     else this.write(key, next, ttlMs);
     return true;
+  }
+
+  async updateFields(key: string, update: FieldUpdate): Promise<{ previous: string | null; written: string | null }> {
+    const previous = this.readString(key);
+    if (previous === null) return { previous, written: null };
+    const written = applyFieldUpdate(previous, update);
+    if (written !== null) this.write(key, written, update.ttlMs);
+    return { previous, written };
   }
 
   async take(key: string): Promise<string | null> {

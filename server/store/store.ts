@@ -37,6 +37,17 @@ export interface Store {
    * StoreUnavailableError instead of being applied after its caller was told it failed.
    */
   readForUpdate(key: string): Promise<{ value: string | null; writeBy: number }>;
+  /**
+   * Rewrites fields of a `|`-separated record in one step when every guard holds: read, checked and
+   * written on the store's side, so a read-modify-write whose change is known before the read costs one
+   * round trip instead of two (readForUpdate, then compareAndSet). Fields are numbered from 0, a missing
+   * one reads as '', and trailing empty fields are dropped from what is written. Answers the record
+   * found (null: absent) and the record written (null: nothing written, because a guard failed or the
+   * record is absent, or because the command reached the store later than it can still be answered:
+   * see readForUpdate; the deadline counts on this process's clock, so a store whose clock runs ahead by
+   * more than the command timeout writes nothing and the caller takes its two-step way).
+   */
+  updateFields(key: string, update: FieldUpdate): Promise<{ previous: string | null; written: string | null }>;
   /** Reads and deletes as one step: of two callers racing, exactly one gets the value. */
   take(key: string): Promise<string | null>;
   /** Deletes keys; returns how many existed. */
@@ -64,4 +75,43 @@ export interface Store {
   ping(): Promise<void>;
   /** Releases connections; pending work finishes first. */
   close(): Promise<void>;
+}
+
+/** A condition on one field of a `|`-separated record: equal to a text, or a base-36 number at least as large. */
+export type FieldGuard = { field: number; equals: string } | { field: number; atLeastBase36: string };
+
+/** What Store.updateFields checks and writes. */
+export interface FieldUpdate {
+  /** Every one must hold for anything to be written. */
+  guards: readonly FieldGuard[];
+  /** The fields to write, as [index, value]. */
+  changes: ReadonlyArray<readonly [number, string]>;
+  /** The TTL of the rewritten record (undefined: none). */
+  ttlMs?: number | undefined;
+}
+
+/** Store.updateFields' rule, for stores that apply it in process: the record written, or null when a guard fails. */
+export function applyFieldUpdate(value: string, update: FieldUpdate): string | null {
+  const fields = value.split('|');
+  for (const guard of update.guards) {
+    const have = fields[guard.field] ?? '';
+    if ('equals' in guard) {
+      if (have !== guard.equals) return null;
+    } else {
+      const found = parseBase36(have);
+      const wanted = parseBase36(guard.atLeastBase36);
+      if (found === undefined || wanted === undefined || found < wanted) return null;
+    }
+  }
+  for (const [index, text] of update.changes) {
+    while (fields.length < index) fields.push('');
+    fields[index] = text;
+  }
+  while (fields.length > 0 && fields[fields.length - 1] === '') fields.pop();
+  return fields.join('|');
+}
+
+/** An unsigned base-36 integer, as Lua's tonumber(text, 36) reads one; undefined for anything else. */
+function parseBase36(text: string): number | undefined {
+  return /^[0-9a-zA-Z]+$/.test(text) ? parseInt(text, 36) : undefined;
 }

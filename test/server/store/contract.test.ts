@@ -78,6 +78,43 @@ function contract(name: string, open: () => Promise<StoreFixture>): void {
       expect((await store.readForUpdate('never-written')).value).to.equal(null);
     });
 
+    it('updateFields rewrites fields only when every guard holds, dropping trailing empty fields', async () => {
+      await store.set('f', 'a|b|c|d', 60_000);
+      const failed = await store.updateFields('f', { guards: [{ field: 1, equals: 'b' }, { field: 2, equals: 'x' }], changes: [[0, 'A']], ttlMs: 60_000 });
+      expect(failed).to.deep.equal({ previous: 'a|b|c|d', written: null });
+      expect(await store.get('f')).to.equal('a|b|c|d');
+      const done = await store.updateFields('f', { guards: [{ field: 1, equals: 'b' }, { field: 9, equals: '' }], changes: [[0, 'A'], [2, ''], [3, '']], ttlMs: 60_000 });
+      expect(done).to.deep.equal({ previous: 'a|b|c|d', written: 'A|b' });
+      expect(await store.get('f')).to.equal('A|b');
+      expect(await store.updateFields('f', { guards: [], changes: [[4, 'e']] })).to.deep.equal({ previous: 'A|b', written: 'A|b|||e' });
+      expect(await store.updateFields('absent', { guards: [], changes: [[0, 'x']] })).to.deep.equal({ previous: null, written: null });
+      expect(await store.get('absent')).to.equal(null);
+    });
+
+    it('updateFields compares base-36 numbers, and refuses what is not one (a JSON record, an empty field)', async () => {
+      await store.set('t', `${(1_700_000_000_000).toString(36)}|x`, 60_000);
+      const at = (atLeast: number, field = 0) => store.updateFields('t', { guards: [{ field, atLeastBase36: atLeast.toString(36) }], changes: [[1, 'y']], ttlMs: 60_000 });
+      expect((await at(1_700_000_000_001)).written).to.equal(null);
+      expect((await at(1_700_000_000_000)).written).to.equal(`${(1_700_000_000_000).toString(36)}|y`);
+      expect((await at(0, 5)).written).to.equal(null);
+      await store.set('j', '{"createdAt":1}', 60_000);
+      expect((await store.updateFields('j', { guards: [{ field: 0, atLeastBase36: '0' }], changes: [[1, 'y']] })).written).to.equal(null);
+      expect(await store.get('j')).to.equal('{"createdAt":1}');
+    });
+
+    it('updateFields sets the TTL it is given', async () => {
+      await store.set('e', 'a|b', 60_000);
+      await store.updateFields('e', { guards: [], changes: [[1, 'c']], ttlMs: 40 });
+      await fixture.expire(80);
+      expect(await store.get('e')).to.equal(null);
+    });
+
+    it('updateFields lets exactly one of many racing writers whose guard is the old value win', async () => {
+      await store.set('race', 'v0|0', 60_000);
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.updateFields('race', { guards: [{ field: 0, equals: 'v0' }], changes: [[0, `v${i + 1}`]], ttlMs: 60_000 })));
+      expect(results.filter((r) => r.written !== null)).to.have.length(1);
+    });
+
     it('compareAndSet lets exactly one of many racing writers win', async () => {
       await store.set('race', 'start');
       const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.compareAndSet('race', 'start', `writer-${i}`, 60_000)));
@@ -267,6 +304,29 @@ describe('RedisStore when Redis is unreachable', () => {
         if (value === null) await new Promise((resolve) => setTimeout(resolve, 20)); // waiting for the store's ping
       }
       expect(value, 'the held-up write was not applied when Redis resumed').to.equal('before');
+    } finally {
+      server.resume();
+      await store.close();
+      await server.destroy();
+    }
+  });
+
+  it('refuses a field update held up past its deadline in a stalled Redis', async () => {
+    const server = await RedisServer.start();
+    const store = new RedisStore({ url: server.url, keyPrefix: 'stall-fields:', commandTimeoutMs: 200 });
+    try {
+      await store.set('family', 'a|before', 60_000);
+      server.pause();
+      const heldUp = store.updateFields('family', { guards: [{ field: 1, equals: 'before' }], changes: [[1, 'after']], ttlMs: 60_000 }).catch((error: unknown) => error);
+      expect(await heldUp).to.be.instanceOf(StoreUnavailableError);
+      await new Promise((resolve) => setTimeout(resolve, 250)); // the stall outlasts the deadline (the fault, not a wait)
+      server.resume();
+      let value: string | null = null;
+      for (let attempt = 0; attempt < 100 && value === null; attempt += 1) {
+        value = await store.get('family').catch(() => null);
+        if (value === null) await new Promise((resolve) => setTimeout(resolve, 20)); // waiting for the store's ping
+      }
+      expect(value, 'the held-up update was applied when Redis resumed').to.equal('a|before');
     } finally {
       server.resume();
       await store.close();
