@@ -1,4 +1,5 @@
 import { packId, unpackId } from '../store/packed-id';
+import type { FieldUpdate } from '../store';
 import type { RefreshFamily } from './refresh-tokens';
 
 /**
@@ -31,6 +32,49 @@ export function encodeFamily(family: RefreshFamily, graceMs: number): string {
   ];
   while (fields.length > 0 && fields[fields.length - 1] === '') fields.pop();
   return fields.join('|');
+}
+
+/** Where each field sits in the compact format (see encodeFamily), for Store.updateFields. */
+const FIELD = { createdAt: 0, lastUsedAt: 1, clientId: 3, current: 5, successorKey: 6, previous: 7, previousValidUntil: 8, revokedAt: 9 } as const;
+
+/** What a rotation of a family's current token writes, when the store applies it in one step. */
+export interface OneStepRotation {
+  clientId: string;
+  /** The hash of the presented token: the family's only current one. */
+  presentedHash: string;
+  now: number;
+  /** The hash of the token handed out, derived with `successorKey` from the presented one. */
+  nextHash: string;
+  successorKey: string;
+  /** The family must have been created at this time or later (0: any compact family). */
+  createdAtLeast: number;
+  ttlMs: number | undefined;
+}
+
+/**
+ * The field update (Store.updateFields) that rotates a compact family whose one current token is the
+ * presented one, issued to the same client and not revoked: exactly what `rotate` would write for it
+ * (lastUsedAt now, the successor as the only current token, no stored previous token and the derived
+ * end of its grace). Anything else (a JSON family, a grace retry, reuse, another client, a revoked
+ * family) fails a guard and is decided from the record the store answers with.
+ */
+export function oneStepRotation(rotation: OneStepRotation): FieldUpdate {
+  return {
+    guards: [
+      { field: FIELD.createdAt, atLeastBase36: time(Math.max(0, rotation.createdAtLeast)) },
+      { field: FIELD.clientId, equals: escape(rotation.clientId) },
+      { field: FIELD.current, equals: rotation.presentedHash },
+      { field: FIELD.revokedAt, equals: '' },
+    ],
+    changes: [
+      [FIELD.lastUsedAt, time(rotation.now)],
+      [FIELD.current, rotation.nextHash],
+      [FIELD.successorKey, rotation.successorKey],
+      [FIELD.previous, ''],
+      [FIELD.previousValidUntil, ''],
+    ],
+    ttlMs: rotation.ttlMs,
+  };
 }
 
 /** Reads a stored family (either format); `id` is the one its key names. */

@@ -1,9 +1,10 @@
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock';
 import { OAuthError } from '../errors';
 import type { Logger } from '../log';
 import type { Store } from '../store';
-import { decodeFamily, encodeFamily } from './family-record';
+import { decodeFamily, encodeFamily, oneStepRotation } from './family-record';
 import { pooledRandomToken } from './random-pool';
 
 /**
@@ -52,6 +53,8 @@ const REVOKED_RETENTION_MS = 7 * 86_400_000;
  * moment until the redeeming request writes the family (and finds it revoked).
  */
 const REVOKED_IN_ADVANCE_RETENTION_MS = 15 * 60_000;
+/** How often one family's rotations extend its user's set, at most; the set outlives the family by as much. */
+const SET_EXTENSION_INTERVAL_MS = 86_400_000;
 /** Re-issues allowed inside one grace window before the retries are treated as abuse (families without `successorKey`). */
 const MAX_CURRENT = 5;
 
@@ -73,6 +76,11 @@ export type FamilyRevokedListener = (familyId: string, reason: string) => Promis
 /** Issues, rotates and revokes refresh tokens. */
 export class RefreshTokens {
   private readonly revokedListeners: FamilyRevokedListener[] = [];
+  /**
+   * When this process last made sure a family's user set outlives it (extendUserSet), or listed the
+   * family in an account instead; bounded, and a family forgotten here is simply extended again.
+   */
+  private readonly userSetKeptAt = new LRUCache<string, number>({ max: 10_000 });
 
   constructor(
     private readonly store: Store,
@@ -142,7 +150,11 @@ export class RefreshTokens {
         familyWritten = await written;
         return this.existing(others);
       });
-      if (listed) return familyWritten ?? written;
+      if (listed) {
+        // Listed in the account, not in a set of the user's: no set needs keeping alive (extendUserSet).
+        this.userSetKeptAt.set(family.id, this.clock.now());
+        return familyWritten ?? written;
+      }
     }
     const [wasWritten] = await Promise.all([written, this.store.addToSet(userKey(family.userId), family.id, this.ttlMs(family))]);
     return wasWritten;
@@ -165,6 +177,8 @@ export class RefreshTokens {
     const parsed = parse(presented);
     if (!parsed) throw invalid('The refresh token is malformed.', 'refresh token malformed');
     const presentedHash = secretHash(parsed.secret);
+    const rotated = await this.rotateInOneStep(parsed, presentedHash, clientId, whileWriting);
+    if (rotated !== undefined) return rotated;
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const { value: raw, writeBy } = await this.store.readForUpdate(familyKey(parsed.familyId));
       if (raw === null) throw invalid('The refresh token is unknown or has expired.', 'refresh family unknown or expired');
@@ -209,9 +223,8 @@ export class RefreshTokens {
       // (its retry, after the grace window, would then look like reuse and revoke the grant).
       const ttl = this.ttlMs(next);
       const writing = this.store.compareAndSet(familyKey(family.id), raw, this.encode(next), ttl, writeBy);
-      // Sent in the same tick (one pipelined round trip): a user's own set that lists this family (a user
-      // without an account, or a family listed before accounts held the list) lives as long as the family.
-      if (ttl !== undefined) this.store.extendSet(userKey(next.userId), next.id, ttl).catch(() => undefined);
+      // When due, sent in the same tick (one pipelined round trip): see extendUserSet.
+      if (ttl !== undefined) this.extendUserSet(next, ttl);
       let prepared: { value: T } | { error: unknown };
       try {
         prepared = { value: whileWriting(next) };
@@ -225,6 +238,58 @@ export class RefreshTokens {
       // Another request rotated the family between our read and write: read again and re-decide.
     }
     throw new OAuthError('temporarily_unavailable', 'The refresh token is being used concurrently; retry.', 503, 'refresh rotation contended');
+  }
+
+  /**
+   * The common rotation (the presented token is the family's one current token) as one store step:
+   * the store checks and rewrites the record itself (Store.updateFields), so a refresh costs one round
+   * trip rather than a read and a compare-and-set. Undefined when the record did not pass the guards
+   * (a grace retry, reuse, another client, a revoked or JSON family) or the TTL depends on the record
+   * (REFRESH_TOKEN_LIFETIME without an idle TTL): `rotate` then reads and decides as it always did.
+   */
+  private async rotateInOneStep<T>(
+    parsed: { familyId: string; secret: string },
+    presentedHash: string,
+    clientId: string,
+    whileWriting: (family: RefreshFamily) => T,
+  ): Promise<{ token: string; family: RefreshFamily; prepared: T } | undefined> {
+    const { idleTtlSec, lifetimeSec, graceSec } = this.policy;
+    if (idleTtlSec === 0 && lifetimeSec > 0) return undefined;
+    const now = this.clock.now();
+    const successorKey = pooledRandomToken(32);
+    const secret = successorSecret(successorKey, parsed.secret);
+    const nextHash = secretHash(secret);
+    // With a lifetime, only a family that outlives the idle TTL gets the idle TTL (ttlMs' rule then).
+    const createdAtLeast = lifetimeSec > 0 ? now + idleTtlSec * 1000 - lifetimeSec * 1000 : 0;
+    const ttl = idleTtlSec > 0 ? idleTtlSec * 1000 + 86_400_000 : undefined;
+    const key = familyKey(parsed.familyId);
+    const { previous, written } = await this.store.updateFields(key, oneStepRotation({ clientId, presentedHash, now, nextHash, successorKey, createdAtLeast, ttlMs: ttl }));
+    if (previous === null) throw invalid('The refresh token is unknown or has expired.', 'refresh family unknown or expired');
+    if (written === null) return undefined;
+    const family = this.decode(parsed.familyId, previous);
+    if (this.expired(family, now)) {
+      // The store's TTL and this clock disagree about an idle family: it is expired, as rotate would say.
+      await this.store.compareAndSet(key, written, previous, this.ttlMs(family));
+      throw invalid('The refresh token has expired.', 'refresh family expired');
+    }
+    const next: RefreshFamily = { ...family, lastUsedAt: now, successorKey, previous: null, previousValidUntil: now + graceSec * 1000, current: [nextHash] };
+    if (ttl !== undefined) this.extendUserSet(next, ttl);
+    return { token: `${family.id}.${secret}`, family: next, prepared: whileWriting(next) };
+  }
+
+  /**
+   * Keeps a user's own set of grants (a user without an account, or grants listed before accounts held
+   * the list) alive as long as this family: the set is extended past the family's TTL by a day, so it
+   * need be extended only once a day per family, not at every hourly rotation (a store command saved on
+   * nearly every refresh: about 45 µs of this process's CPU at 10 connections). A set that does not
+   * list the family is left alone by the store (extendSet), and a lost extension is retried next time.
+   */
+  private extendUserSet(family: RefreshFamily, ttlMs: number): void {
+    const now = this.clock.now();
+    const last = this.userSetKeptAt.get(family.id);
+    if (last !== undefined && now - last < SET_EXTENSION_INTERVAL_MS) return;
+    this.userSetKeptAt.set(family.id, now);
+    this.store.extendSet(userKey(family.userId), family.id, ttlMs + SET_EXTENSION_INTERVAL_MS).catch(() => this.userSetKeptAt.delete(family.id));
   }
 
   /** Whether a presented token is the one redeemed last (by its stored hash, or by its derived successor). */

@@ -17,13 +17,14 @@ function stallBeforeNextFamilyWrite(inner: Store, redis: RedisServer): { store: 
   let armed = false;
   const store = new Proxy(inner, {
     get(target, property, receiver) {
-      if (property === 'compareAndSet') {
-        return (key: string, ...rest: [string | null, string | null, number?, number?]) => {
+      // A rotation writes its family in one step (updateFields) or, when it had to read first, with compareAndSet.
+      if (property === 'compareAndSet' || property === 'updateFields') {
+        return (key: string, ...rest: unknown[]) => {
           if (armed && key.startsWith('family:')) {
             armed = false;
             redis.pause();
           }
-          return target.compareAndSet(key, ...rest);
+          return (target[property] as (key: string, ...rest: unknown[]) => Promise<unknown>).call(target, key, ...rest);
         };
       }
       const value: unknown = Reflect.get(target, property, receiver);
