@@ -48,12 +48,14 @@ export interface OneStepRotation {
   successorKey: string;
   /** The family must have been created at this time or later (0: any compact family). */
   createdAtLeast: number;
+  /** The family must have been used (or created) at this time or later: it has not been idle too long (0: any). */
+  usedAtLeast: number;
   ttlMs: number | undefined;
 }
 
 /**
  * The field update (Store.updateFields) that rotates a compact family whose one current token is the
- * presented one, issued to the same client and not revoked: exactly what `rotate` would write for it
+ * presented one, issued to the same client, not revoked and not expired: exactly what `rotate` would write for it
  * (lastUsedAt now, the successor as the only current token, no stored previous token and the derived
  * end of its grace). Anything else (a JSON family, a grace retry, reuse, another client, a revoked
  * family) fails a guard and is decided from the record the store answers with.
@@ -62,6 +64,7 @@ export function oneStepRotation(rotation: OneStepRotation): FieldUpdate {
   return {
     guards: [
       { field: FIELD.createdAt, atLeastBase36: time(Math.max(0, rotation.createdAtLeast)) },
+      { field: FIELD.lastUsedAt, orElse: FIELD.createdAt, atLeastBase36: time(Math.max(0, rotation.usedAtLeast)) },
       { field: FIELD.clientId, equals: escape(rotation.clientId) },
       { field: FIELD.current, equals: rotation.presentedHash },
       { field: FIELD.revokedAt, equals: '' },

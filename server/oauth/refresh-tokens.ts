@@ -244,7 +244,7 @@ export class RefreshTokens {
    * The common rotation (the presented token is the family's one current token) as one store step:
    * the store checks and rewrites the record itself (Store.updateFields), so a refresh costs one round
    * trip rather than a read and a compare-and-set. Undefined when the record did not pass the guards
-   * (a grace retry, reuse, another client, a revoked or JSON family) or the TTL depends on the record
+   * (a grace retry, reuse, another client, a revoked, expired or JSON family) or the TTL depends on the record
    * (REFRESH_TOKEN_LIFETIME without an idle TTL): `rotate` then reads and decides as it always did.
    */
   private async rotateInOneStep<T>(
@@ -259,19 +259,16 @@ export class RefreshTokens {
     const successorKey = pooledRandomToken(32);
     const secret = successorSecret(successorKey, parsed.secret);
     const nextHash = secretHash(secret);
-    // With a lifetime, only a family that outlives the idle TTL gets the idle TTL (ttlMs' rule then).
+    // With a lifetime, only a family that outlives the idle TTL gets the idle TTL (ttlMs' rule then);
+    // an idle family (its record outlives that by a day, so it is reported as expired) is never written.
     const createdAtLeast = lifetimeSec > 0 ? now + idleTtlSec * 1000 - lifetimeSec * 1000 : 0;
+    const usedAtLeast = idleTtlSec > 0 ? now - idleTtlSec * 1000 + 1 : 0;
     const ttl = idleTtlSec > 0 ? idleTtlSec * 1000 + 86_400_000 : undefined;
-    const key = familyKey(parsed.familyId);
-    const { previous, written } = await this.store.updateFields(key, oneStepRotation({ clientId, presentedHash, now, nextHash, successorKey, createdAtLeast, ttlMs: ttl }));
+    const update = oneStepRotation({ clientId, presentedHash, now, nextHash, successorKey, createdAtLeast, usedAtLeast, ttlMs: ttl });
+    const { previous, written } = await this.store.updateFields(familyKey(parsed.familyId), update);
     if (previous === null) throw invalid('The refresh token is unknown or has expired.', 'refresh family unknown or expired');
     if (written === null) return undefined;
     const family = this.decode(parsed.familyId, previous);
-    if (this.expired(family, now)) {
-      // The store's TTL and this clock disagree about an idle family: it is expired, as rotate would say.
-      await this.store.compareAndSet(key, written, previous, this.ttlMs(family));
-      throw invalid('The refresh token has expired.', 'refresh family expired');
-    }
     const next: RefreshFamily = { ...family, lastUsedAt: now, successorKey, previous: null, previousValidUntil: now + graceSec * 1000, current: [nextHash] };
     if (ttl !== undefined) this.extendUserSet(next, ttl);
     return { token: `${family.id}.${secret}`, family: next, prepared: whileWriting(next) };

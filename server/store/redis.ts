@@ -57,8 +57,8 @@ if left >= 0 and left < wanted then redis.call('PEXPIRE', KEYS[1], wanted) end
 return 1`;
 
 // Store.updateFields. ARGV[1]: deadline on the caller's clock (ms, '0': none); ARGV[2]: TTL (ms, '0':
-// none); ARGV[3]: the guard count g, then g triples (field from 0, '=' or '>=' for base 36, value), then
-// (field, value) pairs. Answers {0} (absent), {0, found} (a guard failed), {-1, found} (late), or
+// none); ARGV[3]: the guard count g, then g triples (field from 0, then '=' or '>=N' for base 36 where N
+// is the orElse field or empty, then the value), then (field, value) pairs. Answers {0} (absent), {0, found} (a guard failed), {-1, found} (late), or
 // {1, found, written}. Guards compare token hashes in plain Lua: a SHA-256 digest's timing reveals no secret.
 const UPDATE_FIELDS = `
 local value = redis.call('GET', KEYS[1])
@@ -69,9 +69,11 @@ local guards = tonumber(ARGV[3])
 for i = 0, guards - 1 do
   local have = fields[tonumber(ARGV[4 + i * 3]) + 1] or ''
   local want = ARGV[6 + i * 3]
-  if ARGV[5 + i * 3] == '=' then
+  local kind = ARGV[5 + i * 3]
+  if kind == '=' then
     if have ~= want then return {0, value} end
   else
+    if have == '' and #kind > 2 then have = fields[tonumber(string.sub(kind, 3)) + 1] or '' end
     local found, wanted = tonumber(have, 36), tonumber(want, 36)
     if not found or not wanted or found < wanted then return {0, value} end
   end
@@ -223,7 +225,10 @@ export class RedisStore implements Store {
 
   async updateFields(key: string, update: FieldUpdate): Promise<{ previous: string | null; written: string | null }> {
     const args = [String(Math.trunc(Date.now() + this.waitMs)), String(update.ttlMs === undefined ? 0 : ttl(update.ttlMs)), String(update.guards.length)];
-    for (const guard of update.guards) args.push(String(guard.field), 'equals' in guard ? '=' : '>=', 'equals' in guard ? guard.equals : guard.atLeastBase36);
+    for (const guard of update.guards) {
+      if ('equals' in guard) args.push(String(guard.field), '=', guard.equals);
+      else args.push(String(guard.field), `>=${guard.orElse ?? ''}`, guard.atLeastBase36);
+    }
     for (const [field, value] of update.changes) args.push(String(field), value);
     const [outcome, previous, written] = await this.run(() => this.redis.lwUpdateFields(this.k(key), ...args));
     return { previous: previous ?? null, written: outcome === 1 ? (written ?? null) : null };

@@ -77,8 +77,12 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** A condition on one field of a `|`-separated record: equal to a text, or a base-36 number at least as large. */
-export type FieldGuard = { field: number; equals: string } | { field: number; atLeastBase36: string };
+/**
+ * A condition on one field of a `|`-separated record: equal to a text, or a base-36 number at least as
+ * large; `orElse` names the field read instead when this one is empty (a record that leaves out a field
+ * equal to another, as a family leaves out a lastUsedAt equal to its createdAt).
+ */
+export type FieldGuard = { field: number; equals: string } | { field: number; orElse?: number; atLeastBase36: string };
 
 /** What Store.updateFields checks and writes. */
 export interface FieldUpdate {
@@ -98,7 +102,7 @@ export function applyFieldUpdate(value: string, update: FieldUpdate): string | n
     if ('equals' in guard) {
       if (have !== guard.equals) return null;
     } else {
-      const found = parseBase36(have);
+      const found = parseBase36(have === '' && guard.orElse !== undefined ? (fields[guard.orElse] ?? '') : have);
       const wanted = parseBase36(guard.atLeastBase36);
       if (found === undefined || wanted === undefined || found < wanted) return null;
     }

@@ -78,6 +78,22 @@ describe('refresh rotation in one store step', () => {
     expect(calls).to.deep.equal(['updateFields family']);
   });
 
+  it('never writes an idle family whose record is still kept (the day after its idle TTL): it is refused as expired, unchanged', async () => {
+    const { clock, memory, refreshTokens } = setup();
+    const { token, family } = await refreshTokens.issue({ userId: 'u1', clientId: CLIENT, scope: 'profile' });
+    const first = await rotate(refreshTokens, token);
+    clock.advance(policy.idleTtlSec * 1000);
+    const before = await memory.get(`family:${family.id}`);
+    expect(before).to.not.equal(null);
+    const idle = await rotate(refreshTokens, first.token).catch((error: Error) => error);
+    expect((idle as Error).message).to.include('expired');
+    expect(await memory.get(`family:${family.id}`)).to.equal(before);
+    // One millisecond earlier it was still rotated in one step.
+    const { token: other } = await refreshTokens.issue({ userId: 'u2', clientId: CLIENT, scope: 'profile' });
+    clock.advance(policy.idleTtlSec * 1000 - 1);
+    expect((await rotate(refreshTokens, other)).family.userId).to.equal('u2');
+  });
+
   it('leaves the TTL to the two-step way when a lifetime would end the family before its idle TTL', async () => {
     const { clock, calls, refreshTokens, memory } = setup({ lifetimeSec: 40 * 86_400, idleTtlSec: 30 * 86_400, graceSec: 60 });
     const { token } = await refreshTokens.issue({ userId: 'u1', clientId: CLIENT, scope: 'profile' });

@@ -102,6 +102,15 @@ function contract(name: string, open: () => Promise<StoreFixture>): void {
       expect(await store.get('j')).to.equal('{"createdAt":1}');
     });
 
+    it('updateFields reads another field for a base-36 guard when the guarded one is empty', async () => {
+      await store.set('o', 'z|', 60_000);
+      const at = (atLeast: string) => store.updateFields('o', { guards: [{ field: 1, orElse: 0, atLeastBase36: atLeast }], changes: [[2, 'w']] });
+      expect((await at('10')).written).to.equal(null);
+      expect((await at('z')).written).to.equal('z||w');
+      await store.set('o', 'z|5', 60_000);
+      expect((await at('z')).written).to.equal(null);
+    });
+
     it('updateFields sets the TTL it is given', async () => {
       await store.set('e', 'a|b', 60_000);
       await store.updateFields('e', { guards: [], changes: [[1, 'c']], ttlMs: 40 });
