@@ -263,6 +263,16 @@ describe('on a three-master Redis Cluster', () => {
   });
 });
 
+/** A key's value once a store that was stalled or down answers again (it finds its way back with a ping), within 5 s. */
+async function readOnceAnswering(store: Store, key: string): Promise<string | null> {
+  let value: string | null = null;
+  for (let attempt = 0; attempt < 250 && value === null; attempt += 1) {
+    value = await store.get(key).catch(() => null);
+    if (value === null) await new Promise((resolve) => setTimeout(resolve, 20)); // waiting for the store's ping
+  }
+  return value;
+}
+
 describe('RedisStore when Redis is unreachable', () => {
   it('fails fast with StoreUnavailableError and recovers when Redis returns, keeping its data', async () => {
     const server = await RedisServer.start({ persist: true });
@@ -280,12 +290,7 @@ describe('RedisStore when Redis is unreachable', () => {
       expect(failure).to.be.instanceOf(StoreUnavailableError);
       expect(Date.now() - started).to.be.below(2000);
       await server.restart();
-      let value: string | null = null;
-      for (let attempt = 0; attempt < 100 && value === null; attempt += 1) {
-        value = await store.get('kept').catch(() => null);
-        if (value === null) await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      expect(value).to.equal('value');
+      expect(await readOnceAnswering(store, 'kept')).to.equal('value');
     } finally {
       await store.close();
       await server.destroy();
@@ -307,11 +312,7 @@ describe('RedisStore when Redis is unreachable', () => {
       expect(Date.now() - started).to.be.below(50);
       await new Promise((resolve) => setTimeout(resolve, 50)); // the stall lasts a little longer (the fault, not a wait)
       server.resume();
-      let value: string | null = null;
-      for (let attempt = 0; attempt < 100 && value === null; attempt += 1) {
-        value = await store.get('family').catch(() => null);
-        if (value === null) await new Promise((resolve) => setTimeout(resolve, 20)); // waiting for the store's ping
-      }
+      const value = await readOnceAnswering(store, 'family');
       expect(value, 'the held-up write was not applied when Redis resumed').to.equal('before');
     } finally {
       server.resume();
@@ -330,11 +331,7 @@ describe('RedisStore when Redis is unreachable', () => {
       expect(await heldUp).to.be.instanceOf(StoreUnavailableError);
       await new Promise((resolve) => setTimeout(resolve, 250)); // the stall outlasts the deadline (the fault, not a wait)
       server.resume();
-      let value: string | null = null;
-      for (let attempt = 0; attempt < 100 && value === null; attempt += 1) {
-        value = await store.get('family').catch(() => null);
-        if (value === null) await new Promise((resolve) => setTimeout(resolve, 20)); // waiting for the store's ping
-      }
+      const value = await readOnceAnswering(store, 'family');
       expect(value, 'the held-up update was applied when Redis resumed').to.equal('a|before');
     } finally {
       server.resume();
