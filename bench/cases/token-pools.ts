@@ -1,6 +1,8 @@
 import { createPrivateKey, type KeyObject, sign } from 'node:crypto';
 import { hashPassword } from '../../server/accounts/passwords';
-import { launchRequestBody } from '../lib/alexa-request';
+import { systemClock } from '../../server/clock';
+import { SkillUserLinks } from '../../server/skill/skill-user-links';
+import { benchAlexaUserId, launchRequestBody } from '../lib/alexa-request';
 import { BENCH_CLIENT_ID, BENCH_SCOPE } from '../lib/constants';
 import type { LoadPlan } from '../lib/load';
 import { mintMany, type OurService } from './our-service';
@@ -19,13 +21,20 @@ export const POOL_USERS = 20_000;
 /** Bodies built before a run, at most: a signed body costs the load generator an RSA signature (~0.2 ms). */
 const MAX_POOL_BODIES = 150_000;
 
-/** Links `count` users: accounts (one password hash shared, computed once) and a refresh family each. */
+/**
+ * Links `count` users: accounts (one password hash shared, computed once), a refresh family each, and
+ * the Alexa-user mapping of user n (`POOL<n>`'s envelopes) as the AlexaSkillEvent.SkillAccountLinked
+ * that Amazon sends when a user links records it: a linked user has been recorded before speaking.
+ */
 export async function linkPoolUsers(ours: OurService, count = POOL_USERS): Promise<PoolUser[]> {
   const passwordHash = await hashPassword('bench-password-0123456789');
   const stamp = Date.now().toString(36);
+  const idleMs = ours.domain.settings.oauth.refreshIdleTtlSec * 1000;
+  const links = new SkillUserLinks(ours.domain.store, systemClock, { ttlMs: idleMs > 0 ? idleMs : undefined });
   return mintMany(count, async (index) => {
     const account = await ours.domain.accounts.importAccount({ username: `pool-${stamp}-${index}@example.com`, passwordHash, displayName: `Rider ${index}` });
     const { family } = await ours.domain.refreshTokens.issue({ userId: account.id, clientId: BENCH_CLIENT_ID, scope: BENCH_SCOPE });
+    await links.remember(benchAlexaUserId(`POOL${index}`), undefined, account.id, family.id);
     return { userId: account.id, familyId: family.id };
   });
 }

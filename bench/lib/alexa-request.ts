@@ -6,9 +6,14 @@ import { BENCH_SKILL_ID } from './constants';
  * account-linking token in both places Alexa puts it. The timestamp is now, so build it right
  * before a measured run: a verifier accepts 150 s of skew.
  */
+/** The Alexa user id of the bench's envelopes for a user suffix. */
+export function benchAlexaUserId(userSuffix: string): string {
+  return `amzn1.ask.account.BENCH${userSuffix}`;
+}
+
 export function launchRequestBody(accessToken: string | undefined, userSuffix: string): string {
   const applicationId = BENCH_SKILL_ID;
-  const userId = `amzn1.ask.account.BENCH${userSuffix}`;
+  const userId = benchAlexaUserId(userSuffix);
   const user = accessToken === undefined ? { userId } : { userId, accessToken };
   const envelope = {
     version: '1.0',

@@ -36,6 +36,7 @@ export {
   type ResolvedAccount,
   type Resolution,
   type ResolveOptions,
+  type ResolveTokenOptions,
   type ResumeOutcome,
   type ResumeResult,
   type Sentence,

@@ -19,4 +19,4 @@ export { JwksKeySet, type JwksOptions, type VerificationKey } from './resolvers/
 export { LinkwrightTokenResolver } from './resolvers/linkwright-resolver';
 export { LwaTokenResolver, type LwaResolverOptions } from './resolvers/lwa-resolver';
 export { OidcTokenResolver, type OidcResolverSettings } from './resolvers/oidc-resolver';
-export { notLinked, ProviderUnavailableError, subjectAsUserId, type ExternalAccounts, type ResolvedAccount, type Resolution, type TokenResolver } from './resolvers/token-resolver';
+export { notLinked, ProviderUnavailableError, subjectAsUserId, type ExternalAccounts, type ResolvedAccount, type Resolution, type ResolveTokenOptions, type TokenResolver } from './resolvers/token-resolver';

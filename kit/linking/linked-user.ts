@@ -1,5 +1,5 @@
 import type { RequestEnvelope } from 'ask-sdk-model';
-import type { ResolvedAccount, TokenResolver } from './resolvers/token-resolver';
+import type { ResolvedAccount, ResolveTokenOptions, TokenResolver } from './resolvers/token-resolver';
 
 /** Which link a user was resolved from: a recognized speaker's own (`person`) or the Alexa account's (`user`). */
 export type LinkingLevel = 'person' | 'user';
@@ -61,13 +61,13 @@ export type UserLookup = { user: LinkedUser; token: string } | { user: undefined
  * The request's linked user, person first: a recognized speaker's own token when Alexa sent one; the
  * Alexa account's token when no speaker was recognized, or when the skill allows the shared account
  * for persons. A token that does not resolve means "not linked" (never a fallback to another level).
- * A provider that cannot answer throws.
+ * A provider that cannot answer throws. `tokenOptions` go to the resolver with the token.
  */
-export async function resolveLinkedUser(envelope: RequestEnvelope, resolver: TokenResolver, options: ResolveOptions = {}): Promise<UserLookup> {
+export async function resolveLinkedUser(envelope: RequestEnvelope, resolver: TokenResolver, options: ResolveOptions = {}, tokenOptions?: ResolveTokenOptions): Promise<UserLookup> {
   const tokens = tokensOf(envelope);
   const chosen = tokenToUse(tokens, options);
   if (chosen.token === undefined) return { user: undefined, reason: chosen.reason, tokenPresent: false };
-  const resolution = await resolver.resolve(chosen.token);
+  const resolution = await resolver.resolve(chosen.token, tokenOptions);
   if (!resolution.linked) return { user: undefined, reason: resolution.reason, tokenPresent: true };
   const user: LinkedUser = { ...resolution.user, level: chosen.level, alexaUserId: tokens.alexaUserId, ...(tokens.personId !== undefined ? { personId: tokens.personId } : {}) };
   return { user, token: chosen.token };

@@ -87,7 +87,7 @@ export function localeOf(envelope: RequestEnvelope): unknown {
 export function createLinkingCore(options: LinkingCoreOptions, log: KitLogger = silentLogger, who = 'createLinkingKit'): LinkingCore {
   if (typeof options.skillName !== 'string' || options.skillName.trim() === '') throw new TypeError(`${who}: skillName is required`);
   const resolver = options.resolver ?? createProviderResolver(options, log, options.client?.id, who);
-  const links = options.links ?? new MemoryLinkStore();
+  const links: LinkStore = options.links ?? new MemoryLinkStore();
   const book = new LinkPromptBook(options.prompts);
   const voiceForward = options.voiceForward ?? (options.lwa !== undefined && options.lwa !== false);
   const named = { skill: options.skillName };
@@ -95,13 +95,25 @@ export function createLinkingCore(options: LinkingCoreOptions, log: KitLogger = 
   const say = (locale: unknown, sentence: keyof LinkPrompts) => speak(book.for(locale)[sentence], named);
 
   async function lookUp(envelope: RequestEnvelope, requestLog: KitLogger = log): Promise<UserLookup> {
-    const found = await resolveLinkedUser(envelope, resolver, options);
+    // The mapping is read while the token is resolved, in the resolver's own round trip (LinkStore.prepare).
+    let prepared: unknown;
+    const prepare = links.prepare?.bind(links);
+    const tokenOptions = prepare
+      ? {
+          alongside: () => {
+            const tokens = tokensOf(envelope);
+            prepared = prepare(tokens.alexaUserId, tokenToUse(tokens, options).level === 'person' ? tokens.personId : undefined);
+            if (prepared instanceof Promise) prepared.catch(() => undefined); // remember reports it, if it comes to that
+          },
+        }
+      : undefined;
+    const found = await resolveLinkedUser(envelope, resolver, options, tokenOptions);
     if (found.user === undefined) {
       if (found.tokenPresent) requestLog.info({ event: 'skill.token_not_linked', provider: resolver.provider, reason: found.reason }, 'access token not usable; treating the user as not linked');
       return found;
     }
     try {
-      await links.remember(found.user.alexaUserId, found.user.level === 'person' ? found.user.personId : undefined, found.user.userId, found.user.grantId);
+      await links.remember(found.user.alexaUserId, found.user.level === 'person' ? found.user.personId : undefined, found.user.userId, found.user.grantId, prepared);
     } catch (error) {
       requestLog.warn({ event: 'skill.user_link_write_failed', reason: (error as Error).message }, 'could not record the Alexa user mapping');
     }

@@ -8,7 +8,14 @@ export interface LinkStore {
    * Records that (alexaUserId, personId) is the company's userId (personId undefined: the account's own
    * link), under `grantId` when the resolver named the grant (a store may then revoke the grant it replaces).
    */
-  remember(alexaUserId: string, personId: string | undefined, userId: string, grantId?: string): Promise<void>;
+  remember(alexaUserId: string, personId: string | undefined, userId: string, grantId?: string, prepared?: unknown): Promise<void>;
+  /**
+   * Optional: starts reading what `remember` will need for (alexaUserId, personId), before the user is
+   * known. The kit calls it while the token is being resolved (TokenResolver's `alongside`), so a store
+   * kept in Redis reads the mapping in the same round trip as the resolver's own reads, and hands what
+   * it returns to `remember` as `prepared`. A store that needs nothing leaves it out.
+   */
+  prepare?(alexaUserId: string, personId: string | undefined): unknown;
   /** Every company user recorded for an Alexa account, at every level. */
   usersOf(alexaUserId: string): Promise<string[]>;
   /** Forgets every mapping of an Alexa account (the skill was disabled). */

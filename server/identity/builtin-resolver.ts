@@ -1,6 +1,6 @@
 import { type AccessTokens, InvalidAccessTokenError } from '../oauth/access-tokens';
 import type { RevocationCache } from './revocation-cache';
-import { notLinked, type Resolution, type TokenResolver } from '../../kit/linking';
+import { notLinked, type Resolution, type ResolveTokenOptions, type TokenResolver } from '../../kit/linking';
 import { malformedJwt, RefusedTokenCache } from './refused-tokens';
 import { tokenHash, type VerifiedTokenCache } from './verified-tokens';
 
@@ -31,7 +31,7 @@ export class BuiltinTokenResolver implements TokenResolver {
   }
 
   /** The user a token of ours names, or "not linked" with the reason. */
-  async resolve(token: string): Promise<Resolution> {
+  async resolve(token: string, options: ResolveTokenOptions = {}): Promise<Resolution> {
     // Cheapest first: the shape, then what this process already refused, then the signature.
     const malformed = malformedJwt(token);
     if (malformed !== undefined) return notLinked(`access token invalid: ${malformed}`);
@@ -47,6 +47,8 @@ export class BuiltinTokenResolver implements TokenResolver {
     }
     // A token minted for another client (the company's app, a service) must not act through the skill.
     if (!this.alexaClientIds.has(claims.client_id) || claims.gty !== undefined) return this.refuse(key, `access token was issued to client ${claims.client_id}`);
+    // Signature, lifetime and client checked: the caller's reads (the Alexa-user mapping) go with ours.
+    options.alongside?.();
     const [revoked, displayName] = await Promise.all([this.revocations.isRevoked(claims), this.displayNameOf?.(claims.sub)]);
     if (revoked) return notLinked('access token family revoked');
     return { linked: true, user: { userId: claims.sub, grantId: claims.sid, ...(displayName !== undefined ? { displayName } : {}) } };

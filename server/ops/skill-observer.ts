@@ -20,10 +20,10 @@ export function observedResolver(resolver: TokenResolver, ops: Ops): TokenResolv
   return {
     provider: resolver.provider,
     forgetCached: () => resolver.forgetCached(),
-    async resolve(token) {
+    async resolve(token, options) {
       let resolution;
       try {
-        resolution = await resolver.resolve(token);
+        resolution = await resolver.resolve(token, options);
       } catch (error) {
         ops.metrics.tokenResolution(resolver.provider, 'provider_error');
         throw error;

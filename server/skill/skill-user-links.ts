@@ -8,10 +8,21 @@ import type { GrantReplacement } from './grant-replacement';
 
 /** What the mappings need besides the store: how long they live, and who settles a replaced grant. */
 export interface SkillUserLinksOptions {
-  /** Every mapping expires this long after it was last written (the refresh idle TTL: what it points at). */
+  /**
+   * Every mapping expires this long after it was last renewed (the refresh idle TTL: what it points at);
+   * an account's own mapping a day later still, so that it need be rewritten at most once a day.
+   */
   ttlMs?: number | undefined;
   /** Called when an Alexa link (account or person) is seen under a grant other than the one recorded. */
   replaceGrant?: GrantReplacement | undefined;
+}
+
+/** How far past its renewal an account's mapping lives (remember skips rewriting a mapping renewed within this). */
+const MAPPING_RENEWAL_MS = 86_400_000;
+
+/** What SkillUserLinks.prepare read, for remember. */
+class PreparedLink {
+  constructor(readonly read: Promise<{ value: string | null; ttlMs: number | undefined }>) {}
 }
 
 /** How long this process trusts that a mapping it wrote is still in the store. */
@@ -27,7 +38,7 @@ export class SkillUserLinks implements LinkStore {
   private readonly written: LRUCache<string, string>;
 
   constructor(
-    private readonly store: Pick<Store, 'get' | 'set' | 'getAndSet' | 'take' | 'addToSet' | 'members' | 'delete'>,
+    private readonly store: Pick<Store, 'get' | 'getWithTtl' | 'set' | 'getAndSet' | 'take' | 'addToSet' | 'members' | 'delete'>,
     clock: Clock,
     private readonly options: SkillUserLinksOptions = {},
   ) {
@@ -38,12 +49,21 @@ export class SkillUserLinks implements LinkStore {
    * Records a mapping; writes only when this process has not written the same one recently, so the hot
    * path stays free of store writes. A failed write throws (the kit logs it and retries next request).
    */
-  async remember(alexaUserId: string, personId: string | undefined, userId: string, grantId?: string): Promise<void> {
+  async remember(alexaUserId: string, personId: string | undefined, userId: string, grantId?: string, prepared?: unknown): Promise<void> {
     // Looked up by the ids themselves (identifiers, not credentials): no hash on the hot path.
     const seen = personId === undefined ? alexaUserId : `${alexaUserId}\n${personId}`;
     const value = encodeLink(userId, grantId);
     if (this.written.get(seen) === value) return;
-    const ttl = this.options.ttlMs;
+    const renewal = this.options.ttlMs;
+    if (personId === undefined && prepared instanceof PreparedLink) {
+      const stored = await prepared.read.catch(() => undefined);
+      if (stored !== undefined && stored.value === value && (renewal === undefined ? stored.ttlMs === undefined : stored.ttlMs !== undefined && stored.ttlMs > renewal)) {
+        this.written.set(seen, value);
+        return;
+      }
+    }
+    // An account's mapping lives a day past the renewal it is due, so it is rewritten once a day at most.
+    const ttl = renewal !== undefined && personId === undefined ? renewal + MAPPING_RENEWAL_MS : renewal;
     const replace = grantId !== undefined ? this.options.replaceGrant : undefined;
     if (personId === undefined) {
       // The account's own link carries its grant in the same key (see encodeLink): one key per link.
@@ -54,6 +74,19 @@ export class SkillUserLinks implements LinkStore {
       await this.store.addToSet(personsKey(alexaUserId), userId, ttl);
     }
     this.written.set(seen, value);
+  }
+
+  /**
+   * Reads an account's mapping (and what is left of its TTL) while the token is resolved, so that a
+   * mapping already recorded costs no round trip of its own: `remember` then writes only a new or
+   * changed link, or one due for renewal. Nothing is read for a person's link, or for an account this
+   * process recorded recently (remember answers those from memory).
+   */
+  prepare(alexaUserId: string, personId: string | undefined): PreparedLink | undefined {
+    if (personId !== undefined || this.written.has(alexaUserId)) return undefined;
+    const read = this.store.getWithTtl(userKey(alexaUserId));
+    read.catch(() => undefined); // awaited by remember, if the token resolves
+    return new PreparedLink(read);
   }
 
   /**

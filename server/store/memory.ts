@@ -25,6 +25,12 @@ export class MemoryStore implements Store {
     return this.readString(key);
   }
 
+  async getWithTtl(key: string): Promise<{ value: string | null; ttlMs: number | undefined }> {
+    const entry = this.live(key);
+    if (!entry || typeof entry.value !== 'string') return { value: null, ttlMs: undefined };
+    return { value: entry.value, ttlMs: entry.expiresAt === undefined ? undefined : entry.expiresAt - this.clock.now() };
+  }
+
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
     this.write(key, value, ttlMs);
   }

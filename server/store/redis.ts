@@ -33,6 +33,11 @@ local value = redis.call('GET', KEYS[1])
 if value then return {now[1], now[2], value} end
 return {now[1], now[2]}`;
 
+const READ_WITH_TTL = `
+local value = redis.call('GET', KEYS[1])
+if not value then return {} end
+return {value, redis.call('PTTL', KEYS[1])}`;
+
 const INCREMENT_WITH_TTL = `
 local ttl = redis.call('PTTL', KEYS[1])
 local count = redis.call('INCRBY', KEYS[1], ARGV[2])
@@ -102,6 +107,7 @@ return {1, value, written}`;
 type ScriptedRedis = (Redis | Cluster) & {
   lwCompareAndSet(key: string, expectPresent: string, expected: string, writeNext: string, next: string, ttl: string, writeBy: string): Promise<number>;
   lwReadWithTime(key: string): Promise<[string, string, string?]>;
+  lwReadWithTtl(key: string): Promise<[string?, number?]>;
   lwIncrement(key: string, ttl: string, by: string): Promise<number>;
   lwAddToSet(key: string, member: string, ttl: string): Promise<number>;
   lwExtendSet(key: string, member: string, ttl: string): Promise<number>;
@@ -154,6 +160,7 @@ export class RedisStore implements Store {
     const client = connectRedis(parseRedisUrl(options.url), redisOptions(options));
     client.defineCommand('lwCompareAndSet', { numberOfKeys: 1, lua: COMPARE_AND_SET });
     client.defineCommand('lwReadWithTime', { numberOfKeys: 1, lua: READ_WITH_TIME });
+    client.defineCommand('lwReadWithTtl', { numberOfKeys: 1, lua: READ_WITH_TTL });
     client.defineCommand('lwIncrement', { numberOfKeys: 1, lua: INCREMENT_WITH_TTL });
     client.defineCommand('lwAddToSet', { numberOfKeys: 1, lua: ADD_TO_SET });
     client.defineCommand('lwExtendSet', { numberOfKeys: 1, lua: EXTEND_SET });
@@ -177,6 +184,12 @@ export class RedisStore implements Store {
 
   get(key: string): Promise<string | null> {
     return this.run(() => this.redis.get(this.k(key)));
+  }
+
+  async getWithTtl(key: string): Promise<{ value: string | null; ttlMs: number | undefined }> {
+    const [value, ttlMs] = await this.run(() => this.redis.lwReadWithTtl(this.k(key)));
+    if (value === undefined) return { value: null, ttlMs: undefined };
+    return { value, ttlMs: ttlMs === undefined || ttlMs < 0 ? undefined : ttlMs };
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {

@@ -19,6 +19,11 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 500;
 export interface Store {
   /** Reads a value; null when absent or expired. */
   get(key: string): Promise<string | null>;
+  /**
+   * Reads a value with how long it has left (undefined: it does not expire; value null: absent), so a
+   * caller can leave a record alone that it would only rewrite to renew.
+   */
+  getWithTtl(key: string): Promise<{ value: string | null; ttlMs: number | undefined }>;
   /** Writes a value, replacing any other. */
   set(key: string, value: string, ttlMs?: number): Promise<void>;
   /** Writes only when the key is absent; true when this call wrote it. */

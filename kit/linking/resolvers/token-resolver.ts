@@ -12,6 +12,12 @@ export interface ResolvedAccount {
   grantId?: string;
 }
 
+/** What a caller may hand a {@link TokenResolver} with a token. */
+export interface ResolveTokenOptions {
+  /** Called at most once, when the token passed the resolver's own checks and just before it asks its store or provider. */
+  alongside?: () => void;
+}
+
 /** What a token turned out to be: a user, or "not linked" with the reason for the log. */
 export type Resolution = { linked: true; user: ResolvedAccount } | { linked: false; reason: string };
 
@@ -23,8 +29,12 @@ export type Resolution = { linked: true; user: ResolvedAccount } | { linked: fal
 export interface TokenResolver {
   /** A short name for logs and metrics (`linkwright`, `lwa`, `oidc`, `builtin`…). */
   readonly provider: string;
-  /** Resolves one token. */
-  resolve(token: string): Promise<Resolution>;
+  /**
+   * Resolves one token. A resolver that asks a store or a provider after its own checks may call
+   * `options.alongside` once, right before it asks (so only for a token it found genuine): whatever the
+   * caller reads there is sent with the resolver's own request (see LinkStore.prepare).
+   */
+  resolve(token: string, options?: ResolveTokenOptions): Promise<Resolution>;
   /** Drops cached answers (after a revocation this process performed). */
   forgetCached(): void;
 }

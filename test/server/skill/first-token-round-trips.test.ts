@@ -1,8 +1,10 @@
 import { expect } from 'chai';
+import { ManualClock } from '../../../server/clock';
 import { MemoryStore } from '../../../server/store/memory';
 import type { Store } from '../../../server/store';
 import { alexaUserId, launchRequest, postToSkill, speechOf } from '../../support/alexa-requests';
 import type { TestService } from '../../support/service';
+import { TEST_CLIENT_ID } from '../../support/settings';
 import { linkRider, startSkillService } from './skill-test-kit';
 
 /**
@@ -15,9 +17,9 @@ class RoundTripStore extends MemoryStore {
   private pending = 0;
   recording = false;
 
-  constructor() {
-    super();
-    for (const name of ['get', 'set', 'setIfAbsent', 'getAndSet', 'readForUpdate', 'compareAndSet', 'take', 'delete', 'increment', 'addToSet', 'members', 'removeFromSet', 'extendSet'] as const) {
+  constructor(clock: ManualClock) {
+    super(clock);
+    for (const name of ['get', 'getWithTtl', 'set', 'setIfAbsent', 'getAndSet', 'readForUpdate', 'compareAndSet', 'take', 'delete', 'increment', 'addToSet', 'members', 'removeFromSet', 'extendSet'] as const) {
       const original = (MemoryStore.prototype[name] as (...args: unknown[]) => Promise<unknown>).bind(this);
       (this as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
         if (this.recording) {
@@ -33,13 +35,14 @@ class RoundTripStore extends MemoryStore {
   }
 }
 
-describe('skill: a token this process has not seen costs two store round trips', () => {
+describe('skill: a token this process has not seen costs one store round trip, two for a new link', () => {
   let service: TestService;
   let store: RoundTripStore;
 
   beforeEach(async () => {
-    store = new RoundTripStore();
-    service = await startSkillService({}, { store: store as Store });
+    const clock = new ManualClock(Date.now());
+    store = new RoundTripStore(clock);
+    service = await startSkillService({}, { store: store as Store, clock });
   });
   afterEach(async () => service.close());
 
@@ -50,7 +53,35 @@ describe('skill: a token this process has not seen costs two store round trips',
     store.recording = false;
     expect(answer.status).to.equal(200);
     expect(speechOf(answer)).to.contain('Priya');
-    expect(store.rounds).to.deep.equal([['get revoked-sid', 'get account'], ['getAndSet skill-user']]);
+    expect(store.rounds).to.deep.equal([['getWithTtl skill-user', 'get revoked-sid', 'get account'], ['getAndSet skill-user']]);
+  });
+
+  it('reads the recorded Alexa user with them, and writes nothing more when the link is the one recorded', async () => {
+    const rider = await linkRider(service, 'Priya');
+    const envelope = (accessToken: string) => launchRequest({ clock: service.clock, accessToken, userId: alexaUserId('priya') });
+    await postToSkill(service.url, envelope(rider.accessToken));
+    // An hour on: the next hourly token of the same grant, long after this process's own memory of the link.
+    service.clock.advance(3_600_000);
+    const next = service.services.accessTokens.sign({ userId: rider.account.id, clientId: TEST_CLIENT_ID, scope: 'profile', familyId: rider.familyId }).token;
+    store.recording = true;
+    const answer = await postToSkill(service.url, envelope(next));
+    expect(speechOf(answer)).to.contain('Priya');
+    expect(store.rounds).to.deep.equal([['getWithTtl skill-user', 'get revoked-sid', 'get account']]);
+  });
+
+  it('renews the recorded link once it has lived a day past its renewal, and reads nothing for a forged token', async () => {
+    const rider = await linkRider(service, 'Priya');
+    const envelope = (accessToken: string) => launchRequest({ clock: service.clock, accessToken, userId: alexaUserId('priya') });
+    await postToSkill(service.url, envelope(rider.accessToken));
+    service.clock.advance(86_400_001);
+    const next = service.services.accessTokens.sign({ userId: rider.account.id, clientId: TEST_CLIENT_ID, scope: 'profile', familyId: rider.familyId }).token;
+    store.recording = true;
+    await postToSkill(service.url, envelope(next));
+    expect(store.rounds.at(-1)).to.deep.equal(['getAndSet skill-user']);
+    store.rounds = [];
+    const [header, payload, signature = ''] = next.split('.');
+    await postToSkill(service.url, envelope(`${header}.${payload}.${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`));
+    expect(store.rounds).to.deep.equal([]);
   });
 
   it('asks nothing more of the store on the next request with the same token', async () => {
@@ -70,7 +101,7 @@ describe('skill: a token this process has not seen costs two store round trips',
     const answer = await postToSkill(service.url, launchRequest({ clock: service.clock, accessToken: rider.accessToken, userId: alexaUserId('priya') }));
     expect(answer.status).to.equal(200);
     expect(speechOf(answer)).not.to.contain('Priya');
-    expect(store.rounds).to.deep.equal([['get revoked-sid', 'get account']]);
+    expect(store.rounds).to.deep.equal([['getWithTtl skill-user', 'get revoked-sid', 'get account']]);
   });
 
   it('treats a token whose account is gone as not linked, as before the name was read early', async () => {

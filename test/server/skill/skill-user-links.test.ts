@@ -20,7 +20,7 @@ describe('SkillUserLinks: what an account-level mapping holds', () => {
         return 'replaced';
       },
     });
-    return { store, links, replaced };
+    return { clock, store, links, replaced };
   }
 
   it('keeps a UUID user and a grant in 44 characters, and any other pair readable', async () => {
@@ -43,5 +43,32 @@ describe('SkillUserLinks: what an account-level mapping holds', () => {
     await links.remember('amzn1.ask.account.OLD', undefined, uuid, GRANT);
     expect(replaced).to.deep.equal([[OTHER_GRANT, GRANT]]);
     expect(await links.usersOf('amzn1.ask.account.OLD')).to.deep.equal([uuid]);
+  });
+
+  it('with a read prepared beside the token check: writes nothing for the link recorded, settles a changed grant, renews a day past due', async () => {
+    const { clock, store, links, replaced } = setup();
+    const uuid = randomUUID();
+    const alexa = 'amzn1.ask.account.PREPARED';
+    const key = `skill-user:${sha256(alexa)}`;
+    await links.remember(alexa, undefined, uuid, GRANT);
+    // The mapping lives the renewal (60 s) and a day: another process, or this one later, reads it as current.
+    expect((await store.getWithTtl(key)).ttlMs).to.equal(60_000 + 86_400_000);
+    const fresh = new SkillUserLinks(store, clock, { ttlMs: 60_000, replaceGrant: async (previous, presented) => (replaced.push([previous, presented]), 'replaced') });
+    clock.advance(86_400_000 - 1);
+    const before = await store.getWithTtl(key);
+    await fresh.remember(alexa, undefined, uuid, GRANT, fresh.prepare(alexa, undefined));
+    expect(await store.getWithTtl(key)).to.deep.equal(before);
+    // A day past: renewed.
+    const later = new SkillUserLinks(store, clock, { ttlMs: 60_000 });
+    clock.advance(2);
+    await later.remember(alexa, undefined, uuid, GRANT, later.prepare(alexa, undefined));
+    expect((await store.getWithTtl(key)).ttlMs).to.equal(60_000 + 86_400_000);
+    // A new grant of the same Alexa account: settled as without a prepared read.
+    const next = new SkillUserLinks(store, clock, { ttlMs: 60_000, replaceGrant: async (previous, presented) => (replaced.push([previous, presented]), 'replaced') });
+    await next.remember(alexa, undefined, uuid, OTHER_GRANT, next.prepare(alexa, undefined));
+    expect(replaced).to.deep.equal([[GRANT, OTHER_GRANT]]);
+    // Nothing is read for a person's link, or for an account this process recorded recently.
+    expect(next.prepare(alexa, 'amzn1.ask.person.P')).to.equal(undefined);
+    expect(next.prepare(alexa, undefined)).to.equal(undefined);
   });
 });

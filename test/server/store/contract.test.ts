@@ -45,6 +45,16 @@ function contract(name: string, open: () => Promise<StoreFixture>): void {
       expect(await store.get('long')).to.equal('y');
     });
 
+    it('getWithTtl reads a value with what is left of its TTL, none for a record without one', async () => {
+      await store.set('w', 'x', 60_000);
+      await store.set('forever', 'y');
+      const timed = await store.getWithTtl('w');
+      expect(timed.value).to.equal('x');
+      expect(timed.ttlMs).to.be.within(59_000, 60_000);
+      expect(await store.getWithTtl('forever')).to.deep.equal({ value: 'y', ttlMs: undefined });
+      expect(await store.getWithTtl('absent')).to.deep.equal({ value: null, ttlMs: undefined });
+    });
+
     it('setIfAbsent writes only once', async () => {
       expect(await store.setIfAbsent('k', '1', 60_000)).to.equal(true);
       expect(await store.setIfAbsent('k', '2', 60_000)).to.equal(false);
