@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { SkillBuilders, type HandlerInput, type RequestHandler } from 'ask-sdk-core';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
-import { createLinkingKit, decodeConnectionToken, encodeConnectionToken, LINK_PROMPTS, type LinkingKit, type LinkingKitOptions, type TokenResolver } from '../../../kit/ask-sdk';
+import { createLinkingKit, decodeConnectionToken, encodeConnectionToken, LINK_PROMPTS, type LinkingKit, type LinkingKitOptions, type LinkStore, type TokenResolver } from '../../../kit/ask-sdk';
 import { alexaUserId, intentRequest, launchRequest, sessionResumedRequest, skillEvent } from '../../support/alexa-requests';
 import { freePort } from '../../support/ports';
 import type { TestService } from '../../support/service';
@@ -158,6 +158,39 @@ describe('linkwright/ask-sdk: createLinkingKit against a running Linkwright', fu
     expect(calls).to.equal(1);
     await skill.invoke(launchRequest({ clock: service.clock, accessToken: 't1' }));
     expect(calls).to.equal(2);
+  });
+
+  it('hands a link store’s prepared read to remember when the resolver calls alongside, and prepares nothing for a token it refuses first', async () => {
+    const events: string[] = [];
+    const links: LinkStore = {
+      prepare: (alexaUser, person) => {
+        events.push(`prepare ${alexaUser} ${person ?? '-'}`);
+        return `read-of-${alexaUser}`;
+      },
+      remember: async (alexaUser, _person, userId, _grant, prepared) => {
+        events.push(`remember ${alexaUser} ${userId} ${String(prepared)}`);
+      },
+      usersOf: async () => [],
+      forget: async () => undefined,
+    };
+    const resolver: TokenResolver = {
+      provider: 'checking',
+      forgetCached: () => undefined,
+      resolve: async (token, tokenOptions) => {
+        if (token === 'forged') return { linked: false, reason: 'bad signature' };
+        events.push('checked');
+        tokenOptions?.alongside?.();
+        events.push('asked the store');
+        return { linked: true, user: { userId: `u-${token}` } };
+      },
+    };
+    const skill = companySkill(createLinkingKit({ skillName: 'Acme Pantry', resolver, links }));
+    const user = alexaUserId('prepared');
+    await skill.invoke(launchRequest({ clock: service.clock, accessToken: 't1', userId: user }));
+    expect(events).to.deep.equal(['checked', `prepare ${user} -`, 'asked the store', `remember ${user} u-t1 read-of-${user}`]);
+    events.length = 0;
+    await skill.invoke(launchRequest({ clock: service.clock, accessToken: 'forged', userId: user }));
+    expect(events).to.deep.equal([]);
   });
 
   it('a provider that cannot answer is a spoken apology in the locale, never "not linked"', async () => {
