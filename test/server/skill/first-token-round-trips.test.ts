@@ -56,13 +56,19 @@ describe('skill: a token this process has not seen costs one store round trip, t
     expect(store.rounds).to.deep.equal([['getWithTtl skill-user', 'get revoked-sid', 'get account'], ['getAndSet skill-user']]);
   });
 
-  it('reads the recorded Alexa user with them, and writes nothing more when the link is the one recorded', async () => {
+  /** A linked rider who has spoken once, and the next token of the same grant `laterMs` on. */
+  async function spokenOnce(laterMs: number): Promise<{ envelope: (accessToken: string) => ReturnType<typeof launchRequest>; next: string }> {
     const rider = await linkRider(service, 'Priya');
     const envelope = (accessToken: string) => launchRequest({ clock: service.clock, accessToken, userId: alexaUserId('priya') });
     await postToSkill(service.url, envelope(rider.accessToken));
-    // An hour on: the next hourly token of the same grant, long after this process's own memory of the link.
-    service.clock.advance(3_600_000);
+    service.clock.advance(laterMs);
     const next = service.services.accessTokens.sign({ userId: rider.account.id, clientId: TEST_CLIENT_ID, scope: 'profile', familyId: rider.familyId }).token;
+    return { envelope, next };
+  }
+
+  it('reads the recorded Alexa user with them, and writes nothing more when the link is the one recorded', async () => {
+    // An hour on: the next hourly token of the same grant, long after this process's own memory of the link.
+    const { envelope, next } = await spokenOnce(3_600_000);
     store.recording = true;
     const answer = await postToSkill(service.url, envelope(next));
     expect(speechOf(answer)).to.contain('Priya');
@@ -70,11 +76,7 @@ describe('skill: a token this process has not seen costs one store round trip, t
   });
 
   it('renews the recorded link once it has lived a day past its renewal, and reads nothing for a forged token', async () => {
-    const rider = await linkRider(service, 'Priya');
-    const envelope = (accessToken: string) => launchRequest({ clock: service.clock, accessToken, userId: alexaUserId('priya') });
-    await postToSkill(service.url, envelope(rider.accessToken));
-    service.clock.advance(86_400_001);
-    const next = service.services.accessTokens.sign({ userId: rider.account.id, clientId: TEST_CLIENT_ID, scope: 'profile', familyId: rider.familyId }).token;
+    const { envelope, next } = await spokenOnce(86_400_001);
     store.recording = true;
     await postToSkill(service.url, envelope(next));
     expect(store.rounds.at(-1)).to.deep.equal(['getAndSet skill-user']);

@@ -273,6 +273,19 @@ describe('on a three-master Redis Cluster', () => {
   });
 });
 
+/** A private redis-server (the test may pause it) and a store on it with a 200 ms command timeout, both gone afterwards. */
+async function withStallingRedis(test: (server: RedisServer, store: RedisStore) => Promise<void>): Promise<void> {
+  const server = await RedisServer.start();
+  const store = new RedisStore({ url: server.url, keyPrefix: 'stall:', commandTimeoutMs: 200 });
+  try {
+    await test(server, store);
+  } finally {
+    server.resume();
+    await store.close();
+    await server.destroy();
+  }
+}
+
 /** A key's value once a store that was stalled or down answers again (it finds its way back with a ping), within 5 s. */
 async function readOnceAnswering(store: Store, key: string): Promise<string | null> {
   let value: string | null = null;
@@ -308,9 +321,7 @@ describe('RedisStore when Redis is unreachable', () => {
   });
 
   it('fails at once while Redis stalls, without queueing, and refuses a write held up past its deadline', async () => {
-    const server = await RedisServer.start();
-    const store = new RedisStore({ url: server.url, keyPrefix: 'stall:', commandTimeoutMs: 200 });
-    try {
+    await withStallingRedis(async (server, store) => {
       await store.set('family', 'before', 60_000);
       const { writeBy } = await store.readForUpdate('family');
       server.pause();
@@ -324,17 +335,11 @@ describe('RedisStore when Redis is unreachable', () => {
       server.resume();
       const value = await readOnceAnswering(store, 'family');
       expect(value, 'the held-up write was not applied when Redis resumed').to.equal('before');
-    } finally {
-      server.resume();
-      await store.close();
-      await server.destroy();
-    }
+    });
   });
 
   it('refuses a field update held up past its deadline in a stalled Redis', async () => {
-    const server = await RedisServer.start();
-    const store = new RedisStore({ url: server.url, keyPrefix: 'stall-fields:', commandTimeoutMs: 200 });
-    try {
+    await withStallingRedis(async (server, store) => {
       await store.set('family', 'a|before', 60_000);
       server.pause();
       const heldUp = store.updateFields('family', { guards: [{ field: 1, equals: 'before' }], changes: [[1, 'after']], ttlMs: 60_000 }).catch((error: unknown) => error);
@@ -343,11 +348,7 @@ describe('RedisStore when Redis is unreachable', () => {
       server.resume();
       const value = await readOnceAnswering(store, 'family');
       expect(value, 'the held-up update was applied when Redis resumed').to.equal('a|before');
-    } finally {
-      server.resume();
-      await store.close();
-      await server.destroy();
-    }
+    });
   });
 
   it('keeps each key under the configured prefix', async () => {
