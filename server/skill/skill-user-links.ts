@@ -52,13 +52,15 @@ export class SkillUserLinks implements LinkStore {
   async remember(alexaUserId: string, personId: string | undefined, userId: string, grantId?: string, prepared?: unknown): Promise<void> {
     // Looked up by the ids themselves (identifiers, not credentials): no hash on the hot path.
     const seen = personId === undefined ? alexaUserId : `${alexaUserId}\n${personId}`;
+    // What this process last recorded, kept as the ids themselves: the hot path packs nothing.
+    const recorded = grantId === undefined ? userId : `${userId}\n${grantId}`;
+    if (this.written.get(seen) === recorded) return;
     const value = encodeLink(userId, grantId);
-    if (this.written.get(seen) === value) return;
     const renewal = this.options.ttlMs;
     if (personId === undefined && prepared instanceof PreparedLink) {
       const stored = await prepared.read.catch(() => undefined);
       if (stored !== undefined && stored.value === value && (renewal === undefined ? stored.ttlMs === undefined : stored.ttlMs !== undefined && stored.ttlMs > renewal)) {
-        this.written.set(seen, value);
+        this.written.set(seen, recorded);
         return;
       }
     }
@@ -73,7 +75,7 @@ export class SkillUserLinks implements LinkStore {
       if (replace !== undefined) await this.settle(grantKey(seen), grantId as string, grantId as string, (previous) => previous, replace, ttl);
       await this.store.addToSet(personsKey(alexaUserId), userId, ttl);
     }
-    this.written.set(seen, value);
+    this.written.set(seen, recorded);
   }
 
   /**
