@@ -95,7 +95,7 @@ describe('consumer: the packed package in a fresh project', function () {
       JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, experimentalDecorators: true, skipLibCheck: true, outDir: 'out', rootDir: 'src', types: ['node'] }, include: ['src'] }),
     );
     // The Alexa+ add-on example (linkwright/mcp with the MCP SDK and zod the package brings) is typechecked with them.
-    for (const file of ['skill.ts', 'api.ts', 'service.ts', 'addon.ts', 'jovo-app.ts', 'jovo-check.ts']) copyFileSync(join(__dirname, 'example', file), join(project, 'src', file));
+    for (const file of ['skill.ts', 'api.ts', 'service.ts', 'addon.ts', 'jovo-app.ts', 'jovo-check.ts', 'links.ts']) copyFileSync(join(__dirname, 'example', file), join(project, 'src', file));
     const packages = [join(work, tarball), ...['ask-sdk-core', 'ask-sdk-model', '@types/node', 'express', '@types/express', '@jovotech/framework', '@jovotech/platform-alexa'].map(installed)];
     try {
       await run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...packages], { cwd: project, timeout: 240_000 });
@@ -237,6 +237,11 @@ describe('consumer: the packed package in a fresh project', function () {
       }
     });
   }
+
+  it('a company’s own link store and resolver: the store’s read is prepared while the resolver asks its backend, and handed to remember; a refused token prepares nothing', async () => {
+    const { stdout } = await run(process.execPath, ['out/links.js'], { cwd: project, env: { PATH: process.env.PATH }, timeout: 60_000 });
+    expect(JSON.parse(stdout)).to.deep.equal(['prepare amzn1.ask.account.ACME', 'backend asked', 'remember amzn1.ask.account.ACME acme-user-1 row of amzn1.ask.account.ACME']);
+  });
 
   describe('the README’s Jovo v4 app, driven with Jovo’s TestSuite on the Alexa platform', () => {
     /** Runs envelopes through the example app in the fresh project (out/jovo-check.js) and answers its responses. */
