@@ -1,40 +1,19 @@
 import { expect } from 'chai';
 import type { Browser as Chromium } from 'playwright-core';
-import { ManualClock } from '../../server/clock';
 import { opsOf } from '../../server/ops/ops';
 import { launchBrowser, recordCspViolations, screenshot } from '../support/browser';
-import { signInAtProvider, startOidcProvider, type TestOidcProvider, upstreamLoginEnv } from '../support/oidc-provider';
+import { signInAtProvider } from '../support/oidc-provider';
 import { freePort } from '../support/ports';
 import type { TestService } from '../support/service';
 import { TEST_CLIENT_ID } from '../support/settings';
 import { Browser, headings, hiddenField } from '../server/oauth/flow-helpers';
 import { metric } from '../server/ops/helpers';
 import { ALEXA_REDIRECTS, startAppLinksService } from './support';
-import { CountingStore } from '../support/counting-store';
-
-interface World {
-  provider: TestOidcProvider;
-  service: TestService;
-  store: CountingStore;
-}
+import { startUpstreamWorld, stopUpstreamWorld, type UpstreamWorld as World } from '../support/upstream-world';
 
 /** The provider and a service with app-to-app linking whose accounts sign in there, on loopback. */
-async function startWorld(): Promise<World> {
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  const provider = await startOidcProvider({ redirectUri: `${publicUrl}/oauth/upstream/callback` });
-  const clock = new ManualClock();
-  const store = new CountingStore(clock);
-  const service = await startAppLinksService({
-    clock,
-    store,
-    env: {
-      PORT: String(port),
-      PUBLIC_URL: publicUrl,
-      ...upstreamLoginEnv(provider.issuer),
-    },
-  });
-  return { provider, service, store };
+function startWorld(): Promise<World> {
+  return startUpstreamWorld(startAppLinksService);
 }
 
 const ALEXA_APP_STATE = 'AlexaAppState';
@@ -85,8 +64,7 @@ describe('the app-to-app fallback page with LOGIN_SOURCE=oidc signs in at the pr
     world = await startWorld();
   });
   after(async () => {
-    await world?.service.close();
-    await world?.provider.close();
+    await stopUpstreamWorld(world);
   });
 
   it('offers the provider instead of a password form, and sends the browser there storing nothing', async () => {
@@ -271,8 +249,7 @@ describe('the app-to-app fallback page with LOGIN_SOURCE=oidc in a real browser 
   });
   after(async () => {
     await chromium?.close();
-    await world?.service.close();
-    await world?.provider.close();
+    await stopUpstreamWorld(world);
   });
 
   it('follows the sign-in link to the provider and lands on the Alexa redirect with a code, with no CSP violation', async () => {

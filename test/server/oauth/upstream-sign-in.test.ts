@@ -1,47 +1,19 @@
 import { expect } from 'chai';
 import type { Browser as Chromium } from 'playwright-core';
 import { startupBanner } from '../../../server/banner';
-import { ManualClock } from '../../../server/clock';
 import { loadSettings } from '../../../server/config/settings';
 import { Interactions } from '../../../server/oauth/interactions';
 import { RequestSeal } from '../../../server/oauth/request-seal';
 import { launchBrowser, screenshot } from '../../support/browser';
-import { signInAtProvider, startOidcProvider, type TestOidcProvider, UPSTREAM_CLIENT_ID, upstreamLoginEnv } from '../../support/oidc-provider';
+import { signInAtProvider, UPSTREAM_CLIENT_ID } from '../../support/oidc-provider';
 import { freePort } from '../../support/ports';
-import { startTestService, type TestService } from '../../support/service';
+import { startTestService } from '../../support/service';
 import { ALEXA_REDIRECTS, answerConsent, authorizeQuery, Browser, formState, headings, pkcePair, redeem } from './flow-helpers';
-import { CountingStore } from '../../support/counting-store';
-
-interface World {
-  provider: TestOidcProvider;
-  service: TestService;
-  store: CountingStore;
-}
+import { startUpstreamWorld, stopUpstreamWorld, type UpstreamWorld as World, type UpstreamWorldOptions } from '../../support/upstream-world';
 
 /** A provider and a service that signs in through it, on loopback. */
-async function startWorld(options: { idTokenAlg?: 'RS256' | 'HS256'; issuer?: string; env?: Record<string, string>; withoutPkce?: boolean } = {}): Promise<World> {
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  const provider = await startOidcProvider({ redirectUri: `${publicUrl}/oauth/upstream/callback`, idTokenAlg: options.idTokenAlg ?? 'RS256' });
-  provider.behaviour.withoutPkce = options.withoutPkce ?? false;
-  const clock = new ManualClock();
-  const store = new CountingStore(clock);
-  const service = await startTestService({
-    clock,
-    store,
-    env: {
-      PORT: String(port),
-      PUBLIC_URL: publicUrl,
-      ...upstreamLoginEnv(options.issuer ?? provider.issuer, 'Ride Hailer ID'),
-      ...options.env,
-    },
-  });
-  return { provider, service, store };
-}
-
-async function stopWorld(world: World | undefined): Promise<void> {
-  await world?.service.close();
-  await world?.provider.close();
+function startWorld(options: UpstreamWorldOptions = {}): Promise<World> {
+  return startUpstreamWorld(startTestService, { providerName: 'Ride Hailer ID', ...options });
 }
 
 /** GET /oauth/authorize as Alexa's browser; returns the provider URL it is sent to (asserting the 303). */
@@ -74,7 +46,7 @@ describe('sign-in through an upstream OpenID Connect provider (LOGIN_SOURCE=oidc
     before(async () => {
       world = await startWorld();
     });
-    after(async () => stopWorld(world));
+    after(async () => stopUpstreamWorld(world));
 
     it('sends the browser to the provider with PKCE S256, state and nonce, storing nothing before the user signs in', async () => {
       const browser = new Browser(world.service.url);
@@ -237,7 +209,7 @@ describe('sign-in through an upstream OpenID Connect provider (LOGIN_SOURCE=oidc
   describe('with a provider that fails', () => {
     let world: World | undefined;
     afterEach(async () => {
-      await stopWorld(world);
+      await stopUpstreamWorld(world);
       world = undefined;
     });
 
@@ -324,7 +296,7 @@ describe('upstream sign-in in a real browser (chromium)', function () {
   });
   after(async () => {
     await chromium?.close();
-    await stopWorld(world);
+    await stopUpstreamWorld(world);
   });
 
   it('signs in at the provider, consents at Linkwright and lands on the Alexa redirect with a code', async () => {
