@@ -55,6 +55,8 @@ const REVOKED_RETENTION_MS = 7 * 86_400_000;
 const REVOKED_IN_ADVANCE_RETENTION_MS = 15 * 60_000;
 /** How often one family's rotations extend its user's set, at most; the set outlives the family by as much. */
 const SET_EXTENSION_INTERVAL_MS = 86_400_000;
+/** How long a family's record outlives its expiry, so a late presentation is told "expired", not "unknown". */
+const EXPIRED_KEPT_MS = 86_400_000;
 /** Re-issues allowed inside one grace window before the retries are treated as abuse (families without `successorKey`). */
 const MAX_CURRENT = 5;
 
@@ -263,7 +265,7 @@ export class RefreshTokens {
     // an idle family (its record outlives that by a day, so it is reported as expired) is never written.
     const createdAtLeast = lifetimeSec > 0 ? now + idleTtlSec * 1000 - lifetimeSec * 1000 : 0;
     const usedAtLeast = idleTtlSec > 0 ? now - idleTtlSec * 1000 + 1 : 0;
-    const ttl = idleTtlSec > 0 ? idleTtlSec * 1000 + 86_400_000 : undefined;
+    const ttl = idleTtlSec > 0 ? idleTtlSec * 1000 + EXPIRED_KEPT_MS : undefined;
     const update = oneStepRotation({ clientId, presentedHash, now, nextHash, successorKey, createdAtLeast, usedAtLeast, ttlMs: ttl });
     const { previous, written } = await this.store.updateFields(familyKey(parsed.familyId), update);
     if (previous === null) throw invalid('The refresh token is unknown or has expired.', 'refresh family unknown or expired');
@@ -391,7 +393,7 @@ export class RefreshTokens {
     if (this.policy.lifetimeSec > 0) limits.push(family.createdAt + this.policy.lifetimeSec * 1000);
     if (this.policy.idleTtlSec > 0) limits.push(family.lastUsedAt + this.policy.idleTtlSec * 1000);
     if (limits.length === 0) return undefined;
-    return Math.max(1000, Math.min(...limits) - this.clock.now() + 86_400_000);
+    return Math.max(1000, Math.min(...limits) - this.clock.now() + EXPIRED_KEPT_MS);
   }
 
   /**
