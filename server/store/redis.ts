@@ -1,6 +1,7 @@
 import type { Cluster, RedisOptions } from 'ioredis';
 import type Redis from 'ioredis';
 import { StoreUnavailableError } from '../errors';
+import { RedisClockOffset, type RedisTimeReading } from './redis-clock';
 import { connectRedis, parseRedisUrl } from './redis-connection';
 import { DEFAULT_COMMAND_TIMEOUT_MS, type FieldUpdate, type Store } from './store';
 
@@ -122,7 +123,12 @@ export interface RedisStoreOptions {
   commandTimeoutMs?: number;
   /** Called on connection state changes, for logs. */
   onEvent?: (event: 'ready' | 'error' | 'reconnecting' | 'end', detail?: string) => void;
+  /** This process's clock (ms since the epoch); Date.now unless a test sets it apart from Redis's. */
+  now?: () => number;
 }
+
+/** How often Redis's clock is read again (also at every connection ready): clocks drift and NTP steps them. */
+const CLOCK_READ_INTERVAL_MS = 30_000;
 
 /** Builds ioredis options for a URL; the connection retries forever so the service heals itself. */
 export function redisOptions(options: RedisStoreOptions): RedisOptions {
@@ -154,9 +160,13 @@ export class RedisStore implements Store {
   private stalled = false;
   private probing = false;
   private closed = false;
+  private readonly now: () => number;
+  private readonly clockOffset: RedisClockOffset;
+  private readonly clockTimer: NodeJS.Timeout;
 
   constructor(options: RedisStoreOptions) {
     this.prefix = options.keyPrefix;
+    this.now = options.now ?? Date.now;
     const client = connectRedis(parseRedisUrl(options.url), redisOptions(options));
     client.defineCommand('lwCompareAndSet', { numberOfKeys: 1, lua: COMPARE_AND_SET });
     client.defineCommand('lwReadWithTime', { numberOfKeys: 1, lua: READ_WITH_TIME });
@@ -169,6 +179,7 @@ export class RedisStore implements Store {
     client.on('ready', () => {
       this.stalled = false;
       onEvent?.('ready');
+      void this.readClock();
     });
     client.on('reconnecting', () => onEvent?.('reconnecting'));
     client.on('end', () => onEvent?.('end'));
@@ -176,6 +187,9 @@ export class RedisStore implements Store {
     client.on('error', (error: Error) => onEvent?.('error', error.message));
     this.redis = client as ScriptedRedis;
     this.waitMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    this.clockOffset = new RedisClockOffset(this.now, this.waitMs);
+    this.clockTimer = setInterval(() => void this.readClock(), CLOCK_READ_INTERVAL_MS);
+    this.clockTimer.unref();
     this.firstReady = new Promise<void>((resolve) => client.once('ready', () => resolve()));
     void this.firstReady.then(() => {
       this.firstReady = undefined;
@@ -237,7 +251,8 @@ export class RedisStore implements Store {
   }
 
   async updateFields(key: string, update: FieldUpdate): Promise<{ previous: string | null; written: string | null }> {
-    const args = [String(Math.trunc(Date.now() + this.waitMs)), String(update.ttlMs === undefined ? 0 : ttl(update.ttlMs)), String(update.guards.length)];
+    // The deadline is said in Redis's time (see RedisClockOffset), as readForUpdate's is.
+    const args = [String(this.clockOffset.deadline(this.waitMs)), String(update.ttlMs === undefined ? 0 : ttl(update.ttlMs)), String(update.guards.length)];
     for (const guard of update.guards) {
       if ('equals' in guard) args.push(String(guard.field), '=', guard.equals);
       else args.push(String(guard.field), `>=${guard.orElse ?? ''}`, guard.atLeastBase36);
@@ -299,8 +314,35 @@ export class RedisStore implements Store {
     await this.run(() => this.redis.ping());
   }
 
+  /** Redis's clock minus this process's in ms, as last read (the lowest of a Cluster's masters); 0 before a first reading. */
+  get redisClockOffsetMs(): number {
+    return this.clockOffset.ms;
+  }
+
+  /**
+   * Reads Redis's clock (every master's on a Cluster) and keeps its offset from this process's. The store
+   * does so whenever a connection is ready and every 30 s; a reading that fails or answers late changes nothing.
+   */
+  async readClock(): Promise<void> {
+    if (this.closed) return;
+    const nodes: Redis[] = this.redis.isCluster ? (this.redis as Cluster).nodes('master') : [this.redis as Redis];
+    const readings = await Promise.all(
+      nodes.map(async (node): Promise<RedisTimeReading | undefined> => {
+        const sentAtMs = this.now();
+        try {
+          const [seconds, micros] = await withDeadline(node.time(), this.waitMs);
+          return { seconds: String(seconds), micros: String(micros), sentAtMs, receivedAtMs: this.now() };
+        } catch {
+          return undefined;
+        }
+      }),
+    );
+    this.clockOffset.update(readings.filter((reading): reading is RedisTimeReading => reading !== undefined));
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.clockTimer);
     try {
       await this.redis.quit();
     } catch {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'node:net';
+import type { Store } from '../../server/store';
 import { freePort } from './ports';
 
 /** A real redis-server owned by the test run, on a private port and directory. */
@@ -118,4 +119,14 @@ export async function testRedisUrl(): Promise<string> {
 export async function stopPrivateRedisServers(): Promise<void> {
   await Promise.all(servers.splice(0).map((server) => server.destroy()));
   shared = undefined;
+}
+
+/** A key's value once a store that was stalled or down answers again (it finds its way back with a ping), within 5 s. */
+export async function readOnceAnswering(store: Store, key: string): Promise<string | null> {
+  let value: string | null = null;
+  for (let attempt = 0; attempt < 250 && value === null; attempt += 1) {
+    value = await store.get(key).catch(() => null);
+    if (value === null) await new Promise((resolve) => setTimeout(resolve, 20)); // waiting for the store's ping
+  }
+  return value;
 }

@@ -8,7 +8,7 @@ import type { Store } from '../../../server/store';
 import { MemoryStore } from '../../../server/store/memory';
 import { RedisStore } from '../../../server/store/redis';
 import { RedisCluster } from '../../support/redis-cluster';
-import { RedisServer, testRedisUrl } from '../../support/redis-server';
+import { readOnceAnswering, RedisServer, testRedisUrl } from '../../support/redis-server';
 
 const runCommand = promisify(execFile);
 
@@ -253,6 +253,21 @@ describe('on a three-master Redis Cluster', () => {
     expire: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   }));
 
+  it('reads every master\'s clock for its write deadlines, keeping the lowest offset', async () => {
+    const skewMs = 60_000;
+    const store = new RedisStore({ url: cluster.url, keyPrefix: `clock:${randomUUID()}:`, commandTimeoutMs: 5000, now: () => Date.now() - skewMs });
+    try {
+      await store.set('family', 'a|before', 60_000);
+      await store.readClock();
+      // The three masters share this machine's clock: each offset is the skew set here, less a round trip.
+      expect(store.redisClockOffsetMs).to.be.within(skewMs - 1_000, skewMs + 50);
+      const { written } = await store.updateFields('family', { guards: [{ field: 1, equals: 'before' }], changes: [[1, 'after']], ttlMs: 60_000 });
+      expect(written).to.equal('a|after');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('spreads keys over all three masters, so the contract above ran across slots', async () => {
     const prefix = `spread:${randomUUID()}:`;
     const store = new RedisStore({ url: cluster.url, keyPrefix: prefix, commandTimeoutMs: 5000 });
@@ -284,16 +299,6 @@ async function withStallingRedis(test: (server: RedisServer, store: RedisStore) 
     await store.close();
     await server.destroy();
   }
-}
-
-/** A key's value once a store that was stalled or down answers again (it finds its way back with a ping), within 5 s. */
-async function readOnceAnswering(store: Store, key: string): Promise<string | null> {
-  let value: string | null = null;
-  for (let attempt = 0; attempt < 250 && value === null; attempt += 1) {
-    value = await store.get(key).catch(() => null);
-    if (value === null) await new Promise((resolve) => setTimeout(resolve, 20)); // waiting for the store's ping
-  }
-  return value;
 }
 
 describe('RedisStore when Redis is unreachable', () => {
