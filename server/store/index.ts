@@ -21,7 +21,9 @@ export function openStore(settings: StoreSettings, clock: Clock, log: Logger): S
     keyPrefix: settings.keyPrefix,
     commandTimeoutMs: settings.commandTimeoutMs,
     onEvent: (event, detail) => {
-      if (event === 'error') {
+      if (event === 'clock_skew') {
+        log.warn({ event: 'store.clock_skew', redisAheadMs: Number(detail) }, "Redis's clock is far from this process's: write deadlines follow Redis's clock; check NTP on both hosts");
+      } else if (event === 'error') {
         // Reconnect loops repeat the same error; one line per distinct failure is enough.
         if (detail !== lastError) log.warn({ event: 'store.error', detail }, 'redis connection problem');
         lastError = detail ?? '';

@@ -40,9 +40,10 @@ export class RedisClockOffset {
 
   /**
    * Folds in one reading per master (all taken together). Readings answered too slowly are left out; when
-   * none is left the previous offset stays.
+   * none is left the previous offset stays. `complete` is false when some master gave no reading: the
+   * offset then only goes down, as that master's may be as low as the last one kept.
    */
-  update(readings: readonly RedisTimeReading[]): void {
+  update(readings: readonly RedisTimeReading[], complete = true): void {
     let lowest: number | undefined;
     for (const reading of readings) {
       if (reading.receivedAtMs - reading.sentAtMs > this.maxRoundTripMs) continue;
@@ -52,7 +53,7 @@ export class RedisClockOffset {
       lowest = lowest === undefined ? bound : Math.min(lowest, bound);
     }
     if (lowest === undefined) return;
-    this.offsetMs = lowest;
+    this.offsetMs = complete || !this.known ? lowest : Math.min(this.offsetMs, lowest);
     this.known = true;
   }
 

@@ -121,8 +121,11 @@ export interface RedisStoreOptions {
   keyPrefix: string;
   /** A command that gets no answer in this time fails, so a hung Redis cannot hang a request. */
   commandTimeoutMs?: number;
-  /** Called on connection state changes, for logs. */
-  onEvent?: (event: 'ready' | 'error' | 'reconnecting' | 'end', detail?: string) => void;
+  /**
+   * Called on connection state changes, for logs, and with `clock_skew` when Redis's clock is found
+   * further from this process's than a command timeout (detail: the offset in ms), once until it is back.
+   */
+  onEvent?: (event: 'ready' | 'error' | 'reconnecting' | 'end' | 'clock_skew', detail?: string) => void;
   /** This process's clock (ms since the epoch); Date.now unless a test sets it apart from Redis's. */
   now?: () => number;
 }
@@ -163,10 +166,13 @@ export class RedisStore implements Store {
   private readonly now: () => number;
   private readonly clockOffset: RedisClockOffset;
   private readonly clockTimer: NodeJS.Timeout;
+  private readonly onEvent: RedisStoreOptions['onEvent'];
+  private skewReported = false;
 
   constructor(options: RedisStoreOptions) {
     this.prefix = options.keyPrefix;
     this.now = options.now ?? Date.now;
+    this.onEvent = options.onEvent;
     const client = connectRedis(parseRedisUrl(options.url), redisOptions(options));
     client.defineCommand('lwCompareAndSet', { numberOfKeys: 1, lua: COMPARE_AND_SET });
     client.defineCommand('lwReadWithTime', { numberOfKeys: 1, lua: READ_WITH_TIME });
@@ -337,7 +343,12 @@ export class RedisStore implements Store {
         }
       }),
     );
-    this.clockOffset.update(readings.filter((reading): reading is RedisTimeReading => reading !== undefined));
+    const answered = readings.filter((reading): reading is RedisTimeReading => reading !== undefined);
+    this.clockOffset.update(answered, answered.length === readings.length);
+    // Deadlines stay right either way; a skew this large still says NTP is off on one of the hosts.
+    const skewed = this.clockOffset.measured && Math.abs(this.clockOffset.ms) > this.waitMs;
+    if (skewed && !this.skewReported) this.onEvent?.('clock_skew', String(this.clockOffset.ms));
+    this.skewReported = skewed;
   }
 
   async close(): Promise<void> {

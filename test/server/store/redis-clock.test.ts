@@ -33,6 +33,17 @@ describe('RedisClockOffset', () => {
     expect(offset.ms).to.equal(-3_010);
   });
 
+  it('only lowers the offset when a master gave no reading (its own may be as low as the last kept)', () => {
+    const offset = new RedisClockOffset(() => 0, 200);
+    offset.update([reading(1_000, 0, 10)]);
+    offset.update([reading(5_000, 0, 10)], false);
+    expect(offset.ms).to.equal(990);
+    offset.update([reading(-2_000, 0, 10)], false);
+    expect(offset.ms).to.equal(-2_010);
+    offset.update([reading(5_000, 0, 10)]);
+    expect(offset.ms).to.equal(4_990);
+  });
+
   it('leaves out readings answered too slowly and unreadable ones, keeping what it had', () => {
     const offset = new RedisClockOffset(() => 0, 200);
     offset.update([reading(1_000, 0, 10)]);
@@ -53,17 +64,35 @@ describe('RedisStore deadlines in Redis\'s own clock (real redis-server, this pr
     await server.destroy();
   });
 
-  async function skewedStore(skewMs: number, prefix: string): Promise<RedisStore> {
-    const store = new RedisStore({ url: server.url, keyPrefix: prefix, commandTimeoutMs: 200, now: () => Date.now() + skewMs });
+  async function skewedStore(skewMs: number, prefix: string, onEvent?: (event: string, detail?: string) => void): Promise<RedisStore> {
+    const store = new RedisStore({ url: server.url, keyPrefix: prefix, commandTimeoutMs: 200, now: () => Date.now() + skewMs, ...(onEvent ? { onEvent } : {}) });
     await store.ping();
     await store.readClock();
     return store;
   }
 
-  it('learns how far Redis\'s clock is from this process\'s', async () => {
-    const store = await skewedStore(-SKEW_MS, 'clock-learn:');
+  it('learns how far Redis\'s clock is from this process\'s, and says so once when it is further than a command timeout', async () => {
+    const skews: Array<string | undefined> = [];
+    const store = await skewedStore(-SKEW_MS, 'clock-learn:', (event, detail) => {
+      if (event === 'clock_skew') skews.push(detail);
+    });
     try {
       expect(store.redisClockOffsetMs).to.be.within(SKEW_MS - 1_000, SKEW_MS + 50);
+      await store.readClock();
+      expect(skews).to.have.length(1);
+      expect(Number(skews[0])).to.be.within(SKEW_MS - 1_000, SKEW_MS + 50);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('says nothing of a Redis on this process\'s own clock', async () => {
+    const events: string[] = [];
+    const store = await skewedStore(0, 'clock-same:', (event) => events.push(event));
+    try {
+      await store.readClock();
+      expect(Math.abs(store.redisClockOffsetMs)).to.be.below(200);
+      expect(events).to.not.include('clock_skew');
     } finally {
       await store.close();
     }
