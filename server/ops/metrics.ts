@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { SkillRequestOutcome } from '../skill/skill-endpoint-observer';
 
 /** Where a linking attempt can fail; the `step` label of linkwright_linking_failures_total. */
@@ -134,6 +134,22 @@ export class OpsMetrics {
   /** Counts one failed store command. */
   storeError(kind: 'timeout' | 'unavailable' | 'other'): void {
     this.storeErrors.inc({ kind });
+  }
+
+  /**
+   * Exports how far the store's clock is from this process's (RedisStore reads it at every connection
+   * and every 30 s): write deadlines follow the store's clock, so a skew is harmless to them, but one
+   * past a second says NTP is off on a host, which tokens' lifetimes and logs' times depend on too.
+   */
+  watchStoreClock(offsetMs: () => number): void {
+    new Gauge({
+      name: 'linkwright_store_clock_offset_seconds',
+      help: "The store's (Redis's) clock minus this process's, as last read (the lowest of a Cluster's masters).",
+      registers: [this.registry],
+      collect() {
+        this.set(offsetMs() / 1000);
+      },
+    });
   }
 
   /** The exposition text and its content type. */

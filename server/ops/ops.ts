@@ -36,6 +36,7 @@ export class Ops {
     const clients = services.settings.oauth.clients.filter((c) => c.clientId !== '');
     this.traffic = new TrafficLog(services.store, services.clock, { clientIds: clients.map((c) => c.clientId), redirectUris: registeredRedirectUris(services.settings) });
     watchStoreErrors(services.store, this.metrics);
+    watchStoreClock(services.store, this.metrics);
   }
 
   /** Puts a failure in a support engineer's terms (category and advice) without recording it. */
@@ -94,6 +95,16 @@ function watchStoreErrors(store: Store, metrics: OpsMetrics): void {
   const observable = store as Partial<ObservableStore>;
   if (typeof observable.onCommandError !== 'function') return;
   observable.onCommandError.call(store, (error: Error) => metrics.storeError(storeErrorKind(error)));
+}
+
+/** A store whose clock is another machine's (RedisStore); the memory store shares this process's. */
+interface ClockedStore extends Store {
+  readonly redisClockOffsetMs: number;
+}
+
+function watchStoreClock(store: Store, metrics: OpsMetrics): void {
+  if (typeof (store as Partial<ClockedStore>).redisClockOffsetMs !== 'number') return;
+  metrics.watchStoreClock(() => (store as ClockedStore).redisClockOffsetMs);
 }
 
 /** Sorts ioredis failures into the kinds an alert would treat differently. */

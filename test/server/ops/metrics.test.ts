@@ -70,6 +70,8 @@ describe('GET /metrics', () => {
       const text = await response.text();
       expect(metric(text, 'process_cpu_user_seconds_total')).to.be.greaterThan(0);
       expect(text).to.include('# TYPE nodejs_eventloop_lag_seconds gauge');
+      // The memory store keeps this process's own clock: nothing to report.
+      expect(text).not.to.include('linkwright_store_clock_offset_seconds');
       for (const name of [
         'linkwright_token_requests_total',
         'linkwright_token_request_duration_seconds',
@@ -171,6 +173,12 @@ describe('GET /metrics', () => {
     after(async () => {
       await service?.close();
       await redis?.destroy();
+    });
+
+    it("exports the store's clock offset from this process's (here the same machine's clock)", async () => {
+      const text = await scrapeMetrics(service);
+      expect(text).to.include('# TYPE linkwright_store_clock_offset_seconds gauge');
+      expect(Math.abs(metric(text, 'linkwright_store_clock_offset_seconds'))).to.be.below(0.2);
     });
 
     it('counts failed store commands and the apology the skill speaks when the store is down', async () => {
