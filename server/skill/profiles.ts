@@ -42,7 +42,10 @@ export class Profiles {
     const remembered = this.displayNames.get(userId);
     if (remembered !== undefined && now < remembered.until) return remembered.name;
     const account = await this.accounts.get(userId);
-    if (!account) return undefined;
+    if (!account) {
+      this.displayNames.delete(userId);
+      return undefined;
+    }
     this.displayNames.set(account.id, { name: account.displayName, until: now + DISPLAY_NAME_TTL_MS });
     return account.displayName;
   }
@@ -53,16 +56,11 @@ export class Profiles {
    */
   async profileOf(user: Pick<LinkedUser, 'userId' | 'displayName'>, log: Logger): Promise<LinkedProfile | undefined> {
     if (user.displayName !== undefined) return { userId: user.userId, displayName: user.displayName };
-    const now = this.clock.now();
-    const remembered = this.displayNames.get(user.userId);
-    if (remembered !== undefined && now < remembered.until) return { userId: user.userId, displayName: remembered.name };
-    const account = await this.accounts.get(user.userId);
-    if (!account) {
-      this.displayNames.delete(user.userId);
+    const displayName = await this.displayNameOf(user.userId);
+    if (displayName === undefined) {
       log.info({ event: 'skill.account_missing', userId: user.userId }, 'token names an account that no longer exists');
       return undefined;
     }
-    this.displayNames.set(account.id, { name: account.displayName, until: now + DISPLAY_NAME_TTL_MS });
-    return { userId: account.id, displayName: account.displayName };
+    return { userId: user.userId, displayName };
   }
 }

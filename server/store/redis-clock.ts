@@ -7,6 +7,11 @@ export interface RedisTimeReading {
   receivedAtMs: number;
 }
 
+/** A TIME answer (seconds, microseconds) in ms since the epoch, as the Lua scripts read TIME. */
+export function redisTimeMs(seconds: string, micros: string): number {
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+}
+
 /**
  * How far a Redis server's clock is ahead of this process's (negative when behind), learned from TIME.
  *
@@ -47,7 +52,7 @@ export class RedisClockOffset {
     let lowest: number | undefined;
     for (const reading of readings) {
       if (reading.receivedAtMs - reading.sentAtMs > this.maxRoundTripMs) continue;
-      const redisMs = Number(reading.seconds) * 1000 + Math.floor(Number(reading.micros) / 1000);
+      const redisMs = redisTimeMs(reading.seconds, reading.micros);
       if (!Number.isFinite(redisMs)) continue;
       const bound = redisMs - reading.receivedAtMs;
       lowest = lowest === undefined ? bound : Math.min(lowest, bound);

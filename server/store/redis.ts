@@ -1,7 +1,7 @@
 import type { Cluster, RedisOptions } from 'ioredis';
 import type Redis from 'ioredis';
 import { StoreUnavailableError } from '../errors';
-import { RedisClockOffset, type RedisTimeReading } from './redis-clock';
+import { RedisClockOffset, type RedisTimeReading, redisTimeMs } from './redis-clock';
 import { connectRedis, parseRedisUrl } from './redis-connection';
 import { DEFAULT_COMMAND_TIMEOUT_MS, type FieldUpdate, type Store } from './store';
 
@@ -62,7 +62,7 @@ local left = redis.call('PTTL', KEYS[1])
 if left >= 0 and left < wanted then redis.call('PEXPIRE', KEYS[1], wanted) end
 return 1`;
 
-// Store.updateFields. ARGV[1]: deadline on the caller's clock (ms, '0': none); ARGV[2]: TTL (ms, '0':
+// Store.updateFields. ARGV[1]: deadline on Redis's clock (ms, '0': none); ARGV[2]: TTL (ms, '0':
 // none); ARGV[3]: the guard count g, then g triples (field from 0, then '=' or '>=N' for base 36 where N
 // is the orElse field or empty, then the value), then (field, value) pairs. Answers {0} (absent), {0, found} (a guard failed), {-1, found} (late), or
 // {1, found, written}. Guards compare token hashes in plain Lua: a SHA-256 digest's timing reveals no secret.
@@ -181,7 +181,7 @@ export class RedisStore implements Store {
     client.defineCommand('lwAddToSet', { numberOfKeys: 1, lua: ADD_TO_SET });
     client.defineCommand('lwExtendSet', { numberOfKeys: 1, lua: EXTEND_SET });
     client.defineCommand('lwUpdateFields', { numberOfKeys: 1, lua: UPDATE_FIELDS });
-    const onEvent = options.onEvent;
+    const onEvent = this.onEvent;
     client.on('ready', () => {
       this.stalled = false;
       onEvent?.('ready');
@@ -237,7 +237,7 @@ export class RedisStore implements Store {
 
   async readForUpdate(key: string): Promise<{ value: string | null; writeBy: number }> {
     const [seconds, micros, value] = await this.run(() => this.redis.lwReadWithTime(this.k(key)));
-    return { value: value ?? null, writeBy: Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) + this.waitMs };
+    return { value: value ?? null, writeBy: redisTimeMs(seconds, micros) + this.waitMs };
   }
 
   async compareAndSet(key: string, expected: string | null, next: string | null, ttlMs?: number, writeBy?: number): Promise<boolean> {
@@ -301,10 +301,9 @@ export class RedisStore implements Store {
 
   async keysStartingWith(prefix: string): Promise<string[]> {
     const pattern = `${(this.prefix + prefix).replace(/[*?[\]\\]/g, '\\$&')}*`;
-    // A Cluster's keys live on its masters; each is scanned in turn (Sentinel's client talks to the master).
-    const nodes: Redis[] = this.redis.isCluster ? (this.redis as Cluster).nodes('master') : [this.redis as Redis];
+    // Each master is scanned in turn.
     const keys = new Set<string>();
-    for (const node of nodes) {
+    for (const node of this.masters()) {
       let cursor = '0';
       do {
         // One deadline per batch: a listing of a large keyspace takes many, each answered quickly.
@@ -331,9 +330,8 @@ export class RedisStore implements Store {
    */
   async readClock(): Promise<void> {
     if (this.closed) return;
-    const nodes: Redis[] = this.redis.isCluster ? (this.redis as Cluster).nodes('master') : [this.redis as Redis];
     const readings = await Promise.all(
-      nodes.map(async (node): Promise<RedisTimeReading | undefined> => {
+      this.masters().map(async (node): Promise<RedisTimeReading | undefined> => {
         const sentAtMs = this.now();
         try {
           const [seconds, micros] = await withDeadline(node.time(), this.waitMs);
@@ -364,6 +362,11 @@ export class RedisStore implements Store {
   /** Registers a callback told about every command that failed (the store error metric counts them). */
   onCommandError(listener: (error: Error) => void): void {
     this.commandErrorListeners.push(listener);
+  }
+
+  /** The nodes that hold keys: a Cluster's masters, else the one client (Sentinel's talks to the master). */
+  private masters(): Redis[] {
+    return this.redis.isCluster ? (this.redis as Cluster).nodes('master') : [this.redis as Redis];
   }
 
   private k(key: string): string {

@@ -49,8 +49,7 @@ export interface Store {
    * one reads as '', and trailing empty fields are dropped from what is written. Answers the record
    * found (null: absent) and the record written (null: nothing written, because a guard failed or the
    * record is absent, or because the command reached the store later than it can still be answered:
-   * see readForUpdate; the deadline counts on this process's clock, so a store whose clock runs ahead by
-   * more than the command timeout writes nothing and the caller takes its two-step way).
+   * see readForUpdate; the deadline counts on the store's own clock, as readForUpdate's does).
    */
   updateFields(key: string, update: FieldUpdate): Promise<{ previous: string | null; written: string | null }>;
   /** Reads and deletes as one step: of two callers racing, exactly one gets the value. */
