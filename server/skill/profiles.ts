@@ -23,6 +23,8 @@ export interface LinkedProfile {
 /** The demo's greeting names: the linked user's account in the directory, remembered briefly. */
 export class Profiles {
   private readonly displayNames: LRUCache<string, { name: string; until: number }>;
+  /** Reads on their way: requests arriving together for one user (a household's devices, a retry) share one. */
+  private readonly reading = new Map<string, Promise<string | undefined>>();
 
   constructor(
     private readonly accounts: Pick<AccountDirectory, 'get'>,
@@ -41,6 +43,15 @@ export class Profiles {
     const now = this.clock.now();
     const remembered = this.displayNames.get(userId);
     if (remembered !== undefined && now < remembered.until) return remembered.name;
+    let read = this.reading.get(userId);
+    if (read === undefined) {
+      read = this.read(userId, now).finally(() => this.reading.delete(userId));
+      this.reading.set(userId, read);
+    }
+    return read;
+  }
+
+  private async read(userId: string, now: number): Promise<string | undefined> {
     const account = await this.accounts.get(userId);
     if (!account) {
       this.displayNames.delete(userId);

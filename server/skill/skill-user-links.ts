@@ -36,6 +36,10 @@ const REMEMBERED_MS = 10 * 60_000;
  */
 export class SkillUserLinks implements LinkStore {
   private readonly written: LRUCache<string, string>;
+  /** Mapping reads on their way, by Alexa user id: requests arriving together share one (see prepare). */
+  private readonly reading = new Map<string, PreparedLink>();
+  /** Mapping writes on their way, by link and what it is recorded as (see remember). */
+  private readonly recording = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: Pick<Store, 'get' | 'getWithTtl' | 'set' | 'getAndSet' | 'take' | 'addToSet' | 'members' | 'delete'>,
@@ -55,6 +59,16 @@ export class SkillUserLinks implements LinkStore {
     // What this process last recorded, kept as the ids themselves: the hot path packs nothing.
     const recorded = grantId === undefined ? userId : `${userId}\n${grantId}`;
     if (this.written.get(seen) === recorded) return;
+    // Requests of one link arriving together write it once: the others wait for that write.
+    const recording = `${seen}\u0000${recorded}`;
+    const pending = this.recording.get(recording);
+    if (pending !== undefined) return pending;
+    const write = this.record(alexaUserId, personId, seen, recorded, userId, grantId, prepared).finally(() => this.recording.delete(recording));
+    this.recording.set(recording, write);
+    return write;
+  }
+
+  private async record(alexaUserId: string, personId: string | undefined, seen: string, recorded: string, userId: string, grantId: string | undefined, prepared: unknown): Promise<void> {
     const value = encodeLink(userId, grantId);
     const renewal = this.options.ttlMs;
     if (personId === undefined && prepared instanceof PreparedLink) {
@@ -82,13 +96,19 @@ export class SkillUserLinks implements LinkStore {
    * Reads an account's mapping (and what is left of its TTL) while the token is resolved, so that a
    * mapping already recorded costs no round trip of its own: `remember` then writes only a new or
    * changed link, or one due for renewal. Nothing is read for a person's link, or for an account this
-   * process recorded recently (remember answers those from memory).
+   * process recorded recently (remember answers those from memory), and requests of one Alexa account
+   * arriving while its mapping is being read share that read.
    */
   prepare(alexaUserId: string, personId: string | undefined): PreparedLink | undefined {
     if (personId !== undefined || this.written.has(alexaUserId)) return undefined;
+    const pending = this.reading.get(alexaUserId);
+    if (pending !== undefined) return pending;
     const read = this.store.getWithTtl(userKey(alexaUserId));
-    read.catch(() => undefined); // awaited by remember, if the token resolves
-    return new PreparedLink(read);
+    const prepared = new PreparedLink(read);
+    this.reading.set(alexaUserId, prepared);
+    // Awaited by remember, if the token resolves; a read settled is forgotten, so the next one is fresh.
+    read.catch(() => undefined).finally(() => this.reading.delete(alexaUserId));
+    return prepared;
   }
 
   /**

@@ -16,6 +16,18 @@ class RoundTripStore extends MemoryStore {
   rounds: string[][] = [];
   private pending = 0;
   recording = false;
+  /** While set, every call waits for it before the memory store answers (a stalled Redis). */
+  private gate: Promise<void> | undefined;
+  private open: (() => void) | undefined;
+
+  hold(): void {
+    this.gate = new Promise((resolve) => (this.open = resolve));
+  }
+
+  release(): void {
+    this.open?.();
+    this.gate = undefined;
+  }
 
   constructor(clock: ManualClock) {
     super(clock);
@@ -27,13 +39,16 @@ class RoundTripStore extends MemoryStore {
           this.rounds[this.rounds.length - 1]?.push(`${name} ${String(args[0]).split(':')[0]}`);
         }
         this.pending += 1;
-        return original(...args).finally(() => {
+        const gate = this.gate;
+        return (gate ? gate.then(() => original(...args)) : original(...args)).finally(() => {
           this.pending -= 1;
         });
       };
     }
   }
 }
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('skill: a token this process has not seen costs one store round trip, two for a new link', () => {
   let service: TestService;
@@ -84,6 +99,20 @@ describe('skill: a token this process has not seen costs one store round trip, t
     const [header, payload, signature = ''] = next.split('.');
     await postToSkill(service.url, envelope(`${header}.${payload}.${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`));
     expect(store.rounds).to.deep.equal([]);
+  });
+
+  it('reads once for requests that arrive together with one new token, and records the link once', async () => {
+    const rider = await linkRider(service, 'Priya');
+    const envelope = () => launchRequest({ clock: service.clock, accessToken: rider.accessToken, userId: alexaUserId('priya') });
+    store.recording = true;
+    store.hold();
+    const answers = Array.from({ length: 4 }, () => postToSkill(service.url, envelope()));
+    while (service.load().inFlight < 4) await nextTurn();
+    // Admitted requests reach the resolver within a turn or two (their body's end, then promise jobs only).
+    for (let turn = 0; turn < 20; turn += 1) await nextTurn();
+    store.release();
+    for (const answer of await Promise.all(answers)) expect(speechOf(answer)).to.contain('Priya');
+    expect(store.rounds.flat().sort()).to.deep.equal(['get account', 'get revoked-sid', 'getAndSet skill-user', 'getWithTtl skill-user']);
   });
 
   it('asks nothing more of the store on the next request with the same token', async () => {

@@ -219,6 +219,19 @@ describe('skill: greeting names are remembered briefly', () => {
     expect(await subject.profileOf({ userId: 'gone' }, log)).to.deep.equal({ userId: 'gone', displayName: 'Back' });
   });
 
+  it('reads once for requests of one user that arrive together, and keeps no failed read', async () => {
+    account('u3', 'Ana');
+    const subject = linking();
+    const together = await Promise.all([subject.profileOf({ userId: 'u3' }, log), subject.displayNameOf('u3'), subject.profileOf({ userId: 'u3' }, log)]);
+    expect(together).to.deep.equal([{ userId: 'u3', displayName: 'Ana' }, 'Ana', { userId: 'u3', displayName: 'Ana' }]);
+    expect(reads).to.deep.equal(['u3']);
+    const failing = new Profiles({ get: async (id: string) => (reads.push(id), Promise.reject(new Error('store unavailable'))) }, clock);
+    const failures = await Promise.allSettled([failing.displayNameOf('u4'), failing.displayNameOf('u4')]);
+    expect(failures.map((failure) => failure.status)).to.deep.equal(['rejected', 'rejected']);
+    await failing.displayNameOf('u4').catch(() => undefined);
+    expect(reads).to.deep.equal(['u3', 'u4', 'u4']);
+  });
+
   it('keeps no more names than its bound', async () => {
     for (const id of ['a', 'b', 'c']) account(id, id.toUpperCase());
     const subject = linking(2);

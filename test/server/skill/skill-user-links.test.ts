@@ -71,4 +71,36 @@ describe('SkillUserLinks: what an account-level mapping holds', () => {
     expect(next.prepare(alexa, 'amzn1.ask.person.P')).to.equal(undefined);
     expect(next.prepare(alexa, undefined)).to.equal(undefined);
   });
+
+  it('shares a read and a write among calls that arrive together, and reads afresh once a shared read failed', async () => {
+    const { clock, store } = setup();
+    let reads = 0;
+    let writes = 0;
+    let fail = true;
+    const counted = Object.assign(Object.create(store) as MemoryStore, {
+      getWithTtl: async (key: string) => {
+        reads += 1;
+        if (fail) throw new Error('store unavailable');
+        return store.getWithTtl(key);
+      },
+      getAndSet: async (key: string, value: string, ttlMs?: number) => {
+        writes += 1;
+        return store.getAndSet(key, value, ttlMs);
+      },
+    });
+    const links = new SkillUserLinks(counted, clock, { ttlMs: 60_000, replaceGrant: async () => 'replaced' });
+    const alexa = 'amzn1.ask.account.TOGETHER';
+    const failed = links.prepare(alexa, undefined);
+    expect(links.prepare(alexa, undefined)).to.equal(failed);
+    await (failed as unknown as { read: Promise<unknown> }).read.catch(() => undefined);
+    expect(reads).to.equal(1);
+    // The failed read is not kept: the next request asks the store again, and the ones with it share that.
+    fail = false;
+    const again = links.prepare(alexa, undefined);
+    expect(again).to.not.equal(failed);
+    const uuid = randomUUID();
+    await Promise.all([links.remember(alexa, undefined, uuid, GRANT, again), links.remember(alexa, undefined, uuid, GRANT, links.prepare(alexa, undefined))]);
+    expect({ reads, writes }).to.deep.equal({ reads: 2, writes: 1 });
+    expect(await links.usersOf(alexa)).to.deep.equal([uuid]);
+  });
 });
