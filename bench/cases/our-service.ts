@@ -30,7 +30,7 @@ export interface OurService {
 export async function startOurService(
   context: CaseContext,
   skill: { verifySignature: boolean; linkAtLaunch?: boolean },
-  extra: { pinnedWithServer?: boolean; logLevel?: string; keyPrefix?: string } = {},
+  extra: { pinnedWithServer?: boolean; logLevel?: string; keyPrefix?: string; metricsToken?: string } = {},
 ): Promise<OurService> {
   const { fixtures, options } = context;
   const port = await freePort();
@@ -55,6 +55,8 @@ export async function startOurService(
     SKILL_VERIFY_SIGNATURE: String(skill.verifySignature),
     // Ride Hailer lets an unlinked user in at launch unless told to offer linking there (the card).
     SKILL_LINK_AT_LAUNCH: String(skill.linkAtLaunch ?? false),
+    // GET /metrics (and the process metrics it brings) only where a case reads the server's own figures.
+    ...(extra.metricsToken ? { METRICS_TOKEN: extra.metricsToken } : {}),
   };
   // The overload bounds can be tried from the bench's own environment (README, Overload).
   for (const [name, value] of Object.entries(process.env)) {

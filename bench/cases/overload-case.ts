@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { runLoad, type LoadPlan, type LoadResult } from '../lib/load';
 import type { OverloadResult } from '../lib/results';
+import { histogramBuckets, latencyBound, scrapeMetrics } from '../lib/server-latency';
 import { startOurService } from './our-service';
 import { OUR_TOKEN_PATH } from './token-cases';
 import { refreshChainPlan } from './token-requests';
@@ -43,7 +45,7 @@ function watchAcceptQueue(url: string): { stop(): number | undefined } {
 }
 
 /** Folds the two runs into the figures the table and the targets use. */
-export function overloadFigures(baseline: LoadResult, storm: LoadResult, targetRps: number): OverloadResult {
+export function overloadFigures(baseline: LoadResult, storm: LoadResult, targetRps: number, server?: OverloadResult['server']): OverloadResult {
   const seconds = storm.durationSec > 0 ? storm.durationSec : 1;
   const acceptedRps = (storm.completed - storm.shed) / seconds;
   return {
@@ -64,8 +66,13 @@ export function overloadFigures(baseline: LoadResult, storm: LoadResult, targetR
     rssMaxKb: storm.rssMaxKb,
     generatorCpuShare: storm.generatorCpuShare,
     unansweredConnections: storm.unansweredConnections,
+    server,
   };
 }
+
+/** The server's histogram of refresh requests (see OverloadResult.server). */
+const TOKEN_DURATION = 'linkwright_token_request_duration_seconds';
+const REFRESH = { grant_type: 'refresh_token' };
 
 /**
  * Our refresh grant at 50 connections, then at four times the rate measured there on 2,000
@@ -80,8 +87,10 @@ export const ourOverload: BenchCase = {
   group: 'overload',
   byDefault: true,
   start: async (context) => {
-    const ours = await startOurService(context, { verifySignature: false }, { pinnedWithServer: true });
+    const metricsToken = randomBytes(18).toString('base64url');
+    const ours = await startOurService(context, { verifySignature: false }, { pinnedWithServer: true, metricsToken });
     return {
+      metricsToken,
       server: ours.server,
       storePid: ours.storePid,
       url: ours.url,
@@ -99,14 +108,23 @@ export const ourOverload: BenchCase = {
     const baseline = await load(OVERLOAD_BASELINE_CONNECTIONS, options.durationSec);
     say(`baseline ${OVERLOAD_BASELINE_CONNECTIONS} conns: ${Math.round(baseline.rps)} req/s, p99 ${baseline.acceptedP99Ms.toFixed(2)} ms`);
     const targetRps = Math.round(baseline.rps * OVERLOAD_FACTOR);
+    const token = started.metricsToken;
+    const before = token ? await scrapeMetrics(started.url, token) : undefined;
     const queue = watchAcceptQueue(started.url);
     const storm = await load(OVERLOAD_CONNECTIONS, options.durationSec, targetRps);
     const deepestAcceptQueue = queue.stop();
-    const figures = overloadFigures(baseline, storm, targetRps);
+    let server: OverloadResult['server'];
+    if (token && before !== undefined) {
+      // Read after the storm: the requests answered in its first second are in it too, as the client's are not.
+      const bound = latencyBound(histogramBuckets(before, TOKEN_DURATION, REFRESH), histogramBuckets(await scrapeMetrics(started.url, token), TOKEN_DURATION, REFRESH), 0.99, 50);
+      server = { p99AtMostMs: bound.quantileAtMostMs, shareWithin50Ms: bound.shareWithin, count: bound.count };
+    }
+    const figures = overloadFigures(baseline, storm, targetRps, server);
     say(
       `storm ${OVERLOAD_CONNECTIONS} conns asking ${targetRps} req/s: offered ${Math.round(figures.offeredRps)}, accepted ${Math.round(figures.acceptedRps)}, shed ${Math.round(figures.shedRps)} req/s, ` +
         `accepted p99 ${figures.acceptedP99Ms.toFixed(2)} ms (${figures.p99Ratio.toFixed(1)}× baseline), max ${figures.maxMs.toFixed(0)} ms, timeouts ${figures.timeouts}, ${figures.unansweredConnections} connections never answered, RSS ${(figures.rssMaxKb / 1024).toFixed(0)} MB, load generator ${(figures.generatorCpuShare * 100).toFixed(0)} % of its core, server CPU ${storm.cpuUsPerRequest.toFixed(0)} µs/answer`,
     );
+    if (server) say(`  as the server timed them (from reading a request to answering it): ${server.count} accepted, p99 ≤ ${server.p99AtMostMs} ms, ${(server.shareWithin50Ms * 100).toFixed(1)} % within 50 ms`);
     say(`  accept queue at most ${deepestAcceptQueue ?? '?'} connections waiting to be accepted (libuv accepts one per turn of a saturated event loop)`);
     say(`  storm latencies: accepted p50 ${storm.acceptedP50Ms.toFixed(1)} ms, every answer p50 ${storm.p50Ms.toFixed(1)} / p99 ${storm.p99Ms.toFixed(1)} ms; ${storm.socketErrors} socket errors; statuses ${JSON.stringify(storm.statusCounts)}`);
     if (storm.badSamples.length > 0) say(`  unexpected answers, e.g. ${storm.badSamples[0]}`);

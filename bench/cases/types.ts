@@ -26,6 +26,8 @@ export interface StartedCase {
    * bodies) are minted here, before the run, sized for `expectedRequests`.
    */
   plan(connections: number, expectedRequests: number): Promise<LoadPlan>;
+  /** Set when the server serves GET /metrics to the bench (METRICS_TOKEN), for its own timings. */
+  metricsToken?: string | undefined;
   close(): Promise<void>;
 }
 

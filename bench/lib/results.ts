@@ -42,6 +42,12 @@ export interface OverloadResult {
   generatorCpuShare: number;
   /** Storm connections that got no answer in the whole run (never accepted, or starved). */
   unansweredConnections: number;
+  /**
+   * The storm's accepted requests as the server timed them (linkwright_token_request_duration_seconds,
+   * from reading a request to answering it): the bucket bound of their p99, and the share within 50 ms.
+   * What the client saw beyond that waited in the kernel's queues or in the load generator.
+   */
+  server?: { p99AtMostMs: number; shareWithin50Ms: number; count: number } | undefined;
 }
 
 /** Everything measured for one case; `error` when it could not run (the reason, not a figure). */

@@ -92,10 +92,10 @@ export function renderOverload(results: CaseResult[]): string | undefined {
   const rows = results.flatMap((r) => (r.overload ? [[r.id, r.overload] as const] : []));
   if (rows.length === 0) return undefined;
   return textTable(
-    ['case', 'conns', 'asked req/s', 'offered', 'accepted', 'shed', 'p99 ms', 'p99 / baseline', 'max ms', 'timeouts', 'never answered', 'RSS max', 'generator CPU'],
+    ['case', 'conns', 'asked req/s', 'offered', 'accepted', 'shed', 'p99 ms', 'p99 / baseline', 'max ms', 'timeouts', 'never answered', 'RSS max', 'generator CPU', 'server p99 ms'],
     rows.flatMap(([id, o]) => [
-      [id, String(o.baselineConnections), '–', String(Math.round(o.baselineRps)), String(Math.round(o.baselineRps)), '0', o.baselineP99Ms.toFixed(2), '–', '–', '–', '–', '–', '–'],
-      [id, String(o.connections), String(o.targetRps), String(Math.round(o.offeredRps)), String(Math.round(o.acceptedRps)), String(Math.round(o.shedRps)), o.acceptedP99Ms.toFixed(2), `${o.p99Ratio.toFixed(1)}×`, o.maxMs.toFixed(0), String(o.timeouts), String(o.unansweredConnections), `${(o.rssMaxKb / 1024).toFixed(0)} MB`, Number.isFinite(o.generatorCpuShare) ? `${(o.generatorCpuShare * 100).toFixed(0)} %` : '–'],
+      [id, String(o.baselineConnections), '–', String(Math.round(o.baselineRps)), String(Math.round(o.baselineRps)), '0', o.baselineP99Ms.toFixed(2), '–', '–', '–', '–', '–', '–', '–'],
+      [id, String(o.connections), String(o.targetRps), String(Math.round(o.offeredRps)), String(Math.round(o.acceptedRps)), String(Math.round(o.shedRps)), o.acceptedP99Ms.toFixed(2), `${o.p99Ratio.toFixed(1)}×`, o.maxMs.toFixed(0), String(o.timeouts), String(o.unansweredConnections), `${(o.rssMaxKb / 1024).toFixed(0)} MB`, Number.isFinite(o.generatorCpuShare) ? `${(o.generatorCpuShare * 100).toFixed(0)} %` : '–', o.server ? `≤ ${o.server.p99AtMostMs}` : '–'],
     ]),
   );
 }

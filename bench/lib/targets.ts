@@ -60,7 +60,7 @@ export function evaluateTargets(results: CaseResult[], targets: Target[] = TARGE
       // A connection that got no answer in the whole storm is a timeout the run was too short to count.
       const pass = o.acceptedP99Ms < target.maxAcceptedP99Ms && o.timeouts === 0 && o.unansweredConnections === 0 && o.badResponses === 0;
       const floor = littleFloor(o, byId.get('ceiling.node-http'));
-      const detail = `p99 ${o.acceptedP99Ms.toFixed(1)} ms (${o.p99Ratio.toFixed(1)}× the ${o.baselineConnections}-conn p99), ${o.timeouts} timeouts, ${o.unansweredConnections} of ${o.connections} connections never answered, ${Math.round(o.shedRps)} req/s shed, RSS ${mb(o.rssMaxKb)} MB${o.generatorCpuShare >= GENERATOR_BOUND ? `; load generator at ${Math.round(o.generatorCpuShare * 100)} % of its core, so its own delay is in these latencies` : ''}${floor ?? ''}`;
+      const detail = `p99 ${o.acceptedP99Ms.toFixed(1)} ms (${o.p99Ratio.toFixed(1)}× the ${o.baselineConnections}-conn p99), ${o.timeouts} timeouts, ${o.unansweredConnections} of ${o.connections} connections never answered, ${Math.round(o.shedRps)} req/s shed, RSS ${mb(o.rssMaxKb)} MB${o.generatorCpuShare >= GENERATOR_BOUND ? `; load generator at ${Math.round(o.generatorCpuShare * 100)} % of its core, so its own delay is in these latencies` : ''}${o.server ? `; as the server timed them, p99 ≤ ${o.server.p99AtMostMs} ms (${(o.server.shareWithin50Ms * 100).toFixed(1)} % within 50 ms)` : ''}${floor ?? ''}`;
       verdicts.push({ text: target.text, connections: o.connections, value: o.acceptedP99Ms, detail, verdict: pass ? 'PASS' : 'MISS' });
       continue;
     }
@@ -113,17 +113,27 @@ export function evaluateTargets(results: CaseResult[], targets: Target[] = TARGE
 }
 
 /**
- * What no server on this core could beat in the storm: a bare node:http echo answers at most the
- * ceiling's rate, and with every connection waiting on an answer the mean wait is connections / answer
- * rate (Little's law), so while the storm asks for more than the ceiling, every answer, 503s included,
- * waits at least that long on average.
+ * What no server on this core could beat in the storm. Every connection waits on its answer, so while
+ * the storm asks for more than is answered, the mean wait is connections / answer rate (Little's law):
+ * measured, from the rate the process answered (503s included); and at best, from the rate a bare
+ * node:http echo answers when the storm asks for more than that.
  */
 function littleFloor(o: NonNullable<CaseResult['overload']>, ceiling: CaseResult | undefined): string | undefined {
+  const parts: string[] = [];
+  if (o.offeredRps > 0 && o.offeredRps < SATURATED_SHARE * o.targetRps) {
+    const waitMs = (o.connections / o.offeredRps) * 1000;
+    parts.push(`; it answered ${Math.round(o.offeredRps)} req/s (503s included) to ${o.connections} connections that each wait on their answer, so an answer waited about ${waitMs.toFixed(0)} ms on average (Little's law; under 50 ms needs ${Math.round(o.connections / 0.05)} answers a second)`);
+  }
   const ceilingRps = Math.max(0, ...(ceiling?.rows ?? []).map((row) => row.rps));
-  if (ceilingRps <= 0 || o.targetRps <= ceilingRps) return undefined;
-  const waitMs = (o.connections / ceilingRps) * 1000;
-  return `; the storm asks ${Math.round(o.targetRps)} req/s where a bare node:http echo answers ${Math.round(ceilingRps)} on this core, so with ${o.connections} connections waiting, a mean answer waits ≥ ${waitMs.toFixed(0)} ms (Little's law)`;
+  if (ceilingRps > 0 && o.targetRps > ceilingRps) {
+    const waitMs = (o.connections / ceilingRps) * 1000;
+    parts.push(`; the storm asks ${Math.round(o.targetRps)} req/s where a bare node:http echo answers ${Math.round(ceilingRps)} on this core, so with ${o.connections} connections waiting, a mean answer waits ≥ ${waitMs.toFixed(0)} ms for any server here`);
+  }
+  return parts.length > 0 ? parts.join('') : undefined;
 }
+
+/** Below this share of the rate asked, the generator had every connection waiting: the server was the bound. */
+const SATURATED_SHARE = 0.95;
 
 function mb(kb: number): string {
   return (kb / 1024).toFixed(1);
