@@ -60,7 +60,7 @@ export function withHotRoutes(
   options: HotRoutesOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const table = new Map(routes.map((route) => [`${route.method} ${route.path}`, route]));
-  const security = securityHeaders(options.https);
+  const security = securityHeaders(options.https).flat();
   return (req, res) => {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
@@ -76,7 +76,7 @@ export function withHotRoutes(
   };
 }
 
-function serve(route: HotRoute, req: IncomingMessage, res: ServerResponse, path: string, log: Logger, security: Array<[string, string]>): void {
+function serve(route: HotRoute, req: IncomingMessage, res: ServerResponse, path: string, log: Logger, security: string[]): void {
   const id = requestIdFrom(req.headers['x-request-id']);
   const started = process.hrtime.bigint();
   const scope = { reqId: id };
@@ -101,22 +101,22 @@ function serve(route: HotRoute, req: IncomingMessage, res: ServerResponse, path:
       log,
       remoteAddress: req.socket.remoteAddress,
     };
-    res.on(
-      'finish',
-      inScope(() => {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        log.info({ event: 'http.request', method: hot.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
-      }),
-    );
+    if (log.isLevelEnabled('info')) {
+      res.on(
+        'finish',
+        inScope(() => {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          log.info({ event: 'http.request', method: hot.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+        }),
+      );
+    }
     const send = (answer: HotResponse): void => {
       if (res.headersSent) return;
       const body = JSON.stringify(answer.json);
-      res.statusCode = answer.status;
-      for (const [name, value] of security) res.setHeader(name, value);
-      res.setHeader('X-Request-Id', id);
-      res.setHeader('Content-Type', 'application/json; charset=utf-8');
-      res.setHeader('Content-Length', Buffer.byteLength(body));
-      for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
+      // One flat list to writeHead: node:http then stores no header map of its own (a few µs an answer).
+      const head = [...security, 'X-Request-Id', id, 'Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body))];
+      if (answer.headers) for (const name in answer.headers) head.push(name, answer.headers[name] as string);
+      res.writeHead(answer.status, head);
       res.end(body);
     };
     const fail = (error: unknown): void => {
