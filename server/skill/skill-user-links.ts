@@ -132,6 +132,8 @@ export class SkillUserLinks implements LinkStore {
   /** Removes every mapping of the Alexa account (the skill was disabled); persons' grant records expire on their own. */
   async forget(alexaUserId: string): Promise<void> {
     for (const key of this.written.keys()) if (key === alexaUserId || key.startsWith(`${alexaUserId}\n`)) this.written.delete(key);
+    // A read on its way may predate the removal: the next request reads afresh.
+    this.reading.delete(alexaUserId);
     await this.store.delete(userKey(alexaUserId), personsKey(alexaUserId));
   }
 }

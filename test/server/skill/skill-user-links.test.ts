@@ -102,5 +102,9 @@ describe('SkillUserLinks: what an account-level mapping holds', () => {
     await Promise.all([links.remember(alexa, undefined, uuid, GRANT, again), links.remember(alexa, undefined, uuid, GRANT, links.prepare(alexa, undefined))]);
     expect({ reads, writes }).to.deep.equal({ reads: 2, writes: 1 });
     expect(await links.usersOf(alexa)).to.deep.equal([uuid]);
+    // The skill disabled while a read is on its way: a request after it does not share that read.
+    const pending = links.prepare('amzn1.ask.account.DISABLED', undefined);
+    await links.forget('amzn1.ask.account.DISABLED');
+    expect(links.prepare('amzn1.ask.account.DISABLED', undefined)).to.not.equal(pending);
   });
 });
