@@ -107,7 +107,9 @@ export class SkillUserLinks implements LinkStore {
     const prepared = new PreparedLink(read);
     this.reading.set(alexaUserId, prepared);
     // Awaited by remember, if the token resolves; a read settled is forgotten, so the next one is fresh.
-    read.catch(() => undefined).finally(() => this.reading.delete(alexaUserId));
+    read.catch(() => undefined).finally(() => {
+      if (this.reading.get(alexaUserId) === prepared) this.reading.delete(alexaUserId);
+    });
     return prepared;
   }
 

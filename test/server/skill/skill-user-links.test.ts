@@ -102,9 +102,28 @@ describe('SkillUserLinks: what an account-level mapping holds', () => {
     await Promise.all([links.remember(alexa, undefined, uuid, GRANT, again), links.remember(alexa, undefined, uuid, GRANT, links.prepare(alexa, undefined))]);
     expect({ reads, writes }).to.deep.equal({ reads: 2, writes: 1 });
     expect(await links.usersOf(alexa)).to.deep.equal([uuid]);
-    // The skill disabled while a read is on its way: a request after it does not share that read.
-    const pending = links.prepare('amzn1.ask.account.DISABLED', undefined);
-    await links.forget('amzn1.ask.account.DISABLED');
-    expect(links.prepare('amzn1.ask.account.DISABLED', undefined)).to.not.equal(pending);
+  });
+
+  it('lets a request after the skill was disabled read afresh, however the reads on their way settle', async () => {
+    const { clock, store } = setup();
+    const answers: Array<() => void> = [];
+    const held = Object.assign(Object.create(store) as MemoryStore, {
+      getWithTtl: (key: string) => new Promise<{ value: string | null; ttlMs: number | undefined }>((resolve) => answers.push(() => resolve(store.getWithTtl(key)))),
+    });
+    const links = new SkillUserLinks(held, clock, { ttlMs: 60_000 });
+    const alexa = 'amzn1.ask.account.DISABLED';
+    const before = links.prepare(alexa, undefined) as unknown as { read: Promise<unknown> };
+    await links.forget(alexa);
+    const afresh = links.prepare(alexa, undefined);
+    expect(afresh).to.not.equal(before);
+    // The older read settles first: the newer one stays the one later requests join.
+    answers[0]?.();
+    await before.read;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(links.prepare(alexa, undefined)).to.equal(afresh);
+    answers[1]?.();
+    await (afresh as unknown as { read: Promise<unknown> }).read;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(links.prepare(alexa, undefined)).to.not.equal(afresh);
   });
 });
