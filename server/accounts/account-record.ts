@@ -14,6 +14,9 @@ export interface StoredAccount extends Account {
  */
 type CompactAccount = [string, string, number, string, string[]?, (string | 0)?, ([string, string] | [string, string, string])?];
 
+/** Where a compact record keeps the grants' ids (from 0), for Store.listMember. */
+export const GRANTS_POSITION = 4;
+
 /**
  * Writes an account record. Every linked user has one, so it is kept compact; records written before
  * this format (a JSON object with field names and the id) are read as well and take this form at their

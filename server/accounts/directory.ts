@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import { ServiceError } from '../errors';
-import type { Store } from '../store';
+import type { ListedMember, Store } from '../store';
 import { packId, unpackId } from '../store/packed-id';
-import { decodeAccount, encodeAccount, type StoredAccount } from './account-record';
+import { decodeAccount, encodeAccount, GRANTS_POSITION, type StoredAccount } from './account-record';
 import { dummyPasswordHash, hashPassword, hashProblem, needsRehash, verifyPassword } from './passwords';
 
 /** A user of the company, as the skill and the pages see it. */
@@ -143,6 +143,21 @@ export class AccountDirectory {
       if (await this.store.compareAndSet(idKey(userId), raw, encodeAccount({ ...stored, grants: [...listed.filter((id) => kept.includes(id)), grantId] }))) return true;
     }
     return false;
+  }
+
+  /**
+   * Lists a grant in the user's account in one store step, sent at once (see Store.listMember): when
+   * there is no account, in `orElse.setKey` instead. 'neither' when the store cannot, or the record is
+   * one it would not rewrite faithfully: the caller then lists the grant with addGrant.
+   */
+  listGrantAtOnce(userId: string, grantId: string, orElse: { setKey: string; ttlMs?: number | undefined }): Promise<ListedMember> {
+    return this.store.listMember ? this.store.listMember(idKey(userId), GRANTS_POSITION, grantId, orElse) : Promise.resolve({ in: 'neither' });
+  }
+
+  /** Takes grants off a user's account (they are no longer stored), in one compare-and-set. */
+  async dropGrants(userId: string, gone: string[]): Promise<void> {
+    const dropped = new Set(gone);
+    await this.update(userId, (stored) => (stored.grants?.some((id) => dropped.has(id)) ? { ...stored, grants: stored.grants.filter((id) => !dropped.has(id)) } : undefined));
   }
 
   /** The grants recorded in a user's account (none when there is no account). */

@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock';
 import { OAuthError } from '../errors';
 import type { Logger } from '../log';
-import type { Store } from '../store';
+import type { ListedMember, Store } from '../store';
 import { decodeFamily, encodeFamily, oneStepRotation } from './family-record';
 import { pooledRandomToken } from './random-pool';
 
@@ -70,6 +70,10 @@ export interface GrantLists {
   addGrant(userId: string, grantId: string, settle: (listed: string[]) => Promise<string[]>): Promise<boolean>;
   grantsOf(userId: string): Promise<string[]>;
   removeGrant(userId: string, grantId: string): Promise<void>;
+  /** Lists a grant in one store step sent at once, in the record or else in `orElse.setKey` (AccountDirectory.listGrantAtOnce). */
+  listGrantAtOnce?(userId: string, grantId: string, orElse: { setKey: string; ttlMs?: number | undefined }): Promise<ListedMember>;
+  /** Takes grants that are no longer stored off the list. */
+  dropGrants?(userId: string, gone: string[]): Promise<void>;
 }
 
 /** Called after a family was revoked here, whichever path revoked it. */
@@ -146,9 +150,36 @@ export class RefreshTokens {
    * dropped in the same write. Answers what `written` answered.
    */
   private async list(family: RefreshFamily, written: Promise<boolean>): Promise<boolean> {
-    if (this.lists) {
+    const lists = this.lists;
+    if (lists?.listGrantAtOnce) {
+      // Sent beside the family's own write and applied after it (Store.listMember), so whoever finds
+      // the family listed finds it stored, and a code exchange saves the round trip of a read.
+      let listed: ListedMember;
+      try {
+        listed = await lists.listGrantAtOnce(family.userId, family.id, { setKey: userKey(family.userId), ttlMs: this.ttlMs(family) });
+      } catch (error) {
+        written.catch(() => undefined); // the caller hears of a failing store once, from here
+        throw error;
+      }
+      if (listed.in !== 'neither') {
+        if (listed.in === 'record') {
+          this.userSetKeptAt.set(family.id, this.clock.now());
+          // The grants listed before that are gone are dropped, as addGrant drops them: one read of the
+          // others when there are any, and a write only when one has gone (a failed one leaves the list
+          // longer until the next listing).
+          const others = listed.members.filter((id) => id !== family.id);
+          if (others.length > 0 && lists.dropGrants) {
+            const stored = new Set(await this.existing(others).catch(() => others));
+            const gone = others.filter((id) => !stored.has(id));
+            if (gone.length > 0) await lists.dropGrants(family.userId, gone).catch(() => undefined);
+          }
+        }
+        return written;
+      }
+    }
+    if (lists) {
       let familyWritten: boolean | undefined;
-      const listed = await this.lists.addGrant(family.userId, family.id, async (others) => {
+      const listed = await lists.addGrant(family.userId, family.id, async (others) => {
         familyWritten = await written;
         return this.existing(others);
       });

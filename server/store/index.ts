@@ -4,7 +4,7 @@ import { MemoryStore } from './memory';
 import { RedisStore } from './redis';
 import type { Store } from './store';
 
-export type { FieldGuard, FieldUpdate, Store } from './store';
+export type { FieldGuard, FieldUpdate, ListedMember, Store } from './store';
 
 export interface StoreSettings {
   url: string | undefined;

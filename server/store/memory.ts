@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import { systemClock } from '../clock';
-import { applyFieldUpdate, type FieldUpdate, type Store } from './store';
+import { applyFieldUpdate, type FieldUpdate, type ListedMember, type Store } from './store';
 
 interface Entry {
   value: string | Set<string>;
@@ -90,7 +90,34 @@ export class MemoryStore implements Store {
     return count;
   }
 
+  async listMember(key: string, index: number, member: string, orElse: { setKey: string; ttlMs?: number | undefined }): Promise<ListedMember> {
+    const entry = this.live(key);
+    if (!entry) {
+      this.addMember(orElse.setKey, member, orElse.ttlMs);
+      return { in: 'set' };
+    }
+    // The same records as Redis's step refuses, so both stores answer alike (see RedisStore.listMember).
+    if (typeof entry.value !== 'string' || !entry.value.startsWith('[') || entry.value.includes('\\')) return { in: 'neither' };
+    let record: unknown;
+    try {
+      record = JSON.parse(entry.value);
+    } catch {
+      return { in: 'neither' };
+    }
+    if (!Array.isArray(record) || record.some((element, i) => i !== index && isEmptyContainer(element))) return { in: 'neither' };
+    const list: unknown = record[index] ?? (record.length === index ? [] : undefined);
+    if (!Array.isArray(list)) return { in: 'neither' };
+    if (list.includes(member)) return { in: 'record', members: list.map(String) };
+    record[index] = [...list, member];
+    this.entries.set(key, { value: JSON.stringify(record), expiresAt: entry.expiresAt });
+    return { in: 'record', members: [...list.map(String), member] };
+  }
+
   async addToSet(key: string, member: string, ttlMs?: number): Promise<void> {
+    this.addMember(key, member, ttlMs);
+  }
+
+  private addMember(key: string, member: string, ttlMs: number | undefined): void {
     const entry = this.live(key);
     const set = entry && entry.value instanceof Set ? entry.value : new Set<string>();
     set.add(member);
@@ -164,4 +191,8 @@ export class MemoryStore implements Store {
       if (entry.expiresAt !== undefined && entry.expiresAt <= now) this.entries.delete(key);
     }
   }
+}
+
+function isEmptyContainer(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
 }

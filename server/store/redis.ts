@@ -3,7 +3,7 @@ import type Redis from 'ioredis';
 import { StoreUnavailableError } from '../errors';
 import { RedisClockOffset, type RedisTimeReading, redisTimeMs } from './redis-clock';
 import { connectRedis, parseRedisUrl } from './redis-connection';
-import { DEFAULT_COMMAND_TIMEOUT_MS, type FieldUpdate, type Store } from './store';
+import { DEFAULT_COMMAND_TIMEOUT_MS, type FieldUpdate, type ListedMember, type Store } from './store';
 
 // Lua keeps each read-modify-write a single step on the server, so two service processes racing on
 // one key cannot both win (codes, refresh rotation, rate counters).
@@ -54,6 +54,45 @@ if wanted > 0 then
   if left == -1 and redis.call('SCARD', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], wanted) end
 end
 return 1`;
+
+// Store.listMember. KEYS[1]: the record (a JSON array), KEYS[2]: the set used when there is none;
+// ARGV[1]: the list's position (from 0), ARGV[2]: the member, ARGV[3]: the set's TTL (ms, '0': none).
+// Answers {0, list} (listed in the record), {1} (in the set) or {2} (the record is left alone:
+// cjson would not write it back as it was, since it turns an empty array into {} and escapes differently).
+const LIST_MEMBER = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then
+  redis.call('SADD', KEYS[2], ARGV[2])
+  local wanted = tonumber(ARGV[3])
+  if wanted > 0 then
+    local left = redis.call('PTTL', KEYS[2])
+    if left >= 0 and left < wanted then redis.call('PEXPIRE', KEYS[2], wanted) end
+    if left == -1 and redis.call('SCARD', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], wanted) end
+  end
+  return {1}
+end
+if string.sub(raw, 1, 1) ~= '[' or string.find(raw, '\\\\', 1, true) then return {2} end
+local ok, record = pcall(cjson.decode, raw)
+if not ok or type(record) ~= 'table' then return {2} end
+local at = tonumber(ARGV[1]) + 1
+for i, element in ipairs(record) do
+  if i ~= at and type(element) == 'table' and next(element) == nil then return {2} end
+end
+local list = record[at]
+if list == nil then
+  if #record ~= at - 1 then return {2} end
+  list = {}
+  record[at] = list
+elseif type(list) ~= 'table' then
+  return {2}
+end
+for _, listed in ipairs(list) do
+  if listed == ARGV[2] then return {0, list} end
+end
+list[#list + 1] = ARGV[2]
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then redis.call('SET', KEYS[1], cjson.encode(record), 'PX', ttl) else redis.call('SET', KEYS[1], cjson.encode(record)) end
+return {0, list}`;
 
 const EXTEND_SET = `
 if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then return 0 end
@@ -112,6 +151,7 @@ type ScriptedRedis = (Redis | Cluster) & {
   lwIncrement(key: string, ttl: string, by: string): Promise<number>;
   lwAddToSet(key: string, member: string, ttl: string): Promise<number>;
   lwExtendSet(key: string, member: string, ttl: string): Promise<number>;
+  lwListMember(record: string, set: string, index: string, member: string, ttl: string): Promise<[number, string[]?]>;
   lwUpdateFields(key: string, ...args: string[]): Promise<[number, string?, string?]>;
 };
 
@@ -180,6 +220,7 @@ export class RedisStore implements Store {
     client.defineCommand('lwIncrement', { numberOfKeys: 1, lua: INCREMENT_WITH_TTL });
     client.defineCommand('lwAddToSet', { numberOfKeys: 1, lua: ADD_TO_SET });
     client.defineCommand('lwExtendSet', { numberOfKeys: 1, lua: EXTEND_SET });
+    client.defineCommand('lwListMember', { numberOfKeys: 2, lua: LIST_MEMBER });
     client.defineCommand('lwUpdateFields', { numberOfKeys: 1, lua: UPDATE_FIELDS });
     const onEvent = this.onEvent;
     client.on('ready', () => {
@@ -285,6 +326,14 @@ export class RedisStore implements Store {
 
   async addToSet(key: string, member: string, ttlMs?: number): Promise<void> {
     await this.run(() => this.redis.lwAddToSet(this.k(key), member, String(ttlMs === undefined ? 0 : ttl(ttlMs))));
+  }
+
+  async listMember(key: string, index: number, member: string, orElse: { setKey: string; ttlMs?: number | undefined }): Promise<ListedMember> {
+    // A Cluster keeps the two keys on different nodes, where nothing orders this after the record's own write.
+    if (this.redis.isCluster) return { in: 'neither' };
+    const ttlArg = String(orElse.ttlMs === undefined ? 0 : ttl(orElse.ttlMs));
+    const [where, members] = await this.run(() => this.redis.lwListMember(this.k(key), this.k(orElse.setKey), String(index), member, ttlArg));
+    return where === 0 ? { in: 'record', members: members ?? [] } : where === 1 ? { in: 'set' } : { in: 'neither' };
   }
 
   members(key: string): Promise<string[]> {

@@ -70,6 +70,17 @@ export interface Store {
    */
   extendSet(key: string, member: string, ttlMs: number): Promise<void>;
   /**
+   * Lists `member` in the array at position `index` of the JSON array stored at `key` (a record's list of
+   * ids), unless it is there already, and answers the list; when `key` holds nothing, adds `member` to the set `orElse.setKey`
+   * instead, as addToSet does. One step on the server, applied after every command this process sent
+   * before it, so a caller may send a record's first write and this in the same breath and know the
+   * listing never lands first. Answers 'neither' (and changes nothing) for a record it cannot rewrite
+   * faithfully (not an array, escapes in its strings, an empty array or object beside the list), and
+   * always where the two writes could be applied out of order (a Cluster); the caller then lists the
+   * member its own way. Absent from stores that cannot do it.
+   */
+  listMember?(key: string, index: number, member: string, orElse: { setKey: string; ttlMs?: number | undefined }): Promise<ListedMember>;
+  /**
    * Every live key that starts with `prefix`, for listings an operator asks for (`account list`): it
    * reads the whole keyspace, a batch at a time on every node, so no request path may use it, and it is
    * no snapshot (keys written meanwhile may or may not be listed).
@@ -123,3 +134,6 @@ export function applyFieldUpdate(value: string, update: FieldUpdate): string | n
 function parseBase36(text: string): number | undefined {
   return /^[0-9a-zA-Z]+$/.test(text) ? parseInt(text, 36) : undefined;
 }
+
+/** Where Store.listMember listed a member: in the record (with what its list then holds), in the set, or nowhere. */
+export type ListedMember = { in: 'record'; members: string[] } | { in: 'set' } | { in: 'neither' };

@@ -16,6 +16,8 @@ interface StoreFixture {
   store: Store;
   /** Moves time forward as the store sees it (the memory store's clock; real time for Redis TTLs). */
   expire(ms: number): Promise<void>;
+  /** False where two writes sent together may be applied in either order (a Cluster): listMember declines there. */
+  ordered: boolean;
 }
 
 /** The one contract both stores keep; Redis runs it against a real redis-server. */
@@ -219,6 +221,39 @@ function contract(name: string, open: () => Promise<StoreFixture>): void {
       expect(await store.get('json')).to.equal(value);
     });
 
+    it('listMember lists an id in a record\'s JSON list in one step, or in a set without a record, and leaves alone a record it could not write back as it was', async () => {
+      const orElse = { setKey: 'user-set', ttlMs: 60_000 };
+      const listMember = (key: string, member: string) => (store.listMember as NonNullable<Store['listMember']>).call(store, key, 4, member, orElse);
+      const account = '["rider@example.com","Zoë 🚕",1764622800000,"scrypt$32768$8$1$c2FsdA$aGFzaA"]';
+      if (!fixture.ordered) {
+        await store.set('rec', account);
+        expect(await listMember('rec', 'g1')).to.deep.equal({ in: 'neither' });
+        expect(await listMember('absent', 'g1')).to.deep.equal({ in: 'neither' });
+        expect(await store.get('rec')).to.equal(account);
+        expect(await store.members('user-set')).to.deep.equal([]);
+        return;
+      }
+      expect(await listMember('absent', 'g1')).to.deep.equal({ in: 'set' });
+      expect(await store.get('absent')).to.equal(null);
+      expect(await store.members('user-set')).to.deep.equal(['g1']);
+      await store.set('rec', account, 60_000);
+      expect(await listMember('rec', 'g1')).to.deep.equal({ in: 'record', members: ['g1'] });
+      expect(await listMember('rec', 'g2')).to.deep.equal({ in: 'record', members: ['g1', 'g2'] });
+      expect(await listMember('rec', 'g1')).to.deep.equal({ in: 'record', members: ['g1', 'g2'] });
+      expect(JSON.parse((await store.get('rec')) as string)).to.deep.equal([...(JSON.parse(account) as unknown[]), ['g1', 'g2']]);
+      expect((await store.getWithTtl('rec')).ttlMs).to.be.within(1, 60_000);
+      await store.set('with-email', '["a","A",1,"",[],"a@example.com"]');
+      expect(await listMember('with-email', 'g')).to.deep.equal({ in: 'record', members: ['g'] });
+      expect(JSON.parse((await store.get('with-email')) as string)).to.deep.equal(['a', 'A', 1, '', ['g'], 'a@example.com']);
+      expect((await store.getWithTtl('with-email')).ttlMs).to.equal(undefined);
+      for (const raw of ['{"username":"a","grants":[]}', '["a","A \\"quoted\\"",1,""]', '["a","A",1,"",["x"],{}]', '["a","A",1]', '["a","A",1,"","not a list"]', 'not json']) {
+        await store.set('odd', raw);
+        expect(await listMember('odd', 'g'), raw).to.deep.equal({ in: 'neither' });
+        expect(await store.get('odd')).to.equal(raw);
+      }
+      expect(await store.members('user-set')).to.deep.equal(['g1']);
+    });
+
     it('answers ping', async () => {
       await store.ping();
     });
@@ -230,6 +265,7 @@ contract('memory', async () => {
   return {
     store: new MemoryStore(clock),
     expire: async (ms) => clock.advance(ms),
+    ordered: true,
   };
 });
 
@@ -237,6 +273,7 @@ contract('redis', async () => ({
   store: new RedisStore({ url: await testRedisUrl(), keyPrefix: `contract:${randomUUID()}:` }),
   // Redis expires on its own clock: wait out the (short) TTL for real.
   expire: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  ordered: true,
 }));
 
 describe('on a three-master Redis Cluster', () => {
@@ -251,6 +288,7 @@ describe('on a three-master Redis Cluster', () => {
     // machine can pass the 500 ms production default, which failed CI once.
     store: new RedisStore({ url: cluster.url, keyPrefix: `cluster:${randomUUID()}:`, commandTimeoutMs: 5000 }),
     expire: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    ordered: false,
   }));
 
   it('reads every master\'s clock for its write deadlines, keeping the lowest offset', async () => {
