@@ -45,14 +45,19 @@ local count = redis.call('INCRBY', KEYS[1], ARGV[2])
 if ttl == -2 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return count`;
 
-const ADD_TO_SET = `
-redis.call('SADD', KEYS[1], ARGV[1])
-local wanted = tonumber(ARGV[2])
+/** Lua that adds `member` to the set `key`, its TTL extended to at least `ttl` ms ('0': none), as Store.addToSet promises. */
+function addToSetLua(key: string, member: string, ttl: string): string {
+  return `redis.call('SADD', ${key}, ${member})
+local wanted = tonumber(${ttl})
 if wanted > 0 then
-  local left = redis.call('PTTL', KEYS[1])
-  if left >= 0 and left < wanted then redis.call('PEXPIRE', KEYS[1], wanted) end
-  if left == -1 and redis.call('SCARD', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], wanted) end
-end
+  local left = redis.call('PTTL', ${key})
+  if left >= 0 and left < wanted then redis.call('PEXPIRE', ${key}, wanted) end
+  if left == -1 and redis.call('SCARD', ${key}) == 1 then redis.call('PEXPIRE', ${key}, wanted) end
+end`;
+}
+
+const ADD_TO_SET = `
+${addToSetLua('KEYS[1]', 'ARGV[1]', 'ARGV[2]')}
 return 1`;
 
 // Store.listMember. KEYS[1]: the record (a JSON array), KEYS[2]: the set used when there is none;
@@ -62,13 +67,7 @@ return 1`;
 const LIST_MEMBER = `
 local raw = redis.call('GET', KEYS[1])
 if not raw then
-  redis.call('SADD', KEYS[2], ARGV[2])
-  local wanted = tonumber(ARGV[3])
-  if wanted > 0 then
-    local left = redis.call('PTTL', KEYS[2])
-    if left >= 0 and left < wanted then redis.call('PEXPIRE', KEYS[2], wanted) end
-    if left == -1 and redis.call('SCARD', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[2], wanted) end
-  end
+${addToSetLua('KEYS[2]', 'ARGV[2]', 'ARGV[3]')}
   return {1}
 end
 if string.sub(raw, 1, 1) ~= '[' or string.find(raw, '\\\\', 1, true) then return {2} end
