@@ -89,8 +89,10 @@ for _, listed in ipairs(list) do
   if listed == ARGV[2] then return {0, list} end
 end
 list[#list + 1] = ARGV[2]
+local encoded, written = pcall(cjson.encode, record)
+if not encoded then return {2} end
 local ttl = redis.call('PTTL', KEYS[1])
-if ttl > 0 then redis.call('SET', KEYS[1], cjson.encode(record), 'PX', ttl) else redis.call('SET', KEYS[1], cjson.encode(record)) end
+if ttl > 0 then redis.call('SET', KEYS[1], written, 'PX', ttl) else redis.call('SET', KEYS[1], written) end
 return {0, list}`;
 
 const EXTEND_SET = `
