@@ -145,9 +145,10 @@ export class RefreshTokens {
   /**
    * Lists a family among its user's grants, for revoking them all: in the user's account when there is
    * one, else in the user's own set, which expires with the longest-lived of its families (extended on
-   * every rotation). The account's list is written only once `written` (the family's own write) has
-   * settled, so whoever finds the family listed there finds it stored; listed grants that are gone are
-   * dropped in the same write. Answers what `written` answered.
+   * every rotation). Whoever finds the family listed must find it stored: the listing either goes in
+   * one store step applied after the family's own write (Store.listMember, on one Redis node), or,
+   * where the store cannot promise that order (a Cluster), is written only once `written` has settled.
+   * Listed grants that are gone are dropped. Answers what `written` answered.
    */
   private async list(family: RefreshFamily, written: Promise<boolean>): Promise<boolean> {
     const lists = this.lists;
