@@ -34,6 +34,23 @@ describe('the token endpoint on Redis', () => {
     }
   });
 
+  it('lists a code exchange\'s grant in the account inside Redis (one step beside the family), where revoking the user finds it', async () => {
+    const service = await startTestService({ store: new RedisStore({ url: await testRedisUrl(), keyPrefix: `listing:${randomUUID()}:` }) });
+    try {
+      await createRider(service);
+      const { code, redirectUri } = await obtainCode(service);
+      const tokens = await redeem(service, code, redirectUri);
+      const claims = service.services.accessTokens.verify(tokens.access_token as string);
+      expect(await service.services.accounts.grantsOf(claims.sub)).to.deep.equal([claims.sid]);
+      // The record cjson wrote back still reads as the account it was.
+      expect(await service.services.accounts.authenticate(USERNAME, PASSWORD)).to.include({ id: claims.sub, username: USERNAME });
+      expect(await service.services.revocations.revokeUser(claims.sub, 'account deleted')).to.equal(1);
+      expect((await service.services.refreshTokens.get(claims.sid))?.revokedReason).to.equal('account deleted');
+    } finally {
+      await service.close();
+    }
+  });
+
   describe('while Redis is down', () => {
     let redis: RedisServer;
     let service: TestService;
