@@ -2,6 +2,7 @@ import type { X509Certificate } from 'node:crypto';
 import axios from 'axios';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../shared/clock';
+import { InFlight } from '../shared/in-flight';
 import { validateSigningChain, type ValidatedChain } from './certificate-chain';
 import { VerificationError } from './errors';
 import type { TrustStore } from './trust-store';
@@ -45,7 +46,7 @@ export interface SigningCertificatesOptions {
 export class SigningCertificates {
   private readonly cache: LRUCache<string, ValidatedChain>;
   private readonly failures: LRUCache<string, string>;
-  private readonly inFlight = new Map<string, Promise<ValidatedChain>>();
+  private readonly inFlight = new InFlight<ValidatedChain>();
 
   constructor(private readonly options: SigningCertificatesOptions) {
     this.cache = new LRUCache<string, ValidatedChain>({
@@ -73,15 +74,12 @@ export class SigningCertificates {
     if (cached && now <= cached.validUntil) return cached;
     const failed = this.failures.get(key);
     if (failed !== undefined) throw new VerificationError(`certificate chain failed recently (${failed})`);
-    let pending = this.inFlight.get(key);
-    if (!pending) {
+    return this.inFlight.share(key, () => {
       if (this.inFlight.size >= (this.options.maxConcurrentDownloads ?? MAX_CONCURRENT_DOWNLOADS)) {
         throw new VerificationError('too many certificate chain downloads at once');
       }
-      pending = this.load(url).finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, pending);
-    }
-    return pending;
+      return this.load(url);
+    });
   }
 
   /** The validated leaf certificate for a checked chain URL (see chainFor). */

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { InFlight } from '../../kit/shared/in-flight';
 import type { Clock } from '../clock';
 import type { AccessTokenClaims } from '../oauth/access-tokens';
 import type { Revocations } from '../oauth/revocations';
@@ -12,7 +13,7 @@ import type { Revocations } from '../oauth/revocations';
  */
 export class RevocationCache {
   private readonly answers: LRUCache<string, boolean>;
-  private readonly inFlight = new Map<string, Promise<boolean>>();
+  private readonly inFlight = new InFlight<boolean>();
   /** Bumped by every forget/clear: an answer asked for before a revocation must not be cached after it. */
   private generation = 0;
 
@@ -29,12 +30,7 @@ export class RevocationCache {
   async isRevoked(claims: Pick<AccessTokenClaims, 'sid' | 'exp'>): Promise<boolean> {
     const cached = this.answers.get(claims.sid);
     if (cached !== undefined) return cached;
-    let pending = this.inFlight.get(claims.sid);
-    if (!pending) {
-      pending = this.ask(claims).finally(() => this.inFlight.delete(claims.sid));
-      this.inFlight.set(claims.sid, pending);
-    }
-    return pending;
+    return this.inFlight.share(claims.sid, () => this.ask(claims));
   }
 
   /** Forgets every cached answer (this process just revoked something). */
@@ -48,7 +44,7 @@ export class RevocationCache {
   forget(familyId: string): void {
     this.generation += 1;
     this.answers.delete(familyId);
-    this.inFlight.delete(familyId);
+    this.inFlight.forget(familyId);
   }
 
   private async ask(claims: Pick<AccessTokenClaims, 'sid' | 'exp'>): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../shared/clock';
+import { InFlight } from '../../shared/in-flight';
 import { createHash } from 'node:crypto';
 import type { ResolvedAccount, Resolution } from './token-resolver';
 
@@ -15,7 +16,7 @@ export interface Lookup {
  */
 export class ResolutionCache {
   private readonly users: LRUCache<string, ResolvedAccount>;
-  private readonly inFlight = new Map<string, Promise<Resolution>>();
+  private readonly inFlight = new InFlight<Resolution>();
 
   constructor(clock: Clock, max = 10_000) {
     this.users = new LRUCache<string, ResolvedAccount>({ max, ttlResolution: 0, perf: { now: () => clock.now() } });
@@ -27,17 +28,12 @@ export class ResolutionCache {
     const key = createHash('sha256').update(token).digest('base64url');
     const cached = this.users.get(key);
     if (cached) return { linked: true, user: cached };
-    let pending = this.inFlight.get(key);
-    if (!pending) {
-      pending = load()
-        .then(({ resolution, ttlMs }) => {
-          if (resolution.linked && ttlMs > 0) this.users.set(key, resolution.user, { ttl: ttlMs });
-          return resolution;
-        })
-        .finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, pending);
-    }
-    return pending;
+    return this.inFlight.share(key, () =>
+      load().then(({ resolution, ttlMs }) => {
+        if (resolution.linked && ttlMs > 0) this.users.set(key, resolution.user, { ttl: ttlMs });
+        return resolution;
+      }),
+    );
   }
 
   /** Forgets every cached user. */
